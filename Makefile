@@ -1,0 +1,30 @@
+# Two entry points for a fresh machine with Python 3.11+: `make serve` and `make test`.
+# Each creates .venv from pyproject.toml (and the web assets from package.json) when needed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test venv web clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+web:
+	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
+	  [ -d node_modules ] || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent; \
+	fi
+
+serve: $(STAMP) web
+	$(BIN)/ptce-kg serve
+
+test: $(STAMP) web
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,69 @@
+"""Typed errors shared by the services; the CLI and the API map them to exit codes and statuses.
+
+Exit codes (documented once, kept by every command):
+  0 ok, 1 the data does not conform / the check failed, 2 usage or input error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_NONCONFORMANT = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class PtceError(Exception):
+    """Base of every error ptce-kg raises on purpose."""
+
+    exit_code = EXIT_INTERNAL
+    http_status = 500
+
+
+class InputError(PtceError):
+    """Bad input: a file that cannot be read or parsed, a missing column, a bad parameter.
+
+    ``where`` says where (file, line, sheet/row/column, field) when it is known.
+    """
+
+    exit_code = EXIT_INPUT
+    http_status = 400
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class UnsafeInputError(InputError):
+    """Input refused because parsing it could fetch from the network, read local files or hang."""
+
+
+class QueryError(InputError):
+    """A SPARQL query that is malformed, refused (SERVICE, LOAD…) or has a bad parameter."""
+
+
+class QueryTimeout(PtceError):
+    """A query ran past its wall-clock budget and was stopped."""
+
+    exit_code = EXIT_INTERNAL
+    http_status = 503
+
+
+class ResultTooLarge(PtceError):
+    """A result past the configured row or byte cap."""
+
+    exit_code = EXIT_INPUT
+    http_status = 413
+
+
+class StoreError(PtceError):
+    """The store (embedded or remote) failed."""
+
+
+class ReasonerUnavailable(PtceError):
+    """HermiT cannot run (no Java on this machine)."""
+
+    exit_code = EXIT_INPUT
