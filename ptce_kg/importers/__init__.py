@@ -1,0 +1,1 @@
+"""National open-data importers: SIRENE stock CSV files and API Recherche d'entreprises JSON."""

@@ -1,0 +1,243 @@
+"""Import of INSEE's SIRENE stock files (StockUniteLegale, StockEtablissement) into graph ``sirene``.
+
+Columns are found by header name (``mappings/sirene-columns.yaml``); rows are streamed with the
+``csv`` module, so memory grows with the number of *kept* units (their SIRENs, when a filter is
+on), never with the number of rows. Personal columns of natural persons are never read.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ptce_kg.errors import InputError
+from ptce_kg.importers.common import ImportSummary, Spool, column_mapping, replace_graph_from_spool
+from ptce_kg.importers.model import (
+    GRAPH,
+    SIREN_RE,
+    SIRET_RE,
+    CommuneMapper,
+    EstablishmentRecord,
+    LegalUnitRecord,
+    establishment_lines,
+    legal_unit_lines,
+)
+from ptce_kg.store.base import Store
+
+SIRENE_GRAPH = f"{GRAPH}sirene"
+_PROGRESS_EVERY = 10_000
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which legal units to keep: all, the ESS ones, or a list of SIRENs."""
+
+    only_ess_forms: frozenset[str] | None = None  # statutory ESS legal forms (with flag O)
+    sirens: frozenset[str] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.only_ess_forms is not None or self.sirens is not None
+
+
+def read_siren_list(path: Path) -> frozenset[str]:
+    """SIRENs, one per line (blank lines and ``#`` comments ignored); a bad line is an error."""
+    sirens: set[str] = set()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                value = line.split("#", 1)[0].strip()
+                if not value:
+                    continue
+                if not SIREN_RE.match(value):
+                    raise InputError(f"not a SIREN (9 digits): {value[:40]!r}", f"{path}:{number}")
+                sirens.add(value)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the SIREN list: {exc}", str(path)) from exc
+    return frozenset(sirens)
+
+
+class _CsvSource:
+    """A stock CSV opened for streaming, with the column index of each mapped field."""
+
+    def __init__(self, path: Path, section: dict) -> None:
+        self.path = path
+        try:
+            self._handle = open(path, encoding="utf-8", newline="")
+            self._reader = csv.reader(self._handle)
+            header = next(self._reader, None)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(f"cannot read the CSV header: {exc}", str(path)) from exc
+        if not header:
+            raise InputError("empty file: no CSV header", str(path))
+        position = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+        missing = [col for col in section["required"].values() if col not in position]
+        if missing:
+            raise InputError(
+                f"missing required column(s) {', '.join(missing)} (columns are read by name)",
+                str(path),
+            )
+        self.width = len(header)
+        self.index: dict[str, int | None] = {
+            fld: position.get(col)
+            for fld, col in {**section["required"], **section.get("optional", {})}.items()
+        }
+
+    def rows(self, progress: bool, what: str) -> Iterator[list[str]]:
+        """The data rows; decoding or CSV errors become InputError with the line number."""
+        bar = tqdm(desc=what, unit=" rows", unit_scale=True, disable=not progress, mininterval=1)
+        try:
+            pending = 0
+            for row in self._reader:
+                pending += 1
+                if pending == _PROGRESS_EVERY:
+                    bar.update(pending)
+                    pending = 0
+                yield row
+            bar.update(pending)
+        except (UnicodeDecodeError, csv.Error, OSError) as exc:
+            raise InputError(f"cannot read CSV: {exc}", f"{self.path}:{self._reader.line_num}") from exc
+        finally:
+            bar.close()
+            self._handle.close()
+
+    def getter(self) -> Callable[[list[str], str], str]:
+        index = self.index
+
+        def get(row: list[str], fld: str) -> str:
+            i = index[fld]
+            return row[i].strip() if i is not None else ""
+
+        return get
+
+
+def import_sirene(
+    store: Store,
+    unites_legales: Path,
+    etablissements: Path | None = None,
+    *,
+    keep: Filter = Filter(),
+    progress: bool = False,
+) -> ImportSummary:
+    """Import the stock files into graph ``sirene`` (replacing it); return the summary.
+
+    Both headers are checked before any row is read, and the graph is replaced only after
+    both files were read to the end.
+    """
+    mapping = column_mapping()
+    units = _CsvSource(unites_legales, mapping["unites_legales"])
+    sites = _CsvSource(etablissements, mapping["etablissements"]) if etablissements else None
+    summary = ImportSummary(graph=SIRENE_GRAPH)
+    with Spool() as spool:
+        kept = _read_units(units, keep, mapping, spool, summary, progress)
+        if sites is not None:
+            _read_establishments(sites, kept, mapping, spool, summary, progress)
+        written = replace_graph_from_spool(store, SIRENE_GRAPH, spool)
+    summary.triples = written if isinstance(written, int) else spool.count
+    return summary
+
+
+def _read_units(
+    source: _CsvSource,
+    keep: Filter,
+    mapping: dict,
+    spool: Spool,
+    summary: ImportSummary,
+    progress: bool,
+) -> set[str] | None:
+    """Spool the kept legal units; return their SIRENs when a filter is on (else None)."""
+    get = source.getter()
+    natural_form = mapping["natural_person_legal_form"]
+    natural_label = mapping["natural_person_label"]
+    linked = mapping["linked_nomenclature"]
+    kept: set[str] | None = set() if keep.active else None
+    skipped = summary.units_skipped
+    for row in source.rows(progress, "legal units"):
+        summary.units_read += 1
+        if len(row) != source.width:
+            skipped["row with a wrong number of fields"] += 1
+            continue
+        siren = get(row, "siren")
+        if not SIREN_RE.match(siren):
+            skipped["invalid SIREN"] += 1
+            continue
+        legal_form = get(row, "legal_form")
+        ess_flag = get(row, "ess_flag")
+        if keep.sirens is not None and siren not in keep.sirens:
+            skipped["not in --siren-list"] += 1
+            continue
+        if keep.only_ess_forms is not None and not (
+            ess_flag == "O" or legal_form in keep.only_ess_forms
+        ):
+            skipped["not ESS (--only-ess)"] += 1
+            continue
+        if legal_form == natural_form:
+            # Natural person: no name, first names, sex or pseudonym is ever stored.
+            label, legal_name = natural_label.format(siren=siren), None
+        else:
+            legal_name = get(row, "name") or get(row, "usual_name") or get(row, "acronym")
+            label = legal_name or f"Unité légale {siren}"
+        record = LegalUnitRecord(
+            siren=siren,
+            label=label,
+            legal_name=legal_name,
+            legal_form=legal_form,
+            state=get(row, "state"),
+            activity=get(row, "activity"),
+            nomenclature=get(row, "nomenclature"),
+            creation_date=get(row, "creation_date"),
+            headcount_band=get(row, "headcount_band"),
+            rna_id=get(row, "rna_id"),
+            ess_flag=ess_flag,
+            mission_flag=get(row, "mission_flag"),
+        )
+        spool.write(legal_unit_lines(record, linked))
+        summary.units_kept += 1
+        if kept is not None:
+            kept.add(siren)
+    return kept
+
+
+def _read_establishments(
+    source: _CsvSource,
+    kept: set[str] | None,
+    mapping: dict,
+    spool: Spool,
+    summary: ImportSummary,
+    progress: bool,
+) -> None:
+    """Spool the establishments of kept units (all establishments when no filter is on)."""
+    get = source.getter()
+    linked = mapping["linked_nomenclature"]
+    communes = CommuneMapper({k: tuple(v) for k, v in mapping["plm_arrondissements"].items()})
+    skipped = summary.establishments_skipped
+    for row in source.rows(progress, "establishments"):
+        summary.establishments_read += 1
+        if len(row) != source.width:
+            skipped["row with a wrong number of fields"] += 1
+            continue
+        siren, siret = get(row, "siren"), get(row, "siret")
+        if not SIRET_RE.match(siret) or not siret.startswith(siren) or not SIREN_RE.match(siren):
+            skipped["invalid SIRET or SIREN"] += 1
+            continue
+        if kept is not None and siren not in kept:
+            skipped["legal unit not kept"] += 1
+            continue
+        head = get(row, "head_office").lower()
+        record = EstablishmentRecord(
+            siret=siret,
+            siren=siren,
+            head_office=True if head == "true" else False if head == "false" else None,
+            state=get(row, "state"),
+            commune_code=get(row, "commune"),
+            creation_date=get(row, "creation_date"),
+            headcount_band=get(row, "headcount_band"),
+            activity=get(row, "activity"),
+            nomenclature=get(row, "nomenclature"),
+        )
+        spool.write(establishment_lines(record, communes, linked))
+        summary.establishments_kept += 1
