@@ -1,0 +1,154 @@
+"""Linking: the ``derived`` graph (rules in ``sparql/rules/*.rq``) and the link report
+(checks in ``sparql/link/*.rq``).
+
+The derived graph is rebuilt from scratch after each load or import, by one SPARQL update that
+drops it and runs every rule file in name order (a later rule sees what earlier ones derived),
+so it is never mixed with source graphs and never half-built. Rules read any graph through
+``GRAPH ?g`` patterns, so they work the same on the embedded store and on a remote endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ptce_kg.importers.model import GRAPH
+from ptce_kg.paths import sparql_dir
+from ptce_kg.store.base import Store
+
+DERIVED_GRAPH = f"{GRAPH}derived"
+_TITLE_PREFIX = "#+ title:"
+_PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([A-Za-z0-9_-]*):\s*<([^>]*)>\s*$", re.IGNORECASE)
+
+
+def rule_files() -> list[Path]:
+    """The derivation rules, in the order they run."""
+    return sorted((sparql_dir() / "rules").glob("*.rq"))
+
+
+def check_files() -> list[Path]:
+    """The link-report checks."""
+    return sorted((sparql_dir() / "link").glob("*.rq"))
+
+
+def rules_update() -> str:
+    """All rules as one SPARQL update that starts by dropping the derived graph.
+
+    Oxigraph accepts a prologue only at the start of an update request, so the PREFIX lines of
+    the rule files are gathered into one prologue (a prefix bound to two IRIs is an error).
+    """
+    prefixes: dict[str, str] = {}
+    operations = [f"DROP SILENT GRAPH <{DERIVED_GRAPH}>"]
+    for path in rule_files():
+        body = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = _PREFIX_LINE.match(line)
+            if not match:
+                body.append(line)
+            elif prefixes.setdefault(match[1], match[2]) != match[2]:
+                raise ValueError(f"{path}: prefix {match[1]}: bound to two IRIs across rules")
+        operations.append("\n".join(body).strip().rstrip(";"))
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    return prologue + " ;\n".join(operations)
+
+
+def rebuild_derived(store: Store) -> int:
+    """Drop and rebuild the derived graph in one update; return its triple count."""
+    store.update(rules_update())
+    count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(count))["n"].value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a link check, about one membership of a pole."""
+
+    check: str
+    title: str
+    pole: str
+    pole_label: str | None
+    membership: str
+    member: str
+    member_label: str | None
+    detail: str
+
+
+@dataclass
+class LinkReport:
+    """Findings of every link check, and the checks that ran."""
+
+    checks: dict[str, str] = field(default_factory=dict)  # check name -> title
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no check found anything."""
+        return not self.findings
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per check (0 for checks that found nothing)."""
+        counts = dict.fromkeys(self.checks, 0)
+        for finding in self.findings:
+            counts[finding.check] += 1
+        return counts
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "checks": self.checks,
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+    def text(self) -> str:
+        """A human-readable report grouped by check."""
+        if self.ok:
+            return f"link report: nothing to report ({len(self.checks)} checks)"
+        lines = [f"link report: {len(self.findings)} finding(s)"]
+        for check, title in self.checks.items():
+            found = [f for f in self.findings if f.check == check]
+            if not found:
+                continue
+            lines.append(f"\n{title} [{check}]: {len(found)}")
+            for f in found:
+                member = f"{f.member_label} <{f.member}>" if f.member_label else f"<{f.member}>"
+                pole = f.pole_label or f.pole
+                lines.append(f"  - {pole}: {member}\n      {f.detail}")
+        return "\n".join(lines)
+
+
+def _title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(_TITLE_PREFIX):
+            return line[len(_TITLE_PREFIX) :].strip()
+    return path.stem
+
+
+def _value(solution: Any, name: str) -> str | None:
+    term = solution[name]
+    return None if term is None else str(term.value)
+
+
+def link_report(store: Store) -> LinkReport:
+    """Run every check of ``sparql/link/`` on the store (derived graph assumed up to date)."""
+    report = LinkReport()
+    for path in check_files():
+        check, title = path.stem, _title(path)
+        report.checks[check] = title
+        for row in store.query(path.read_text(encoding="utf-8")):
+            report.findings.append(
+                Finding(
+                    check=check,
+                    title=title,
+                    pole=_value(row, "pole") or "",
+                    pole_label=_value(row, "pole_label"),
+                    membership=_value(row, "membership") or "",
+                    member=_value(row, "member") or "",
+                    member_label=_value(row, "member_label"),
+                    detail=_value(row, "detail") or "",
+                )
+            )
+    return report
