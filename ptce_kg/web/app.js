@@ -1,0 +1,259 @@
+// ptce-kg web page: YASGUI (when installed) or a plain editor, the query catalogue, file validation.
+// No framework, no build step; everything talks to the same-origin API.
+"use strict";
+
+const SPARQL_ENDPOINT = new URL("/sparql", window.location.href).href;
+const state = { lang: "fr", editor: null };
+
+const TEXT = {
+  fr: {
+    noYasgui: "YASGUI n'est pas installé sur ce serveur (lancer « make web » ou « npm ci ») : éditeur simple à la place.",
+    catalogueError: "Catalogue indisponible : ",
+    catalogueEmpty: "Aucune requête dans le catalogue.",
+    loaded: "Requête chargée : ",
+    running: "Exécution…",
+    rows: (n) => `${n} ligne${n > 1 ? "s" : ""}`,
+    askTrue: "Réponse : vrai",
+    askFalse: "Réponse : faux",
+    validating: "Validation en cours…",
+    conforms: "Conforme : aucune violation.",
+    violations: (n) => `Non conforme : ${n} violation${n > 1 ? "s" : ""}.`,
+    chooseFile: "Choisir un fichier.",
+    error: "Erreur",
+  },
+  en: {
+    noYasgui: "YASGUI is not installed on this server (run “make web” or “npm ci”): plain editor instead.",
+    catalogueError: "Catalogue unavailable: ",
+    catalogueEmpty: "No query in the catalogue.",
+    loaded: "Query loaded: ",
+    running: "Running…",
+    rows: (n) => `${n} row${n > 1 ? "s" : ""}`,
+    askTrue: "Answer: true",
+    askFalse: "Answer: false",
+    validating: "Validating…",
+    conforms: "Conforms: no violation.",
+    violations: (n) => `Does not conform: ${n} violation${n > 1 ? "s" : ""}.`,
+    chooseFile: "Choose a file.",
+    error: "Error",
+  },
+};
+
+function t(key, ...args) {
+  const value = TEXT[state.lang][key];
+  return typeof value === "function" ? value(...args) : value;
+}
+
+function applyLanguage(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll("[data-fr]")) {
+    el.textContent = el.dataset[lang];
+  }
+  document.getElementById("lang-switch").textContent = lang === "fr" ? "EN" : "FR";
+  renderCatalogue();
+}
+
+// The API answers errors as JSON ({"error"/"detail"/"message": …}) or text; show the message.
+async function errorMessage(response) {
+  const body = await response.text();
+  try {
+    const data = JSON.parse(body);
+    const detail = data.message || data.error || data.detail;
+    return `${response.status}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`;
+  } catch (_) {
+    return `${response.status}: ${body.slice(0, 500)}`;
+  }
+}
+
+/* ---------- editor: YASGUI or the plain fallback ---------- */
+
+function loadYasgui() {
+  return new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = "/yasgui/yasgui.min.js";
+    script.onload = () => resolve(typeof window.Yasgui === "function");
+    script.onerror = () => resolve(false);
+    document.head.appendChild(script);
+  });
+}
+
+function startYasgui() {
+  const Yasgui = window.Yasgui;
+  // Only the local variable autocompleter: the others query prefix.cc / LOV on the network.
+  if (Yasgui.Yasqe && Yasgui.Yasqe.defaults) Yasgui.Yasqe.defaults.autocompleters = ["variables"];
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: SPARQL_ENDPOINT, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: SPARQL_ENDPOINT }] },
+    persistenceId: null,
+    populateFromUrl: false,
+  });
+  return {
+    kind: "yasgui",
+    setQuery: (text) => yasgui.getTab().setQuery(text),
+  };
+}
+
+function startFallback() {
+  const status = document.getElementById("editor-status");
+  status.textContent = t("noYasgui");
+  status.hidden = false;
+  document.getElementById("yasgui").hidden = true;
+  document.getElementById("fallback").hidden = false;
+  const textarea = document.getElementById("query-text");
+  document.getElementById("run-query").addEventListener("click", () => runFallbackQuery(textarea.value));
+  document.getElementById("download-csv").addEventListener("click", () => downloadCsv(textarea.value));
+  return { kind: "fallback", setQuery: (text) => { textarea.value = text; } };
+}
+
+function sparqlRequest(query, accept) {
+  return fetch(SPARQL_ENDPOINT, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: accept },
+    body: new URLSearchParams({ query }),
+  });
+}
+
+async function runFallbackQuery(query) {
+  const status = document.getElementById("query-status");
+  const table = document.getElementById("results");
+  status.textContent = t("running");
+  table.replaceChildren();
+  const response = await sparqlRequest(query, "application/sparql-results+json, text/turtle;q=0.9");
+  if (!response.ok) {
+    status.textContent = `${t("error")} ${await errorMessage(response)}`;
+    return;
+  }
+  const type = response.headers.get("Content-Type") || "";
+  if (!type.includes("json")) { // CONSTRUCT / DESCRIBE: show the Turtle as is
+    const pre = document.createElement("pre");
+    pre.textContent = await response.text();
+    table.replaceChildren(pre);
+    status.textContent = "";
+    return;
+  }
+  const data = await response.json();
+  if ("boolean" in data) {
+    status.textContent = data.boolean ? t("askTrue") : t("askFalse");
+    return;
+  }
+  const vars = data.head.vars;
+  const head = table.createTHead().insertRow();
+  for (const name of vars) head.appendChild(document.createElement("th")).textContent = name;
+  const body = table.createTBody();
+  for (const binding of data.results.bindings) {
+    const row = body.insertRow();
+    for (const name of vars) row.insertCell().textContent = binding[name] ? binding[name].value : "";
+  }
+  status.textContent = t("rows", data.results.bindings.length);
+}
+
+async function downloadCsv(query) {
+  const status = document.getElementById("query-status");
+  const response = await sparqlRequest(query, "text/csv");
+  if (!response.ok) {
+    status.textContent = `${t("error")} ${await errorMessage(response)}`;
+    return;
+  }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = "results.csv";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+/* ---------- the query catalogue ---------- */
+
+let catalogue = null;
+
+function localised(value) {
+  if (value && typeof value === "object") return value[state.lang] || value.fr || value.en || "";
+  return value || "";
+}
+
+function renderCatalogue() {
+  const list = document.getElementById("catalogue");
+  if (!catalogue) return;
+  list.replaceChildren();
+  if (catalogue.length === 0) {
+    list.appendChild(document.createElement("li")).textContent = t("catalogueEmpty");
+  }
+  for (const entry of catalogue) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "catalogue-item";
+    button.dataset.name = entry.name;
+    button.textContent = localised(entry.summary) || entry.name;
+    button.title = `${entry.name}\n${localised(entry.description)}`;
+    button.addEventListener("click", () => loadNamedQuery(entry.name));
+    list.appendChild(document.createElement("li")).appendChild(button);
+  }
+}
+
+async function loadCatalogue() {
+  const response = await fetch("/queries", { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    document.getElementById("catalogue").textContent = t("catalogueError") + (await errorMessage(response));
+    return;
+  }
+  const data = await response.json();
+  catalogue = Array.isArray(data) ? data : data.queries || [];
+  renderCatalogue();
+}
+
+async function loadNamedQuery(name) {
+  const response = await fetch(`/queries/${encodeURIComponent(name)}/text`);
+  const status = document.getElementById("editor-status");
+  if (!response.ok) {
+    status.textContent = `${t("error")} ${await errorMessage(response)}`;
+    status.hidden = false;
+    return;
+  }
+  state.editor.setQuery(await response.text());
+  document.getElementById("query-panel").dataset.loaded = name;
+}
+
+/* ---------- validation form ---------- */
+
+async function validateFile(event) {
+  event.preventDefault();
+  const status = document.getElementById("validate-status");
+  const frame = document.getElementById("validate-report");
+  const file = document.getElementById("validate-file").files[0];
+  if (!file) {
+    status.textContent = t("chooseFile");
+    return;
+  }
+  const form = new FormData();
+  form.append("file", file, file.name);
+  form.append("rules", document.getElementById("validate-rules").value);
+  form.append("lang", state.lang);
+  status.textContent = t("validating");
+  frame.hidden = true;
+  const response = await fetch("/validate", { method: "POST", headers: { Accept: "text/html" }, body: form });
+  if (!response.ok) {
+    status.textContent = `${t("error")} ${await errorMessage(response)}`;
+    return;
+  }
+  const violations = Number(response.headers.get("X-Validation-Violations") || "0");
+  status.textContent = violations > 0 ? t("violations", violations) : t("conforms");
+  status.className = violations > 0 ? "status bad" : "status good";
+  // The report is shown in a sandboxed frame: no script of the report can run.
+  frame.srcdoc = await response.text();
+  frame.hidden = false;
+}
+
+/* ---------- start ---------- */
+
+async function start() {
+  document.getElementById("lang-switch").addEventListener("click",
+    () => applyLanguage(state.lang === "fr" ? "en" : "fr"));
+  document.getElementById("validate-form").addEventListener("submit", validateFile);
+  applyLanguage((navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr");
+  state.editor = (await loadYasgui()) ? startYasgui() : startFallback();
+  document.body.dataset.editor = state.editor.kind;
+  await loadCatalogue();
+}
+
+start();
