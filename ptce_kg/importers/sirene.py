@@ -26,6 +26,7 @@ from ptce_kg.importers.model import (
     establishment_lines,
     legal_unit_lines,
 )
+from ptce_kg.paths import sparql_dir
 from ptce_kg.store.base import Store
 
 SIRENE_GRAPH = f"{GRAPH}sirene"
@@ -42,6 +43,17 @@ class Filter:
     @property
     def active(self) -> bool:
         return self.only_ess_forms is not None or self.sirens is not None
+
+
+def statutory_ess_forms(store: Store) -> frozenset[str]:
+    """The statutory ESS legal-form codes of the store's reference data (for ``--only-ess``)."""
+    query = (sparql_dir() / "rules" / "select" / "statutory-ess-legal-forms.rq").read_text("utf-8")
+    codes = frozenset(str(row["code"].value) for row in store.query(query))
+    if not codes:
+        raise InputError(
+            "--only-ess needs the legal-form reference data (ESS families): run `ptce-kg init` first"
+        )
+    return codes
 
 
 def read_siren_list(path: Path) -> frozenset[str]:

@@ -1,0 +1,107 @@
+"""API Recherche d'entreprises import: same model, ESS signals kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from ptce_kg.errors import InputError
+from ptce_kg.importers.recherche_entreprises import (
+    RECHERCHE_ENTREPRISES_GRAPH,
+    import_recherche_entreprises,
+    read_results,
+)
+from ptce_kg.importers.sirene import import_sirene
+from ptce_kg.linking import DERIVED_GRAPH, rebuild_derived
+from tests.importers.conftest import DATA, dump
+
+FILES = sorted(DATA.glob("search-*.json"))
+PTCE = "https://w3id.org/ptce/ontology#"
+ORG = "https://w3id.org/ptce/id/org/"
+
+
+def objects(store, graph: str, subject: str, prop: str) -> set[str]:
+    q = f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{subject}> <{PTCE}{prop}> ?o }} }}"
+    return {str(r["o"].value) for r in store.query(q)}
+
+
+def test_units_and_signals_apart(store):
+    summary = import_recherche_entreprises(store, FILES)
+    results = [r for path in FILES for r in read_results(path)]
+    assert summary.units_kept == len(results)
+    g = RECHERCHE_ENTREPRISES_GRAPH
+    assert not store.query(f"ASK {{ GRAPH ?g {{ ?u <{PTCE}sireneEssFlag> ?f }} }}")
+    for result in results:
+        unit = ORG + result["siren"]
+        est_ess = result["complements"]["est_ess"]
+        assert objects(store, g, unit, "directoryEssClaim") == {str(est_ess).lower()}
+        # est_ess false means "not on ESS France's list"; true alone cannot say which source.
+        assert objects(store, g, unit, "inEssFranceList") == (set() if est_ess else {"false"})
+        assert objects(store, g, unit, "legalForm") == {
+            f"https://w3id.org/ptce/vocab/legal-form/{result['nature_juridique']}"
+        }
+        assert objects(store, g, unit, "administrativeState") == {result["etat_administratif"]}
+        siret = result["siege"]["siret"]
+        assert objects(store, g, unit, "hasEstablishment") == {
+            f"https://w3id.org/ptce/id/establishment/{siret}"
+        }
+
+
+def test_plm_head_office(store):
+    import_recherche_entreprises(store, [DATA / "search-842019051.json"])
+    site = "https://w3id.org/ptce/id/establishment/84201905100015"
+    g = RECHERCHE_ENTREPRISES_GRAPH
+    assert objects(store, g, site, "commune") == {"http://id.insee.fr/geo/commune/75056"}
+    assert objects(store, g, site, "communeCode") == {"75118"}
+
+
+def test_ess_france_list_inferred_with_a_stock_import(store):
+    """est_ess true + stock flag not O (here null) ⇒ on ESS France's list (rule 10)."""
+    import_sirene(store, DATA / "StockUniteLegale_test.csv")
+    import_recherche_entreprises(store, FILES)
+    rebuild_derived(store)
+    unit = ORG + "338365059"
+    assert objects(store, DERIVED_GRAPH, unit, "inEssFranceList") == {"true"}
+    assert f"https://w3id.org/ptce/vocab/ess-evidence/ess-france-list" in objects(
+        store, DERIVED_GRAPH, unit, "essEvidence"
+    )
+    # The DINUM control (est_ess false) gets no list membership and no ESS evidence.
+    dinum = ORG + "130025265"
+    assert objects(store, DERIVED_GRAPH, dinum, "inEssFranceList") == set()
+    assert objects(store, DERIVED_GRAPH, dinum, "essEvidence") == set()
+
+
+def test_bad_json_names_file_and_line(store, tmp_path):
+    before = dump(store)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"results": [\n {"siren": "338365059",\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_recherche_entreprises(store, [FILES[0], bad])
+    assert f"{bad}:" in str(err.value)
+    assert dump(store) == before
+
+
+def test_not_an_api_response(tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}', encoding="utf-8")
+    with pytest.raises(InputError, match="results"):
+        read_results(other)
+
+
+def test_hostile_values_do_not_inject(store, tmp_path):
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(
+        '{"results": [{"siren": "000000001", "nom_raison_sociale": "X\\" . <a> <b> <c> .",'
+        ' "nature_juridique": "5499> <http://evil", "siege": {"siret": "00000000100010",'
+        ' "commune": "75056> <x"}}]}',
+        encoding="utf-8",
+    )
+    import_recherche_entreprises(store, [hostile])
+    g = RECHERCHE_ENTREPRISES_GRAPH
+    unit = ORG + "000000001"
+    assert objects(store, g, unit, "legalForm") == set()
+    subjects = {str(q.subject.value) for q in store.quads(g)}
+    assert subjects == {unit, "https://w3id.org/ptce/id/establishment/00000000100010"}
+    label = store.query(
+        f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+    )
+    assert [str(r["l"].value) for r in label] == ['X" . <a> <b> <c> .']
