@@ -1,0 +1,88 @@
+"""Demo data: the 39 known PTCE (membership unknown), fictitious example poles, sample units."""
+
+from __future__ import annotations
+
+import csv
+
+from ptce_kg.demo import KNOWN_PTCE_GRAPH, demo_graphs, example_files
+from ptce_kg.importers.recherche_entreprises import RECHERCHE_ENTREPRISES_GRAPH
+from ptce_kg.linking import link_report, rebuild_derived
+from ptce_kg.paths import data_dir
+
+PTCE = "https://w3id.org/ptce/ontology#"
+GRAPH = "https://w3id.org/ptce/graph/"
+
+
+def loaded(store):
+    for graph, quads, meta in demo_graphs():
+        assert meta["source"] and meta["licence"]
+        store.replace_graph(graph, quads)
+    return store
+
+
+def rows(query_result) -> list:
+    return list(query_result)
+
+
+def test_known_ptce_present_with_members_unknown(store):
+    loaded(store)
+    with open(data_dir() / "known-ptce" / "ptce-connus.csv", encoding="utf-8", newline="") as f:
+        names = {row["nom"].strip() for row in csv.DictReader(f)}
+    assert len(names) == 39
+    q = f"""SELECT ?pole ?name ?known WHERE {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        ?pole a <{PTCE}Pole> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name ;
+              <{PTCE}membersKnown> ?known }} }}"""
+    found = rows(store.query(q))
+    assert {str(r["name"].value) for r in found} == names
+    assert {str(r["known"].value) for r in found} == {"false"}
+    # Nothing invented: no member, no SIREN, no legal unit in that graph.
+    for pattern in (f"?s <{PTCE}siren> ?o", "?s <http://www.w3.org/ns/org#member> ?o",
+                    f"?s a <{PTCE}LegalUnit>"):
+        assert not store.query(f"ASK {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{ {pattern} }} }}")
+    # The Sarthe pole of the list sits in département 72, with its sources.
+    mans = "https://w3id.org/ptce/id/pole/ptce-du-pays-du-mans"
+    assert store.query(f"""ASK {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        <{mans}> <{PTCE}territory>/<{PTCE}perimeterArea> <http://id.insee.fr/geo/departement/72> ;
+                 <http://purl.org/dc/terms/source> ?src }} }}""")
+
+
+def test_every_example_node_is_fictitious(store):
+    loaded(store)
+    assert len(example_files()) >= 3
+    for path in example_files():
+        graph = f"{GRAPH}pole/{path.stem}"
+        unflagged = store.query(f"""SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o
+            FILTER NOT EXISTS {{ ?s <{PTCE}fictitiousExample> true }} }} }}""")
+        assert rows(unflagged) == [], path.name
+        # Invented organisations never pose as registry units.
+        for pattern in (f"?s a <{PTCE}LegalUnit>", f"?s <{PTCE}siren> ?o"):
+            assert not store.query(f"ASK {{ GRAPH <{graph}> {{ {pattern} }} }}"), path.name
+        labels = store.query(f"""SELECT ?l WHERE {{ GRAPH <{graph}> {{ ?s a ?c ;
+            <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}""")
+        for row in labels:
+            text = str(row["l"].value)
+            assert "(exemple fictif" in text or "fictitious example" in text or "fictif)" in text, text
+
+
+def test_example_poles_are_complete(store):
+    loaded(store)
+    graph = f"{GRAPH}pole/sarthe-exemple"
+    for cls in ("Pole", "Territory", "Membership", "Cooperation", "CommonStrategy", "Project",
+                "JobObservation", "PartnerLink", "NaturalPerson", "Organization"):
+        assert store.query(f"ASK {{ GRAPH <{graph}> {{ ?s a <{PTCE}{cls}> }} }}"), cls
+    dates = store.query(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{graph}> {{
+        ?j <{PTCE}observationDate> ?d }} }}""")
+    assert int(next(iter(dates))["n"].value) >= 3
+
+
+def test_sample_registry_units_and_demo_link_report(store):
+    loaded(store)
+    units = store.query(f"""SELECT (COUNT(?u) AS ?n) WHERE {{ GRAPH <{RECHERCHE_ENTREPRISES_GRAPH}> {{
+        ?u a <{PTCE}LegalUnit> }} }}""")
+    assert int(next(iter(units))["n"].value) == len(list((data_dir() / "demo" / "recherche-entreprises").glob("*.json")))
+    rebuild_derived(store)
+    report = link_report(store)
+    found = {(f.check, f.member.rsplit("/", 1)[1]) for f in report.findings}
+    # The non-conforming example is built to show these two findings.
+    assert ("ceased-member", "842019051") in found
+    assert ("ess-claim-without-evidence", "exemple-collectif-sans-statut") in found
