@@ -1,0 +1,1 @@
+"""Maintainer tools (code generators); not used at run time."""
