@@ -1,0 +1,26 @@
+"""``ptce-kg reason``: HermiT consistency check of the ontology and optional data files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
+from ptce_kg.reasoning import reason as run_reasoner
+
+
+@click.command("reason")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def reason(files: tuple[Path, ...]) -> None:
+    """Check with HermiT that the ontology plus FILES (Turtle, N-Triples, TriG, N-Quads) is
+    consistent and has no unsatisfiable class.
+
+    Exit 0 consistent, 1 inconsistent or unsatisfiable classes, 2 bad input or no Java.
+    """
+    report = run_reasoner(list(files))
+    click.echo(report.to_text())
+    # SystemExit, not click's Exit: the CLI runs click with standalone_mode=False, where an
+    # Exit's code would be returned and lost; main() maps SystemExit to the exit status.
+    sys.exit(EXIT_OK if report.ok else EXIT_NONCONFORMANT)

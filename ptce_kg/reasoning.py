@@ -1,0 +1,228 @@
+"""Check the ontology (and optional data) with HermiT through owlready2.
+
+The ontology, the pinned declarations of ``ontology/imports/`` and the data are merged with
+rdflib, written as N-Triples (a format owlready2 reads without any network access) and
+classified by HermiT. HermiT says only "inconsistent"; to name the individuals involved, an
+RDFS-level pass over the same triples (types, domains, ranges, sub-classes) looks for an
+individual that falls into two disjoint classes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import owlready2
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ptce_kg.errors import InputError, ReasonerUnavailable
+from ptce_kg.paths import ontology_dir
+
+# Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
+_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+
+
+@dataclass
+class Conflict:
+    """A node the data puts in contradiction (two disjoint classes, a literal out of range)."""
+
+    individual: str
+    explanation: str
+
+    def __str__(self) -> str:
+        return f"{self.individual}: {self.explanation}"
+
+
+@dataclass
+class ReasonerReport:
+    """What HermiT found, in terms a user can act on."""
+
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+    def to_text(self) -> str:
+        lines = [f"checked: {', '.join(self.files)}"]
+        if self.consistent:
+            lines.append("consistent: yes")
+        else:
+            lines.append("consistent: NO (HermiT: inconsistent ontology)")
+            if self.conflicts:
+                lines += [f"  - {c}" for c in self.conflicts]
+            else:
+                lines.append(
+                    "  no class-disjointness conflict found by the explainer; look for a "
+                    "literal that breaks a datatype range or a functional property"
+                )
+        if self.unsatisfiable:
+            lines.append("unsatisfiable classes:")
+            lines += [f"  - {iri}" for iri in self.unsatisfiable]
+        elif self.consistent:
+            lines.append("unsatisfiable classes: none")
+        return "\n".join(lines)
+
+
+def ontology_files() -> list[Path]:
+    """The TTL files the reasoner always loads: ptce.ttl and the pinned imports."""
+    root = ontology_dir()
+    return [root / "ptce.ttl", *sorted((root / "imports").glob("*.ttl"))]
+
+
+def load_data(path: Path) -> Graph:
+    """Parse one data file, refusing formats that could fetch anything; errors say where."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unsupported RDF format {path.suffix!r}; use one of {', '.join(sorted(_FORMATS))}",
+            where=str(path),
+        )
+    if not path.is_file():
+        raise InputError("file not found", where=str(path))
+    graph = Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise InputError(f"cannot parse as {fmt}: {exc}", where=str(path)) from exc
+    return graph
+
+
+def reason(data_files: Sequence[Path] = (), *, java: str | None = None) -> ReasonerReport:
+    """Run HermiT on the ontology plus ``data_files`` and report consistency.
+
+    Raises ReasonerUnavailable when no Java runtime is found, InputError for unreadable data.
+    """
+    java_exe = java or shutil.which("java")
+    if not java_exe:
+        raise ReasonerUnavailable(
+            "HermiT needs Java and no `java` is on PATH; install a JRE "
+            "(e.g. `apt-get install -y default-jre-headless`) to use `ptce-kg reason`"
+        )
+    merged = Graph()
+    for path in ontology_files():
+        merged.parse(path, format="turtle")
+    for path in data_files:
+        merged += load_data(Path(path))
+    files = [str(p) for p in data_files] or ["ontology only"]
+
+    with tempfile.TemporaryDirectory(prefix="ptce-reason-") as tmp:
+        nt = Path(tmp) / "merged.nt"
+        merged.serialize(nt, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        world.get_ontology(nt.as_uri()).load(format="ntriples")
+        previous = owlready2.JAVA_EXE
+        owlready2.JAVA_EXE = java_exe
+        try:
+            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return ReasonerReport(False, conflicts=find_conflicts(merged), files=files)
+        except owlready2.OwlReadyJavaError as exc:
+            raise InputError(f"HermiT refused the input: {_first_lines(str(exc))}") from exc
+        finally:
+            owlready2.JAVA_EXE = previous
+        unsat = sorted(c.iri for c in world.inconsistent_classes())
+    return ReasonerReport(True, unsatisfiable=unsat, files=files)
+
+
+def _short(graph: Graph, node: Node) -> str:
+    """A prefixed name when the input declared the prefix, else the full IRI."""
+    try:
+        return graph.namespace_manager.curie(str(node), generate=False)
+    except (ValueError, KeyError):
+        return str(node)
+
+
+def _first_lines(text: str, n: int = 6) -> str:
+    return " | ".join(line.strip() for line in text.splitlines()[:n] if line.strip())
+
+
+def _closure(graph: Graph, start: URIRef, prop: URIRef) -> set[URIRef]:
+    """``start`` and everything reachable through ``prop`` (named nodes only)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph.objects(todo.pop(), prop):
+            if isinstance(nxt, URIRef) and nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def find_conflicts(graph: Graph) -> list[Conflict]:
+    """Individuals typed (directly, or through a domain or range) into two disjoint classes."""
+    reasons: dict[URIRef, dict[URIRef, str]] = {}
+
+    def add(ind: Node, cls: URIRef, why: str) -> None:
+        if isinstance(ind, URIRef):
+            for sup in _closure(graph, cls, RDFS.subClassOf):
+                reasons.setdefault(ind, {}).setdefault(
+                    sup, why if sup == cls else f"{why}, ⊑ {_short(graph, sup)}"
+                )
+
+    schema_types = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Ontology,
+                    OWL.AnnotationProperty, OWL.TransitiveProperty, RDFS.Class}
+    schema_nodes = {s for t in schema_types for s in graph.subjects(RDF.type, t)}
+    for ind, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and cls not in schema_types and ind not in schema_nodes:
+            add(ind, cls, f"typed {_short(graph, cls)}")
+    for s, p, o in graph:
+        if p == RDF.type or s in schema_nodes or not isinstance(p, URIRef):
+            continue
+        for sup in _closure(graph, p, RDFS.subPropertyOf):
+            # a union domain or range entails no single class: only named ones count
+            for dom in graph.objects(sup, RDFS.domain):
+                if isinstance(dom, URIRef):
+                    add(s, dom, f"subject of {_short(graph, p)}, domain {_short(graph, dom)}")
+            if not isinstance(o, Literal):
+                for rng in graph.objects(sup, RDFS.range):
+                    if isinstance(rng, URIRef):
+                        add(o, rng, f"object of {_short(graph, p)}, range {_short(graph, rng)}")
+
+    disjoint = {frozenset((a, b)) for a, b in graph.subject_objects(OWL.disjointWith)
+                if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b}
+    conflicts = []
+    for ind, types in sorted(reasons.items()):
+        for pair in sorted(disjoint, key=sorted):
+            a, b = sorted(pair)
+            if a in types and b in types:
+                conflicts.append(Conflict(
+                    str(ind),
+                    f"is both {_short(graph, a)} ({types[a]}) and {_short(graph, b)} "
+                    f"({types[b]}), which are disjoint",
+                ))
+    return conflicts + _literal_conflicts(graph)
+
+
+# Datatypes whose values are also values of a wider one (OWL 2 datatype map, the part we use).
+_WIDER = {
+    XSD.integer: {XSD.decimal},
+    XSD.nonNegativeInteger: {XSD.integer, XSD.decimal},
+    XSD.int: {XSD.integer, XSD.decimal},
+    XSD.token: {XSD.normalizedString, XSD.string},
+    XSD.normalizedString: {XSD.string},
+}
+
+
+def _literal_conflicts(graph: Graph) -> list[Conflict]:
+    """Literals whose datatype (or language tag) is outside the property's declared range."""
+    found = []
+    for s, p, o in graph:
+        if not isinstance(o, Literal) or not isinstance(p, URIRef):
+            continue
+        kind = RDF.langString if o.language else (o.datatype or XSD.string)
+        for rng in graph.objects(p, RDFS.range):
+            if rng == RDFS.Literal or not str(rng).startswith(str(XSD)):
+                continue
+            if kind != rng and rng not in _WIDER.get(kind, set()):
+                found.append(Conflict(
+                    str(s),
+                    f"value {o.n3()} of {_short(graph, p)} is not in its range {_short(graph, rng)}",
+                ))
+    return found
