@@ -27,6 +27,7 @@ from ptce_kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
 )
+from ptce_kg.namespaces import INSEE_GEO
 from ptce_kg.paths import data_dir
 
 KNOWN_PTCE_GRAPH = f"{GRAPH}known-ptce"
@@ -37,7 +38,7 @@ _RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _COMMENT = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 _SOURCE = NamedNode("http://purl.org/dc/terms/source")
-_INSEE_GEO = "http://id.insee.fr/geo/"
+_INSEE_GEO = str(INSEE_GEO)
 # A call for projects or AMI of the State is a ptce:StateSupport; a regional guide is not.
 _STATE_PROGRAMME = re.compile(r"^(AMI|Appel à projets)\b")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")

@@ -12,14 +12,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PTCE = "https://w3id.org/ptce/ontology#"
-ID = "https://w3id.org/ptce/id/"
-GRAPH = "https://w3id.org/ptce/graph/"
-LEGAL_FORM = "https://w3id.org/ptce/vocab/legal-form/"
-NAF_SUBCLASS = "http://id.insee.fr/codes/nafr2/sousClasse/"
-COMMUNE = "http://id.insee.fr/geo/commune/"
-ARRONDISSEMENT = "http://id.insee.fr/geo/arrondissementMunicipal/"
-DIRECTORY_PAGE = "https://annuaire-entreprises.data.gouv.fr/entreprise/"
+from ptce_kg.namespaces import ANNUAIRE, INSEE_GEO, NAF
+from ptce_kg.namespaces import GRAPH as GRAPH_NS
+from ptce_kg.namespaces import ID as ID_NS
+from ptce_kg.namespaces import LEGAL_FORM as LEGAL_FORM_NS
+from ptce_kg.namespaces import PTCE as PTCE_NS
+
+PTCE = str(PTCE_NS)
+ID = str(ID_NS)
+GRAPH = str(GRAPH_NS)
+LEGAL_FORM = str(LEGAL_FORM_NS)
+NAF_SUBCLASS = f"{NAF}sousClasse/"
+COMMUNE = f"{INSEE_GEO}commune/"
+ARRONDISSEMENT = f"{INSEE_GEO}arrondissementMunicipal/"
+DIRECTORY_PAGE = str(ANNUAIRE)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"

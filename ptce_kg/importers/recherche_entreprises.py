@@ -139,16 +139,13 @@ def _result_lines(
         if siret in seen:
             continue
         seen.add(siret)
+        # Same establishment fields as the stock import (mappings/sirene-columns.yaml).
         est = EstablishmentRecord(
             siret=siret,
             siren=siren,
             head_office=site.get("est_siege") if isinstance(site.get("est_siege"), bool) else None,
             state=_text(site.get("etat_administratif")),
             commune_code=_text(site.get("commune")),
-            creation_date=_text(site.get("date_creation")),
-            headcount_band=_text(site.get("tranche_effectif_salarie")),
-            activity=_text(site.get("activite_principale")),
-            nomenclature=API_NOMENCLATURE,
         )
         lines += establishment_lines(est, communes, mapping["linked_nomenclature"])
         summary.establishments_kept += 1

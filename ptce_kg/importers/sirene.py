@@ -96,7 +96,7 @@ class _CsvSource:
         self.width = len(header)
         self.index: dict[str, int | None] = {
             fld: position.get(col)
-            for fld, col in {**section["required"], **section.get("optional", {})}.items()
+            for fld, col in {**section["required"], **(section.get("optional") or {})}.items()
         }
 
     def rows(self, progress: bool, what: str) -> Iterator[list[str]]:
@@ -121,7 +121,7 @@ class _CsvSource:
         index = self.index
 
         def get(row: list[str], fld: str) -> str:
-            i = index[fld]
+            i = index.get(fld)
             return row[i].strip() if i is not None else ""
 
         return get
