@@ -1,0 +1,54 @@
+"""HTML documentation of the ontology and of each SKOS scheme, generated from the TTL by pyLODE.
+
+Never hand-written: the pages are rebuilt from ``ontology/ptce.ttl`` and ``ontology/vocab/*.ttl``
+so the documentation cannot drift from the vocabulary (cf. GeoSPARQL issue 123).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+import types
+from pathlib import Path
+
+from rdflib import RDF, SKOS, Graph
+
+from ptce_kg.errors import InputError
+from ptce_kg.paths import ontology_dir
+
+
+def _pylode():  # noqa: ANN202 - returns the pylode module
+    """Import pyLODE, working around its 3.4.x wheels that read a pyproject.toml they do not ship."""
+    if "pylode.version" not in sys.modules:
+        shim = types.ModuleType("pylode.version")
+        shim.__version__ = importlib.metadata.version("pylode")
+        sys.modules["pylode.version"] = shim
+    import pylode
+
+    return pylode
+
+
+def render_html(path: Path) -> str:
+    """HTML for one TTL file: pyLODE's VocPub profile for a SKOS scheme, OntPub otherwise."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises parser-specific types
+        raise InputError(f"cannot parse as Turtle: {exc}", where=str(path)) from exc
+    pylode = _pylode()
+    profile = pylode.VocPub if (None, RDF.type, SKOS.ConceptScheme) in graph else pylode.OntPub
+    return profile(graph).make_html()
+
+
+def build_docs(outdir: Path) -> list[Path]:
+    """Write OUTDIR/index.html (the ontology) and OUTDIR/vocab/<scheme>.html; return the paths."""
+    root = ontology_dir()
+    targets = [(root / "ptce.ttl", outdir / "index.html")] + [
+        (ttl, outdir / "vocab" / f"{ttl.stem}.html") for ttl in sorted((root / "vocab").glob("*.ttl"))
+    ]
+    written = []
+    for source, target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_html(source), encoding="utf-8")
+        written.append(target)
+    return written
