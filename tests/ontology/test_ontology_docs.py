@@ -1,0 +1,24 @@
+"""HTML documentation generated from the TTL by pyLODE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ptce_kg.cli import main
+from ptce_kg.docs import render_html
+from ptce_kg.paths import ontology_dir
+
+
+def test_ontology_page_names_terms() -> None:
+    html = render_html(ontology_dir() / "ptce.ttl")
+    for label in ("Territorial pole of economic cooperation (PTCE)", "Natural person", "perimeter area"):
+        assert label in html
+
+
+def test_docs_command_writes_index_and_one_page_per_scheme(tmp_path: Path) -> None:
+    assert main(["docs", str(tmp_path)]) == 0
+    schemes = sorted(p.stem for p in (ontology_dir() / "vocab").glob("*.ttl"))
+    assert sorted(p.stem for p in (tmp_path / "vocab").glob("*.html")) == schemes
+    theme = (tmp_path / "vocab" / "theme.html").read_text("utf-8")
+    assert "Circular economy" in theme and "<html" in theme
+    assert "Pole membership" in (tmp_path / "index.html").read_text("utf-8")

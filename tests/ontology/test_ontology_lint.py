@@ -1,0 +1,256 @@
+"""Ontology lint: each rule comes from a defect seen in a published vocabulary (anchors.md §1.3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from ptce_kg.namespaces import PTCE, VANN
+
+REPO = Path(__file__).resolve().parents[2]
+ONTOLOGY = REPO / "ontology"
+PTCE_NS = "https://w3id.org/ptce/ontology#"
+LANGS = {"fr", "en"}
+
+ALL_TTL = sorted(
+    p
+    for folder in ("ontology", "shapes", "tests", "data")
+    for p in (REPO / folder).rglob("*.ttl")
+    if ".venv" not in p.parts
+)
+ONTOLOGY_TTL = sorted(ONTOLOGY.rglob("*.ttl"))
+PTCE_AND_VOCAB = [ONTOLOGY / "ptce.ttl", *sorted((ONTOLOGY / "vocab").glob("*.ttl"))]
+
+
+def _parse(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def ptce() -> Graph:
+    return _parse(ONTOLOGY / "ptce.ttl")
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(REPO))
+
+
+@pytest.mark.parametrize("path", ALL_TTL, ids=_rel)
+def test_every_turtle_file_parses(path: Path) -> None:
+    assert len(_parse(path)) > 0, f"{_rel(path)} is empty"
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
+def test_one_ontology_header_per_file(path: Path) -> None:
+    g = _parse(path)
+    onts = list(g.subjects(RDF.type, OWL.Ontology))
+    assert len(onts) == 1, f"{_rel(path)}: {len(onts)} owl:Ontology nodes"
+    ont = onts[0]
+    assert g.value(ont, OWL.versionIRI) is not None, "owl:versionIRI missing"
+    assert g.value(ont, DCTERMS.license) is not None, "dcterms:license missing"
+    assert {t.language for t in g.objects(ont, DCTERMS.title)} == LANGS, "dcterms:title fr+en"
+
+
+@pytest.mark.parametrize("path", PTCE_AND_VOCAB, ids=_rel)
+def test_full_header_on_ontology_and_schemes(path: Path) -> None:
+    g = _parse(path)
+    ont = g.value(None, RDF.type, OWL.Ontology)
+    for prop in (OWL.versionInfo, DCTERMS.creator, DCTERMS.created, DCTERMS.modified,
+                 VANN.preferredNamespacePrefix, VANN.preferredNamespaceUri):
+        assert g.value(ont, prop) is not None, f"{_rel(path)}: {prop} missing"
+    for prop in (DCTERMS.created, DCTERMS.modified):
+        assert g.value(ont, prop).datatype == XSD.date
+    assert {t.language for t in g.objects(ont, DCTERMS.description)} == LANGS
+
+
+def test_ontology_header_values(ptce: Graph) -> None:
+    ont = URIRef("https://w3id.org/ptce/ontology")
+    assert ptce.value(ont, OWL.versionIRI) == URIRef("https://w3id.org/ptce/ontology/0.1.0")
+    assert ptce.value(ont, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert str(ptce.value(ont, VANN.preferredNamespaceUri)) == PTCE_NS
+    assert str(ptce.value(ont, VANN.preferredNamespacePrefix)) == "ptce"
+    assert "ERNX1315311L" in str(ptce.value(ont, DCTERMS.source))
+
+
+def _ptce_terms(g: Graph) -> set[URIRef]:
+    return {
+        s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(PTCE_NS)
+    }
+
+
+def test_every_term_labelled_and_defined_once_per_language(ptce: Graph) -> None:
+    problems = []
+    for term in sorted(_ptce_terms(ptce)):
+        for prop in (RDFS.label, SKOS.definition):
+            langs = [o.language for o in ptce.objects(term, prop)]
+            if sorted(langs) != ["en", "fr"]:
+                problems.append(f"{term} {prop}: {langs}")
+        if ptce.value(term, RDFS.isDefinedBy) != URIRef("https://w3id.org/ptce/ontology"):
+            problems.append(f"{term}: rdfs:isDefinedBy")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
+def test_no_empty_literal_and_only_fr_en_tags(path: Path) -> None:
+    bad = [
+        (s, p, o) for s, p, o in _parse(path) if isinstance(o, Literal)
+        and (not str(o).strip() or (o.language is not None and o.language not in LANGS))
+    ]
+    assert not bad, bad
+
+
+def test_every_ptce_iri_is_declared_in_the_namespace(ptce: Graph) -> None:
+    used = {n for t in ptce for n in t if isinstance(n, URIRef) and "w3id.org/ptce/ontology" in str(n)}
+    stray = {n for n in used if not str(n).startswith(PTCE_NS)} - {
+        URIRef("https://w3id.org/ptce/ontology"), URIRef("https://w3id.org/ptce/ontology/0.1.0")
+    }
+    assert not stray, f"IRIs outside {PTCE_NS}: {stray}"
+    assert {n for n in used if str(n).startswith(PTCE_NS)} == _ptce_terms(ptce), "undeclared ptce: term"
+
+
+def test_property_kind_agrees_with_range(ptce: Graph) -> None:
+    for prop in ptce.subjects(RDF.type, OWL.DatatypeProperty):
+        for rng in ptce.objects(prop, RDFS.range):
+            assert str(rng).startswith(str(XSD)) or rng == RDFS.Literal, f"{prop} range {rng}"
+    datatypes = set(ptce.subjects(RDF.type, RDFS.Datatype))
+    for prop in ptce.subjects(RDF.type, OWL.ObjectProperty):
+        for rng in ptce.objects(prop, RDFS.range):
+            assert not str(rng).startswith(str(XSD)) and rng != RDFS.Literal, f"{prop} range {rng}"
+            assert rng not in datatypes
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
+def test_no_cardinality_on_transitive_property(path: Path) -> None:
+    g = _parse(path)
+    transitive = set(g.subjects(RDF.type, OWL.TransitiveProperty))
+    cards = (OWL.cardinality, OWL.minCardinality, OWL.maxCardinality, OWL.qualifiedCardinality,
+             OWL.minQualifiedCardinality, OWL.maxQualifiedCardinality)
+    for restriction in g.subjects(RDF.type, OWL.Restriction):
+        if any(g.value(restriction, c) is not None for c in cards):
+            assert g.value(restriction, OWL.onProperty) not in transitive, restriction
+    for restriction in g.subjects(OWL.allValuesFrom, None):
+        target = g.value(restriction, OWL.allValuesFrom)
+        assert g.value(target, RDF.first) is None, f"{restriction}: a list under allValuesFrom"
+
+
+def test_no_sameas_and_alignment_only_through_subclass_and_subproperty(ptce: Graph) -> None:
+    assert not list(ptce.triples((None, OWL.sameAs, None)))
+    assert not list(ptce.triples((None, OWL.equivalentClass, None)))
+    allowed = ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/regorg#", "http://www.w3.org/ns/prov#",
+               "http://purl.org/dc/terms/", "http://www.opengis.net/ont/geosparql#",
+               "http://rdf.insee.fr/def/geo#", PTCE_NS)
+    for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for sup in ptce.objects(None, prop):
+            assert isinstance(sup, URIRef) and str(sup).startswith(allowed), sup
+    assert not list(ptce.objects(None, OWL.imports)), "no owl:imports (no network)"
+
+
+def test_pole_is_not_an_organizational_collaboration(ptce: Graph) -> None:
+    collab = URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")
+    for cls in (PTCE.Pole, PTCE.TerritorialGrouping):
+        assert collab not in set(ptce.transitive_objects(cls, RDFS.subClassOf))
+    assert (PTCE.NaturalPerson, OWL.disjointWith, PTCE.Organization) in ptce
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
+def test_no_instance_data_in_ontology_folder(path: Path) -> None:
+    g = _parse(path)
+    allowed = {OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+               OWL.TransitiveProperty, OWL.Restriction, RDFS.Datatype, SKOS.Concept, SKOS.ConceptScheme,
+               SKOS.Collection, SKOS.OrderedCollection}
+    bad = {(s, t) for s, t in g.subject_objects(RDF.type) if t not in allowed}
+    assert not bad, f"instance data in {_rel(path)}: {bad}"
+    assert not any(str(t).startswith(PTCE_NS) for t in g.objects(None, RDF.type))
+
+
+def test_law_terms_cite_the_article(ptce: Graph) -> None:
+    eli = "https://www.legifrance.gouv.fr/eli/loi/2014/7/31/ERNX1315311L/jo/article_"
+    for term in (PTCE.Pole, PTCE.CommonStrategy, PTCE.Statutes, PTCE.socialUtilityObjective):
+        assert str(ptce.value(term, DCTERMS.source)).startswith(eli), term
+    for term in _ptce_terms(ptce):
+        for src in ptce.objects(term, DCTERMS.source):
+            assert re.fullmatch(re.escape(eli) + r"[129]", str(src)), (term, src)
+
+
+def test_four_words_define_the_matching_terms(ptce: Graph) -> None:
+    words = {PTCE.TerritorialGrouping: ("Pôle", "Pole"), PTCE.Territory: ("Territorial", "Territorial"),
+             PTCE.Cooperation: ("Coopération", "Cooperation"),
+             PTCE.EconomicActivity: ("Économique", "Economic")}
+    for term, (fr, en) in words.items():
+        defs = {d.language: str(d) for d in ptce.objects(term, SKOS.definition)}
+        assert defs["fr"].startswith(fr + " :") and defs["en"].startswith(en + ":"), term
+
+
+SCHEMES = sorted((ONTOLOGY / "vocab").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", SCHEMES, ids=lambda p: p.stem)
+def test_skos_scheme_concepts(path: Path) -> None:
+    g = _parse(path)
+    scheme = URIRef(f"https://w3id.org/ptce/vocab/{path.stem}")
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    concepts = set(g.subjects(RDF.type, SKOS.Concept))
+    assert concepts
+    for c in concepts:
+        assert str(c).startswith(f"{scheme}/"), c
+        assert str(g.value(c, SKOS.notation)) == str(c).rsplit("/", 1)[1]
+        for prop in (SKOS.prefLabel, SKOS.definition):
+            assert sorted(o.language for o in g.objects(c, prop)) == ["en", "fr"], (c, prop)
+        assert (c, SKOS.inScheme, scheme) in g
+        assert (c, SKOS.topConceptOf, scheme) in g or g.value(c, SKOS.broader) in concepts, c
+
+
+def test_cooperation_levels_are_ordered() -> None:
+    g = _parse(ONTOLOGY / "vocab" / "cooperation-level.ttl")
+    base = "https://w3id.org/ptce/vocab/cooperation-level/"
+    tops = sorted(g.subjects(SKOS.topConceptOf, None), key=lambda c: int(g.value(c, PTCE.rank)))
+    assert [int(g.value(c, PTCE.rank)) for c in tops] == [1, 2, 3]
+    collection = g.value(None, RDF.type, SKOS.OrderedCollection)
+    members = list(g.items(g.value(collection, SKOS.memberList)))
+    assert members == tops
+    assert [str(c)[len(base):] for c in members] == ["informal", "operational", "strategic"]
+
+
+def _scan_terms(text: str) -> set[str]:
+    """Local names of ptce: terms written as prefixed names or full IRIs in a text file."""
+    prefixed = re.findall(r"(?<![\w/#])ptce:([A-Za-z_]\w*)", text)
+    full = re.findall(re.escape(PTCE_NS) + r"([A-Za-z_]\w*)", text)
+    return set(prefixed) | set(full)
+
+
+USERS = sorted(
+    [*(REPO / "shapes").rglob("*.ttl"), *(REPO / "sparql").rglob("*.rq"), *(REPO / "data").rglob("*.ttl")]
+)
+
+
+@pytest.mark.parametrize("path", USERS, ids=_rel)
+def test_terms_used_in_shapes_queries_and_data_exist(path: Path, ptce: Graph) -> None:
+    declared = {str(t)[len(PTCE_NS):] for t in _ptce_terms(ptce)}
+    unknown = _scan_terms(path.read_text("utf-8")) - declared
+    assert not unknown, f"{_rel(path)} uses undeclared ptce: terms {sorted(unknown)}"
+
+
+def test_namespace_module_equals_the_ttl(ptce: Graph) -> None:
+    declared = {str(t)[len(PTCE_NS):] for t in _ptce_terms(ptce)}
+    in_python = set(PTCE.__annotations__)
+    assert in_python == declared
+    with pytest.raises(AttributeError):
+        PTCE.NotATerm  # noqa: B018 - _fail = True must refuse unknown terms
+
+
+def test_namespace_generator_is_up_to_date(ptce: Graph) -> None:
+    from ptce_kg.tools.gen_namespace import NAMESPACES_PY, regenerate
+
+    text = NAMESPACES_PY.read_text("utf-8")
+    assert regenerate(text, ptce) == text, "run python -m ptce_kg.tools.gen_namespace"
+
+
+def test_blank_nodes_only_as_class_expressions(ptce: Graph) -> None:
+    for bnode in {s for s in ptce.subjects() if isinstance(s, BNode)}:
+        types = set(ptce.objects(bnode, RDF.type))
+        assert types <= {OWL.Class, OWL.Restriction} or ptce.value(bnode, RDF.first) is not None

@@ -1,0 +1,83 @@
+"""HermiT (through owlready2) on the ontology, an example dataset and contradictory data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ptce_kg.cli import main
+from ptce_kg.errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError, ReasonerUnavailable
+from ptce_kg.reasoning import load_data, reason
+
+DATA = Path(__file__).parent / "data"
+needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no `java` on PATH: HermiT cannot run")
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_ontology_is_consistent_with_no_unsatisfiable_class() -> None:
+    report = reason([])
+    assert report.consistent
+    assert report.unsatisfiable == []
+    assert report.ok
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_example_pole_with_a_natural_person_member_is_consistent() -> None:
+    report = reason([DATA / "example-pole.ttl"])
+    assert report.ok, report.to_text()
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_individual_both_natural_person_and_legal_unit_is_inconsistent(capsys) -> None:
+    report = reason([DATA / "contradictory.ttl"])
+    assert not report.consistent
+    assert [c.individual for c in report.conflicts] == [
+        "https://w3id.org/ptce/id/person/exemple-contradiction"
+    ]
+    assert "ptce:NaturalPerson" in str(report.conflicts[0])
+    assert main(["reason", str(DATA / "contradictory.ttl")]) == EXIT_NONCONFORMANT
+    assert "consistent: NO" in capsys.readouterr().out
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_conflict_through_a_domain_names_the_property() -> None:
+    report = reason([DATA / "contradictory-by-domain.ttl"])
+    assert not report.consistent
+    assert "ptce:hasEstablishment" in str(report.conflicts[0])
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_cli_exit_zero_on_consistent_data(capsys) -> None:
+    assert main(["reason", str(DATA / "example-pole.ttl")]) == EXIT_OK
+    assert "consistent: yes" in capsys.readouterr().out
+
+
+def test_missing_java_is_a_clear_error(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReasonerUnavailable, match="Java"):
+        reason([])
+    assert main(["reason"]) == EXIT_INPUT
+    assert "java" in capsys.readouterr().err.lower()
+
+
+def test_bad_turtle_is_an_input_error_with_the_line(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ptce: <https://w3id.org/ptce/ontology#> .\n<x:a> a ptce:Pole\n<x:b> a ptce:Pole .\n")
+    with pytest.raises(InputError) as info:
+        load_data(bad)
+    assert info.value.where == str(bad) and "line 3" in info.value.message
+    assert main(["reason", str(bad)]) == EXIT_INPUT
+
+
+def test_formats_that_could_fetch_are_refused(tmp_path: Path) -> None:
+    jsonld = tmp_path / "remote-context.jsonld"
+    jsonld.write_text('{"@context": "http://example.org/context.jsonld", "@id": "x:a"}')
+    with pytest.raises(InputError, match="unsupported RDF format"):
+        load_data(jsonld)
