@@ -2,6 +2,10 @@
 
 The store layer knows RDF and SPARQL, nothing of validation, import or the API.
 Terms crossing this interface are pyoxigraph terms (``NamedNode``, ``Literal``, ``Quad``…).
+
+Writes are graph-at-a-time: ``replace_graph`` and ``add_to_graph`` read the whole input before
+anything is written, so an input that fails half way (a parse error raised by the iterable)
+leaves the store exactly as it was.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, QueryTriples
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple
+
+#: What ``Store.query`` returns: solutions (SELECT), a boolean (ASK; use ``bool(result)``),
+#: or triples (CONSTRUCT/DESCRIBE: ``QueryTriples`` embedded, a list of ``Triple`` remote).
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 
 @dataclass(frozen=True)
@@ -33,23 +41,29 @@ class Store(Protocol):
         default_graph: Iterable[str] | None = None,
         named_graphs: Iterable[str] | None = None,
         use_default_graph_as_union: bool = False,
-    ) -> QuerySolutions | QueryTriples | bool:
-        """Run a SPARQL query. Raises ``QueryError`` on a malformed query."""
+    ) -> QueryResult:
+        """Run a SPARQL query; ``substitutions`` pre-bind variables (name without ``?``).
+
+        Raises ``QueryError`` on a malformed query, ``StoreError`` when the backend fails.
+        """
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL update."""
+        """Run a SPARQL update (one transaction)."""
 
-    def replace_graph(self, graph: str, quads_or_triples: Iterable[Quad]) -> int:
-        """Replace the content of ``graph`` atomically; return the triple count written."""
+    def replace_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """Replace the content of ``graph`` atomically; return the triple count written.
 
-    def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad]) -> int:
-        """Add triples to ``graph`` atomically; return the count written."""
+        The graph name of each quad is ignored: everything goes into ``graph``.
+        """
+
+    def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """Add triples to ``graph`` atomically; return the count given."""
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
 
     def graphs(self) -> list[GraphInfo]:
-        """List the named graphs with their sizes."""
+        """List the named graphs with their sizes, sorted by IRI."""
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Iterate the quads of a graph (all graphs when None)."""
@@ -58,4 +72,4 @@ class Store(Protocol):
         """Release resources."""
 
 
-__all__ = ["GraphInfo", "NamedNode", "Store"]
+__all__ = ["GraphInfo", "NamedNode", "QueryResult", "Store"]

@@ -1,0 +1,34 @@
+"""Named-graph IRIs of design.md §1 and the helpers that build them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+GRAPH_BASE = "https://w3id.org/ptce/graph/"
+
+ONTOLOGY = GRAPH_BASE + "ontology"
+VOCAB = GRAPH_BASE + "vocab"
+REFERENCE_COG = GRAPH_BASE + "reference/cog"
+REFERENCE_NAF = GRAPH_BASE + "reference/naf"
+REFERENCE_LEGAL_FORMS = GRAPH_BASE + "reference/legal-forms"
+SIRENE = GRAPH_BASE + "sirene"
+RECHERCHE_ENTREPRISES = GRAPH_BASE + "recherche-entreprises"
+KNOWN_PTCE = GRAPH_BASE + "known-ptce"
+DERIVED = GRAPH_BASE + "derived"
+METADATA = GRAPH_BASE + "metadata"
+
+
+def graph_iri(name: str) -> str:
+    """The IRI of the graph called ``name`` (``reference/cog``, ``pole/<slug>``…)."""
+    return GRAPH_BASE + name
+
+
+def slug(text: str) -> str:
+    """A lower-case IRI-safe slug (letters, digits, dashes)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graph"
+
+
+def pole_graph_for_file(path: Path) -> str:
+    """The default graph of a loaded file: ``…/graph/pole/<slug of the file stem>``."""
+    return graph_iri(f"pole/{slug(path.stem)}")

@@ -1,0 +1,143 @@
+"""The embedded backend: a pyoxigraph (RocksDB) store on disk, or in memory for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, Store as _OxStore, Triple, Variable
+
+from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.store.base import GraphInfo, QueryResult
+from ptce_kg.store.staging import Staged
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+class OxigraphStore:
+    """The ``Store`` protocol over ``pyoxigraph.Store``.
+
+    Atomicity of ``replace_graph``: the input is staged first (see ``staging``). A small write
+    (up to ``staging.MEMORY_LIMIT`` quads) is then one transaction: ``Store.extend`` into an
+    absent graph, or one SPARQL update ``DROP GRAPH …; INSERT DATA …`` over an existing one,
+    so readers and crashes see the old graph or the new one, never a mix. A large write (a
+    national import) is removed then bulk-loaded (``bulk_extend``, not transactional, no
+    memory growth): bad input still cannot leave half a graph, because the staged file was
+    read to the end first; only a crash during the bulk load can, and re-running the import
+    repairs it.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = _OxStore()
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = _OxStore(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc} (is another ptce-kg using it?)") from exc
+
+    @property
+    def raw(self) -> _OxStore:
+        """The underlying pyoxigraph store (for bulk loaders that need it)."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, object] | None = None,
+        default_graph: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        use_default_graph_as_union: bool = False,
+    ) -> QueryResult:
+        """Run a SPARQL query (see ``Store.query``)."""
+        kwargs: dict[str, object] = {"use_default_graph_as_union": use_default_graph_as_union}
+        if substitutions:
+            kwargs["substitutions"] = {Variable(k.lstrip("?$")): v for k, v in substitutions.items()}
+        if default_graph is not None:
+            kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
+    def replace_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """Replace ``graph`` by the given triples (see the class docstring for atomicity)."""
+        node = NamedNode(graph)
+        with Staged(graph, quads_or_triples) as staged:
+            exists = self._store.contains_named_graph(node)
+            try:
+                if staged.large:
+                    if exists:
+                        self._store.remove_graph(node)
+                    self._store.bulk_extend(staged.quads())
+                elif exists:
+                    self._store.update(_drop_and_insert(node, staged.quads()))
+                else:
+                    self._store.extend(staged.quads())
+                    self._store.add_graph(node)  # an empty replacement still names the graph
+            except OSError as exc:
+                raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
+            return staged.count
+
+    def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """Add the given triples to ``graph`` (one transaction unless the write is large)."""
+        with Staged(graph, quads_or_triples) as staged:
+            try:
+                if staged.large:
+                    self._store.bulk_extend(staged.quads())
+                else:
+                    self._store.extend(staged.quads())
+                self._store.add_graph(NamedNode(graph))
+            except OSError as exc:
+                raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
+            return staged.count
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (no error when absent)."""
+        node = NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs with their triple counts (empty graphs count 0)."""
+        sizes = {row["g"].value: int(row["n"].value) for row in self._store.query(GRAPH_SIZES)}
+        for node in self._store.named_graphs():
+            if isinstance(node, NamedNode):
+                sizes.setdefault(node.value, 0)
+        return [GraphInfo(iri, n) for iri, n in sorted(sizes.items())]
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """The quads of ``graph``, or of the whole store."""
+        return iter(self._store.quads_for_pattern(None, None, None, NamedNode(graph) if graph else None))
+
+    def close(self) -> None:
+        """Flush pending bulk writes; the RocksDB handle closes when the object goes."""
+        self._store.flush()
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:
+    """One SPARQL update that swaps the content of ``graph`` (one transaction in Oxigraph)."""
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"DROP SILENT GRAPH {graph} ;\nCREATE SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"

@@ -1,0 +1,171 @@
+"""The remote backend: SPARQL 1.1 Protocol (query, update) and Graph Store Protocol (loads).
+
+Works with any SPARQL 1.1 server; the defaults follow ``oxigraph serve``
+(``<base>/query``, ``<base>/update``, ``<base>/store``).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+
+import httpx
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+
+from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.store.base import GraphInfo, QueryResult
+from ptce_kg.store.prebind import prebind
+from ptce_kg.store.staging import Staged
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+_RESULT_FORMATS = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+_RDF_FORMATS = {
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "text/turtle": RdfFormat.TURTLE,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
+
+
+class RemoteStore:
+    """The ``Store`` protocol over a SPARQL endpoint (``httpx``; nothing kept locally)."""
+
+    def __init__(
+        self,
+        query_endpoint: str,
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        *,
+        timeout: float = 60.0,
+    ) -> None:
+        base = query_endpoint.rstrip("/")
+        base = base[: -len("/query")] if base.endswith("/query") else base
+        self.query_endpoint = query_endpoint if query_endpoint.rstrip("/").endswith("/query") else f"{base}/query"
+        self.update_endpoint = update_endpoint or f"{base}/update"
+        self.gsp_endpoint = gsp_endpoint or f"{base}/store"
+        # Loads may take long: only the connection and each read/write step are bounded.
+        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False)
+
+    def _post(self, url: str, **kwargs: object) -> httpx.Response:
+        try:
+            response = self._client.post(url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {exc}") from exc
+        _check(response, url)
+        return response
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, object] | None = None,
+        default_graph: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        use_default_graph_as_union: bool = False,
+    ) -> QueryResult:
+        """Run a SPARQL query on the endpoint (see ``Store.query``).
+
+        ``use_default_graph_as_union`` is sent as Oxigraph's ``union-default-graph`` parameter.
+        """
+        params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graph or ()]
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        if use_default_graph_as_union:
+            params.append(("union-default-graph", "true"))
+        text = prebind(sparql, substitutions or {})
+        response = self._post(
+            self.query_endpoint,
+            params=params,
+            data={"query": text},
+            headers={"Accept": _ACCEPT},
+        )
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        if media in _RESULT_FORMATS:
+            return parse_query_results(response.content, _RESULT_FORMATS[media])
+        if media in _RDF_FORMATS:
+            return [Triple(q.subject, q.predicate, q.object) for q in parse(response.content, _RDF_FORMATS[media])]
+        raise StoreError(f"the endpoint answered with an unexpected media type {media!r}")
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update on the update endpoint."""
+        self._post(self.update_endpoint, data={"update": sparql})
+
+    def _send_graph(self, method: str, graph: str, items: Iterable[Quad | Triple]) -> int:
+        with Staged(graph, items) as staged, tempfile.TemporaryFile() as body:
+            staged.write_ntriples(body)
+            body.seek(0)
+            try:
+                response = self._client.request(
+                    method,
+                    self.gsp_endpoint,
+                    params={"graph": graph},
+                    content=_chunks(body),
+                    headers={"Content-Type": "application/n-triples"},
+                )
+            except httpx.HTTPError as exc:
+                raise StoreError(f"cannot reach the graph store {self.gsp_endpoint}: {exc}") from exc
+            _check(response, self.gsp_endpoint)
+            return staged.count
+
+    def replace_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """HTTP PUT of the whole graph (staged first; the server swaps it in one request)."""
+        return self._send_graph("PUT", graph, quads_or_triples)
+
+    def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
+        """HTTP POST of the triples to the graph."""
+        return self._send_graph("POST", graph, quads_or_triples)
+
+    def drop_graph(self, graph: str) -> None:
+        """``DROP SILENT GRAPH`` on the update endpoint."""
+        self.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+
+    def graphs(self) -> list[GraphInfo]:
+        """The non-empty named graphs with their triple counts."""
+        rows = self.query(GRAPH_SIZES)
+        return sorted((GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri)
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """The quads of ``graph``, or of every named graph."""
+        if graph:
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
+            node = NamedNode(graph)
+            return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _chunks(handle: io.BufferedIOBase, size: int = 1 << 20) -> Iterator[bytes]:
+    while chunk := handle.read(size):
+        yield chunk
+
+
+def _check(response: httpx.Response, url: str) -> None:
+    """Map HTTP failures: 400 is the caller's query (exit 2), anything else the server's."""
+    if response.is_success:
+        return
+    detail = response.text.strip()[:500]
+    if response.status_code == 400:
+        raise QueryError(f"the endpoint refused the request: {detail}")
+    raise StoreError(f"{url} answered HTTP {response.status_code}: {detail}")
