@@ -1,0 +1,91 @@
+"""The web page at ``/``: our page and assets, the YASGUI build from ``node_modules``, and the
+text of each catalogue query (``/queries/{name}/text``) for the page to load into the editor.
+
+Only files found at start-up in the two asset folders are served (a fixed allow-list by name),
+so no request path can reach another file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, PlainTextResponse
+
+from ptce_kg.paths import resource_dir
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+YASGUI_PACKAGE = Path("@zazuko") / "yasgui" / "build"
+_MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json",
+}
+
+
+def yasgui_dir() -> Path | None:
+    """The YASGUI build folder installed by ``npm ci`` (repository root or current folder)."""
+    candidates = [Path.cwd() / "node_modules"]
+    try:
+        candidates.insert(0, resource_dir("node_modules"))
+    except FileNotFoundError:
+        pass
+    for node_modules in candidates:
+        build = node_modules / YASGUI_PACKAGE
+        if (build / "yasgui.min.js").is_file():
+            return build
+    return None
+
+
+def _listing(folder: Path | None) -> dict[str, Path]:
+    """Name → path of the servable files directly inside ``folder``."""
+    if folder is None:
+        return {}
+    return {p.name: p for p in folder.iterdir() if p.is_file() and p.suffix in _MEDIA_TYPES}
+
+
+def _serve(files: dict[str, Path], name: str) -> FileResponse:
+    path = files.get(name)
+    if path is None:
+        raise HTTPException(status_code=404, detail=f"no asset named {name!r}")
+    return FileResponse(path, media_type=_MEDIA_TYPES[path.suffix])
+
+
+def _build_router() -> APIRouter:
+    """Routes of the web page; asset folders are listed once, here."""
+    router = APIRouter(tags=["web page"])
+    assets = _listing(WEB_DIR)
+    yasgui = _listing(yasgui_dir())
+
+    @router.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return _serve(assets, "index.html")
+
+    @router.get("/assets/{name}", include_in_schema=False)
+    def asset(name: str) -> FileResponse:
+        return _serve(assets, name)
+
+    @router.get("/yasgui/{name}", include_in_schema=False)
+    def yasgui_asset(name: str) -> FileResponse:
+        if not yasgui:
+            raise HTTPException(status_code=404, detail="YASGUI is not installed: run `npm ci`")
+        return _serve(yasgui, name)
+
+    @router.get(
+        "/queries/{name}/text",
+        response_class=PlainTextResponse,
+        summary="Text of a catalogue query (SPARQL), as the web page loads it into the editor",
+    )
+    def query_text(name: str) -> PlainTextResponse:
+        from ptce_kg.queries import load_catalogue
+
+        named = load_catalogue().get(name)
+        if named is None:
+            raise HTTPException(status_code=404, detail=f"no catalogue query named {name!r}")
+        return PlainTextResponse(named.text, media_type="application/sparql-query; charset=utf-8")
+
+    return router
+
+
+router = _build_router()
