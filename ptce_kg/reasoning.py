@@ -10,6 +10,7 @@ individual that falls into two disjoint classes.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import owlready2
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ptce_kg.errors import InputError, ReasonerUnavailable
+from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
 from ptce_kg.paths import ontology_dir
 
 # Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
@@ -95,10 +96,13 @@ def load_data(path: Path) -> Graph:
     return graph
 
 
-def reason(data_files: Sequence[Path] = (), *, java: str | None = None) -> ReasonerReport:
+def reason(
+    data_files: Sequence[Path] = (), *, java: str | None = None, timeout: float = 120.0
+) -> ReasonerReport:
     """Run HermiT on the ontology plus ``data_files`` and report consistency.
 
-    Raises ReasonerUnavailable when no Java runtime is found, InputError for unreadable data.
+    Raises ReasonerUnavailable when no Java runtime is found, InputError for unreadable data,
+    QueryTimeout when HermiT runs past ``timeout`` seconds (the Java process is killed).
     """
     java_exe = java or shutil.which("java")
     if not java_exe:
@@ -120,14 +124,21 @@ def reason(data_files: Sequence[Path] = (), *, java: str | None = None) -> Reaso
         world.get_ontology(nt.as_uri()).load(format="ntriples")
         previous = owlready2.JAVA_EXE
         owlready2.JAVA_EXE = java_exe
+        # owlready2 passes these keyword arguments to subprocess: a timeout there makes
+        # subprocess kill HermiT's JVM instead of letting untrusted data hang the command.
+        kwargs = owlready2.reasoning._subprocess_kargs
+        kwargs["timeout"] = timeout
         try:
             owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError:
             return ReasonerReport(False, conflicts=find_conflicts(merged), files=files)
         except owlready2.OwlReadyJavaError as exc:
             raise InputError(f"HermiT refused the input: {_first_lines(str(exc))}") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise QueryTimeout(f"HermiT ran past {timeout:g} s and was stopped") from exc
         finally:
             owlready2.JAVA_EXE = previous
+            kwargs.pop("timeout", None)
         unsat = sorted(c.iri for c in world.inconsistent_classes())
     return ReasonerReport(True, unsatisfiable=unsat, files=files)
 

@@ -13,13 +13,15 @@ from ptce_kg.reasoning import reason as run_reasoner
 
 @click.command("reason")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-def reason(files: tuple[Path, ...]) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds before HermiT is stopped.")
+def reason(files: tuple[Path, ...], timeout: float) -> None:
     """Check with HermiT that the ontology plus FILES (Turtle, N-Triples, TriG, N-Quads) is
     consistent and has no unsatisfiable class.
 
     Exit 0 consistent, 1 inconsistent or unsatisfiable classes, 2 bad input or no Java.
     """
-    report = run_reasoner(list(files))
+    report = run_reasoner(list(files), timeout=timeout)
     click.echo(report.to_text())
     # SystemExit, not click's Exit: the CLI runs click with standalone_mode=False, where an
     # Exit's code would be returned and lost; main() maps SystemExit to the exit status.

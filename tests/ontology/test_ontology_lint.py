@@ -254,3 +254,24 @@ def test_blank_nodes_only_as_class_expressions(ptce: Graph) -> None:
     for bnode in {s for s in ptce.subjects() if isinstance(s, BNode)}:
         types = set(ptce.objects(bnode, RDF.type))
         assert types <= {OWL.Class, OWL.Restriction} or ptce.value(bnode, RDF.first) is not None
+
+
+ALIGNMENTS = sorted((ONTOLOGY / "alignments").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", ALIGNMENTS, ids=lambda p: p.stem)
+def test_alignments_use_only_sub_axioms_and_skos_matches(path: Path, ptce: Graph) -> None:
+    g = _parse(path)
+    vocab = Graph()
+    for scheme in SCHEMES:
+        vocab += _parse(scheme)
+    ours = _ptce_terms(ptce) | set(vocab.subjects(RDF.type, SKOS.Concept))
+    matches = {SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
+    ont = g.value(None, RDF.type, OWL.Ontology)
+    for s, p, o in g:
+        if s == ont or p == RDF.type:
+            continue
+        assert p in {RDFS.subClassOf, RDFS.subPropertyOf} | matches, (s, p, o)
+        assert s in ours or o in ours, f"{s} {p} {o}: neither side is a ptce term or concept"
+        if p in matches:
+            assert s in vocab.subjects(RDF.type, SKOS.Concept), f"{s} is not one of our concepts"

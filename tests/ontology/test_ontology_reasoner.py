@@ -81,3 +81,14 @@ def test_formats_that_could_fetch_are_refused(tmp_path: Path) -> None:
     jsonld.write_text('{"@context": "http://example.org/context.jsonld", "@id": "x:a"}')
     with pytest.raises(InputError, match="unsupported RDF format"):
         load_data(jsonld)
+
+
+def test_hermit_is_stopped_at_the_timeout(tmp_path: Path) -> None:
+    from ptce_kg.errors import QueryTimeout
+
+    # a stand-in for a JVM that never answers: the real command line, a process that hangs
+    slow_java = tmp_path / "java"
+    slow_java.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow_java.chmod(0o755)
+    with pytest.raises(QueryTimeout, match="stopped"):
+        reason([], java=str(slow_java), timeout=1)
