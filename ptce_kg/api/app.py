@@ -1,0 +1,138 @@
+"""``create_app(settings, store)``: the FastAPI application, assembled from the routers present."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ptce_kg import __version__
+from ptce_kg.api.errors import install_error_handlers
+from ptce_kg.query_service import QueryService
+from ptce_kg.settings import Settings
+from ptce_kg.store.base import Store
+
+log = logging.getLogger("ptce_kg.api")
+
+# Router modules of ptce_kg/api/routers, in inclusion order; absent ones are skipped so each
+# can land on its own. The web page (``/`` and its assets) comes last.
+ROUTER_MODULES = ("health", "sparql", "queries", "validate", "poles", "ontology", "web")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuse request bodies past ``limit`` bytes with 413, before the body reaches a route.
+
+    Checks ``Content-Length`` first, then counts streamed (chunked) bytes.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await self._refuse(send)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {"error": "BodyTooLarge", "detail": f"the request body is larger than {self.limit} bytes"}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _router(name: str, settings: Settings) -> APIRouter | None:
+    try:
+        module = importlib.import_module(f"ptce_kg.api.routers.{name}")
+    except ModuleNotFoundError as exc:
+        # Absent router, or one whose service has not landed yet: the others still serve.
+        if exc.name != f"ptce_kg.api.routers.{name}":
+            log.warning("router %s skipped: %s", name, exc)
+        return None
+    make_router = getattr(module, "make_router", None)
+    return make_router(settings) if callable(make_router) else module.router
+
+
+def create_app(
+    settings: Settings, store: Store, query_service: QueryService | None = None
+) -> FastAPI:
+    """The ptce-kg web service over ``store``; ``settings`` and the store are never global."""
+    service = query_service or QueryService(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="ptce-kg",
+        version=__version__,
+        summary="Knowledge graph of the Pôles Territoriaux de Coopération Économique (PTCE)",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.query_service = service
+    install_error_handlers(app)
+    for name in ROUTER_MODULES:
+        router = _router(name, settings)
+        if router is not None:
+            app.include_router(router)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type", "Authorization"],
+        )
+    return app

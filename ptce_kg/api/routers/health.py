@@ -1,0 +1,34 @@
+"""``/health``: a probe for load balancers and containers (store reachable, triple count, version)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from ptce_kg import __version__
+from ptce_kg.api.dependencies import get_query_service
+from ptce_kg.errors import PtceError
+from ptce_kg.query_service import QueryService
+
+# Counts the triples of every graph (the default graph is their union).
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", summary="Service health: store reachable, triple count, version")
+def health(service: QueryService = Depends(get_query_service)) -> JSONResponse:
+    info: dict[str, object] = {
+        "version": __version__,
+        "store": "remote" if service.settings.endpoint else "embedded",
+        "isolated_query_workers": service.isolated,
+    }
+    try:
+        result = service.execute(_COUNT, accept="application/sparql-results+json")
+        bindings = json.loads(result.body)["results"]["bindings"]
+        info["triples"] = int(bindings[0]["n"]["value"]) if bindings else 0
+    except PtceError as exc:
+        return JSONResponse({"status": "unavailable", "detail": str(exc), **info}, status_code=503)
+    return JSONResponse({"status": "ok", **info})

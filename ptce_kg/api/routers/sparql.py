@@ -1,0 +1,249 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation (and the update operation when allowed).
+
+Requests are read by hand rather than through FastAPI parameters: the protocol asks for 4xx on
+duplicate ``query`` parameters, wrong media types and non-UTF-8 bodies, which parameter binding
+would hide. The request is parsed by an async dependency; the endpoint itself is a plain ``def``
+so the blocking query call runs in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl
+
+import rdflib
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
+from ptce_kg.api.dependencies import get_query_service, get_settings
+from ptce_kg.query_service import QueryService
+from ptce_kg.settings import Settings
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+_DESCRIPTION_FILE = "service_description.ttl"
+_SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+_DESCRIPTION_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+_PROTOCOL_PARAMS = (
+    "query",
+    "update",
+    "default-graph-uri",
+    "named-graph-uri",
+    "using-graph-uri",
+    "using-named-graph-uri",
+)
+
+router = APIRouter(tags=["SPARQL"])
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """A SPARQL Protocol request once read and checked."""
+
+    method: str
+    query: str | None
+    update: str | None
+    params: dict[str, list[str]]
+    base_iri: str
+    accept: str | None
+    authorization: str | None
+
+    def values(self, name: str) -> list[str]:
+        return self.params.get(name, [])
+
+
+def _bad(message: str, status: int = 400) -> HTTPException:
+    return HTTPException(status_code=status, detail=message)
+
+
+def _decode(raw: bytes, charset: str | None, what: str) -> str:
+    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
+        raise _bad(f"the {what} must be UTF-8, not charset={charset}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad(f"the {what} is not valid UTF-8 (byte {exc.start})") from exc
+
+
+def _content_type(request: Request) -> tuple[str | None, str | None]:
+    """Media type (lower case) and charset of the request body."""
+    header = request.headers.get("content-type")
+    if not header:
+        return None, None
+    parts = [p.strip() for p in header.split(";")]
+    charset = None
+    for part in parts[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+    return parts[0].lower(), charset
+
+
+def _parse_form(text: str, what: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise _bad(f"the {what} has percent-encoded bytes that are not UTF-8") from exc
+
+
+async def read_protocol_request(request: Request) -> ProtocolRequest:
+    """Read the query/update and dataset parameters from the URL and the body."""
+    pairs = _parse_form(request.url.query, "URL")
+    query: str | None = None
+    update: str | None = None
+    if request.method == "POST":
+        media_type, charset = _content_type(request)
+        body = await request.body()
+        if media_type is None:
+            raise _bad(
+                f"a POST needs a Content-Type: {FORM}, {QUERY_BODY} or {UPDATE_BODY}"
+            )
+        if media_type == FORM:
+            pairs += _parse_form(_decode(body, charset, "form body"), "form body")
+        elif media_type == QUERY_BODY:
+            query = _decode(body, charset, "query")
+        elif media_type == UPDATE_BODY:
+            update = _decode(body, charset, "update")
+        else:
+            raise _bad(
+                f"unsupported Content-Type {media_type!r}: use {FORM}, {QUERY_BODY} or {UPDATE_BODY}",
+                415,
+            )
+    params: dict[str, list[str]] = {}
+    for name, value in pairs:
+        if name in _PROTOCOL_PARAMS:
+            params.setdefault(name, []).append(value)
+    for name, direct in (("query", query), ("update", update)):
+        given = params.get(name, [])
+        if len(given) + (direct is not None) > 1:
+            raise _bad(f"more than one {name!r} in the request")
+    query = query if query is not None else next(iter(params.get("query", [])), None)
+    update = update if update is not None else next(iter(params.get("update", [])), None)
+    if query is not None and update is not None:
+        raise _bad("a request carries either a query or an update, not both")
+    if update is not None and request.method != "POST":
+        raise _bad("updates must be sent with POST", 400)
+    base = str(request.url.replace(query=""))
+    return ProtocolRequest(
+        method=request.method,
+        query=query,
+        update=update,
+        params=params,
+        base_iri=base,
+        accept=request.headers.get("accept"),
+        authorization=request.headers.get("authorization"),
+    )
+
+
+@lru_cache(maxsize=16)
+def _description(base: str, update: bool, federated: bool, serializer: str) -> bytes:
+    from importlib.resources import files
+
+    graph = rdflib.Graph()
+    text = files("ptce_kg.api").joinpath(_DESCRIPTION_FILE).read_text(encoding="utf-8")
+    graph.parse(data=text, format="turtle", publicID=base)
+    for service in graph.subjects(rdflib.RDF.type, _SD.Service):
+        if update:
+            graph.add((service, _SD.supportedLanguage, _SD.SPARQL11Update))
+        if federated:
+            graph.add((service, _SD.feature, _SD.BasicFederatedQuery))
+    return graph.serialize(format=serializer, encoding="utf-8")
+
+
+def _service_description(req: ProtocolRequest, settings: Settings) -> Response:
+    media_type = choose_media_type(req.accept, list(_DESCRIPTION_FORMATS))
+    if media_type is None:
+        raise _bad(
+            f"the service description is available as {', '.join(_DESCRIPTION_FORMATS)}", 406
+        )
+    body = _description(
+        req.base_iri,
+        settings.allow_update,
+        bool(settings.service_allowlist),
+        _DESCRIPTION_FORMATS[media_type],
+    )
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _check_update_allowed(req: ProtocolRequest, settings: Settings) -> None:
+    if not settings.allow_update:
+        raise _bad(
+            "updates are disabled on this service (start it with --allow-update or "
+            "PTCE_ALLOW_UPDATE=true for a local or protected deployment)",
+            403,
+        )
+    if settings.admin_token:
+        scheme, _, token = (req.authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), settings.admin_token.encode()
+        ):
+            raise HTTPException(
+                status_code=401,
+                detail="updates need the admin token: Authorization: Bearer <token>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+
+_RESPONSES = {
+    200: {
+        "description": "Query results, negotiated by Accept",
+        "content": {media: {} for media in RESULTS_MEDIA_TYPES + GRAPH_MEDIA_TYPES},
+    },
+    400: {"description": "Malformed or refused query or request"},
+    403: {"description": "Updates are disabled"},
+    406: {"description": "No acceptable media type"},
+    413: {"description": "Request body or result too large"},
+    415: {"description": "Unsupported Content-Type"},
+    503: {"description": "The query ran past the time limit and was stopped"},
+}
+
+
+def sparql(
+    req: ProtocolRequest = Depends(read_protocol_request),
+    settings: Settings = Depends(get_settings),
+    service: QueryService = Depends(get_query_service),
+) -> Response:
+    """SPARQL 1.1 Protocol: ``query`` (GET, POST form, POST application/sparql-query),
+    ``default-graph-uri``/``named-graph-uri``; updates (POST) only when enabled.
+    Without a query, answers the SPARQL Service Description."""
+    if req.update is not None:
+        _check_update_allowed(req, settings)
+        service.update(
+            req.update,
+            using_graph_uris=req.values("using-graph-uri"),
+            using_named_graph_uris=req.values("using-named-graph-uri"),
+            base_iri=req.base_iri,
+        )
+        return Response(status_code=204)
+    if req.query is None:
+        if req.method == "POST" or req.params:
+            raise _bad("the request has no 'query' (nor 'update') parameter")
+        return _service_description(req, settings)
+    result = service.execute(
+        req.query,
+        default_graph_uris=req.values("default-graph-uri"),
+        named_graph_uris=req.values("named-graph-uri"),
+        accept=req.accept,
+        base_iri=req.base_iri,
+    )
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+for _path in ("/sparql", "/sparql/"):
+    router.add_api_route(
+        _path,
+        sparql,
+        methods=["GET", "POST"],
+        summary="SPARQL 1.1 Protocol endpoint",
+        responses=_RESPONSES,
+        include_in_schema=_path == "/sparql",
+    )

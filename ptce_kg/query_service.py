@@ -1,0 +1,514 @@
+"""Run SPARQL queries safely: guard, content negotiation, wall-clock timeout, result caps.
+
+pyoxigraph cannot cancel a running query, so queries on the embedded on-disk store run in
+child processes (a small pool started with ``forkserver``), each opening the store read-only.
+On timeout the worker is killed (SIGKILL) and replaced; the pool grows on demand up to a bound,
+and keeps one idle worker warm, so a runaway query never holds up a light one.
+
+Read-only openings see the data of the moment they were opened: ``refresh()`` bumps a generation
+number after a write and each worker reopens the store before its next query.
+
+Stores without a folder on disk (the in-memory test store, a remote SPARQL endpoint, whose
+client has its own HTTP timeout) run in-process: there the timeout cannot stop the work.
+
+A result past ``max_result_rows`` or ``max_result_bytes`` is an error (``ResultTooLarge`` →
+HTTP 413), never a silently truncated body.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import count
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Literal
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Variable,
+    parse_query_results,
+    serialize,
+)
+from pyoxigraph import Store as OxStore
+
+from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
+from ptce_kg.errors import (
+    EXIT_INPUT,
+    PtceError,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreError,
+)
+from ptce_kg.settings import Settings
+from ptce_kg.sparql_guard import add_using_clauses, inspect_query, inspect_update
+from ptce_kg.store.base import Store
+
+Kind = Literal["select", "ask", "graph"]
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/csv": QueryResultsFormat.CSV,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
+# ASK answers are SPARQL results too, but CSV/TSV have no boolean form.
+_BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
+_MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
+
+
+class NotAcceptable(PtceError):
+    """No media type the client accepts fits the query form (HTTP 406)."""
+
+    exit_code = EXIT_INPUT
+    http_status = 406
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialised query answer."""
+
+    body: bytes
+    media_type: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs to run one query (picklable)."""
+
+    query: str
+    media_type: str
+    substitutions: dict[str, Any] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default_graph: bool = False
+    max_rows: int = 0
+    max_bytes: int = 0
+    generation: int = 0
+    prefix_length: int = 0  # characters prepended to the user's text (BASE)
+
+
+class _CappedWriter:
+    """A binary sink that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.overflow = False
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.overflow = True
+            raise ResultTooLarge(f"the result is larger than {self.limit} bytes")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Part of the file protocol the serialisers call."""
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _too_many_rows(limit: int) -> ResultTooLarge:
+    return ResultTooLarge(
+        f"the result has more than {limit} rows; add LIMIT or narrow the query"
+    )
+
+
+def _capped(items: Any, limit: int) -> Any:
+    for n, item in enumerate(items, start=1):
+        if n > limit:
+            raise _too_many_rows(limit)
+        yield item
+
+
+def _boolean(value: bool) -> QueryBoolean:
+    """A pyoxigraph boolean result for stores that answer ASK with a plain ``bool``."""
+    return OxStore().query("ASK {}" if value else "ASK { FILTER(false) }")
+
+
+def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
+    """Run ``job`` with ``query_fn``, which has the signature of the Store protocol's ``query``."""
+    kwargs: dict[str, Any] = {
+        "substitutions": job.substitutions or None,
+        "default_graph": job.default_graphs,
+        "named_graphs": job.named_graphs,
+        "use_default_graph_as_union": job.union_default_graph,
+    }
+    try:
+        result = query_fn(job.query, **kwargs)
+        writer = _CappedWriter(job.max_bytes)
+        if isinstance(result, (QueryTriples, list)):  # a remote store gives a list
+            if job.media_type not in _GRAPH_FORMATS:
+                raise NotAcceptable("a CONSTRUCT/DESCRIBE answer is RDF: ask for " + ", ".join(GRAPH_MEDIA_TYPES))
+            serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[job.media_type])
+            return QueryResult(writer.getvalue(), job.media_type, "graph")
+        if isinstance(result, bool):
+            result = _boolean(result)
+        fmt = _RESULT_FORMATS.get(job.media_type)
+        if fmt is None:
+            raise NotAcceptable("a SELECT/ASK answer is a result set: ask for " + ", ".join(RESULTS_MEDIA_TYPES))
+        result.serialize(writer, fmt)
+        body = writer.getvalue()
+        kind: Kind = "select" if isinstance(result, QuerySolutions) else "ask"
+        # Every row takes at least one byte in every format, so only a body at least as long as
+        # the row cap can break it; only then are rows counted.
+        if kind == "select" and len(body) > job.max_rows:
+            rows = sum(1 for _ in parse_query_results(body, fmt))
+            if rows > job.max_rows:
+                raise _too_many_rows(job.max_rows)
+        return QueryResult(body, job.media_type, kind)
+    except SyntaxError as exc:
+        raise QueryError(_short(str(exc), job.prefix_length), "query") from exc
+    except QueryError as exc:
+        raise QueryError(_short(exc.message, job.prefix_length), exc.where) from exc
+    except PtceError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"the store could not answer: {_short(str(exc))}") from exc
+    except (ValueError, TypeError) as exc:
+        raise QueryError(_short(str(exc)), "query") from exc
+
+
+_POSITION = re.compile(r"\b1:(\d+)")
+
+
+def _short(message: str, shift: int = 0) -> str:
+    """A parser message cut to a readable length; ``shift`` undoes the BASE we prepended."""
+    if shift:
+        message = _POSITION.sub(lambda m: f"1:{max(int(m.group(1)) - shift, 1)}", message, count=1)
+    return message if len(message) <= _MESSAGE_LIMIT else message[:_MESSAGE_LIMIT] + "…"
+
+
+# ---------------------------------------------------------------- worker processes
+
+_ERRORS: dict[str, type[PtceError]] = {
+    cls.__name__: cls for cls in (QueryError, ResultTooLarge, StoreError, NotAcceptable)
+}
+
+
+def _protocol_query(store: OxStore) -> Callable[..., Any]:
+    """``store.query`` with the Store protocol's argument types (names and IRIs as strings)."""
+
+    def query(
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Any] | None,
+        default_graph: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        use_default_graph_as_union: bool,
+    ) -> Any:
+        kwargs: dict[str, Any] = {"use_default_graph_as_union": use_default_graph_as_union}
+        if substitutions:
+            kwargs["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
+        if default_graph is not None:
+            kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        return store.query(sparql, **kwargs)
+
+    return query
+
+
+def _worker_main(conn: Connection, store_path: str) -> None:
+    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", kind, message)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is for it
+    store: OxStore | None = None
+    generation = -1
+    while True:
+        try:
+            job: _Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if store is None or job.generation != generation:
+                store = None  # release the old snapshot before opening the new one
+                store = OxStore.read_only(store_path)
+                generation = job.generation
+            reply: tuple = ("ok", run_job(_protocol_query(store), job))
+        except PtceError as exc:
+            name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"
+            reply = ("error", name, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, never a crash
+            reply = ("error", "StoreError", f"{type(exc).__name__}: {_short(str(exc))}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx: Any, store_path: str) -> None:
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, store_path), daemon=True, name="ptce-query-worker"
+        )
+        self.process.start()
+        child.close()
+        self.conn: Connection = parent
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Child processes running queries on a read-only view of the on-disk store."""
+
+    def __init__(self, store_path: Path, size: int, max_size: int) -> None:
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload([__name__])  # workers fork already warm
+        self._path = str(store_path)
+        self._size = max(size, 1)
+        self._max = max(max_size, self._size + 1)
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        for _ in range(self._size):
+            self._spawn_idle()
+
+    def _spawn_idle(self) -> None:
+        """Start one worker and park it idle (the caller has reserved its slot or not)."""
+        with self._cond:
+            if self._closed or self._count >= self._max:
+                return
+            self._count += 1
+        try:
+            worker = _Worker(self._ctx, self._path)
+        except Exception:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify()
+            raise
+        with self._cond:
+            if self._closed:
+                self._count -= 1
+                worker.kill()
+                return
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def _spawn_in_background(self) -> None:
+        threading.Thread(target=self._spawn_idle, daemon=True).start()
+
+    def _acquire(self, deadline: float) -> _Worker:
+        with self._cond:
+            while not self._idle:
+                if self._closed:
+                    raise StoreError("the query service is closed")
+                if self._count < self._max:
+                    self._count += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryTimeout("every query worker is busy; try again shortly")
+                self._cond.wait(remaining)
+            else:
+                worker = self._idle.pop()
+                if not self._idle and self._count < self._max:
+                    self._spawn_in_background()  # keep one warm for the next request
+                return worker
+        try:
+            return _Worker(self._ctx, self._path)
+        except Exception as exc:
+            with self._cond:
+                self._count -= 1
+                self._cond.notify()
+            raise StoreError(f"cannot start a query worker: {exc}") from exc
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        with self._cond:
+            if healthy and not self._closed and len(self._idle) < self._size + 1:
+                self._idle.append(worker)
+                self._cond.notify()
+                return
+            self._count -= 1
+            self._cond.notify()
+            respawn = not self._closed and self._count < self._size
+        worker.kill()
+        if respawn:
+            self._spawn_in_background()
+
+    def run(self, job: _Job, timeout: float) -> QueryResult:
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        healthy = False
+        try:
+            try:
+                worker.conn.send(job)
+                ready = worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+                reply = worker.conn.recv() if ready else None
+            except (EOFError, OSError) as exc:
+                raise StoreError("the query worker stopped unexpectedly") from exc
+            if reply is None:
+                raise QueryTimeout(
+                    f"the query ran past the {timeout:g} s limit and was stopped; "
+                    "narrow it or add LIMIT"
+                )
+            healthy = True
+        finally:
+            self._release(worker, healthy)
+        if reply[0] == "ok":
+            return reply[1]
+        raise _ERRORS.get(reply[1], StoreError)(reply[2])
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            worker.kill()
+
+
+# ---------------------------------------------------------------- the service
+
+
+def _store_folder(store: Store) -> Path | None:
+    """The on-disk folder of an embedded store, or None (in memory, remote)."""
+    path = getattr(store, "path", None)
+    return Path(path) if path is not None and Path(path).is_dir() else None
+
+
+class QueryService:
+    """The one place queries and updates from users run (API, CLI, catalogue)."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self._generation = count(1)
+        self.generation = next(self._generation)
+        folder = _store_folder(store)
+        self._pool: WorkerPool | None = None
+        if folder is not None:
+            self._pool = WorkerPool(
+                folder, settings.query_workers, max_size=max(4 * settings.query_workers, 4)
+            )
+        self._update_lock = threading.Lock()
+
+    @property
+    def isolated(self) -> bool:
+        """True when queries run in killable worker processes."""
+        return self._pool is not None
+
+    def media_type_for(self, query: str, accept: str | None, base_iri: str | None = None) -> str:
+        """The media type the answer to ``query`` will have for this Accept header."""
+        form = inspect_query(query, self.settings.service_allowlist, base_iri).form
+        return self._negotiate(form, accept)
+
+    @staticmethod
+    def _negotiate(form: str, accept: str | None) -> str:
+        available = {
+            "select": RESULTS_MEDIA_TYPES,
+            "ask": _BOOLEAN_MEDIA_TYPES,
+            "graph": GRAPH_MEDIA_TYPES,
+        }[form]
+        chosen = choose_media_type(accept, available)
+        if chosen is None:
+            raise NotAcceptable(
+                f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
+            )
+        return chosen
+
+    def execute(
+        self,
+        query: str,
+        *,
+        substitutions: Mapping[str, Any] | None = None,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        accept: str | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a query and serialise its answer in the negotiated media type.
+
+        Protocol dataset IRIs override the query's FROM / FROM NAMED. With neither, the default
+        graph is the union of all graphs, so queries need no GRAPH clause.
+        Raises QueryError, NotAcceptable, QueryTimeout, ResultTooLarge, StoreError.
+        """
+        inspection = inspect_query(query, self.settings.service_allowlist, base_iri)
+        media_type = self._negotiate(inspection.form, accept)
+        protocol_dataset = bool(default_graph_uris or named_graph_uris)
+        # BASE on the first line keeps the line numbers of parser messages right.
+        prefix = f"BASE <{base_iri}> " if base_iri else ""
+        job = _Job(
+            query=prefix + query,
+            prefix_length=len(prefix),
+            media_type=media_type,
+            substitutions=dict(substitutions or {}),
+            default_graphs=tuple(default_graph_uris) if protocol_dataset else None,
+            named_graphs=tuple(named_graph_uris) if protocol_dataset else None,
+            union_default_graph=not protocol_dataset and not inspection.has_dataset_clause,
+            max_rows=self.settings.max_result_rows,
+            max_bytes=self.settings.max_result_bytes,
+            generation=self.generation,
+        )
+        if self._pool is not None:
+            return self._pool.run(job, self.settings.query_timeout)
+        return run_job(self.store.query, job)
+
+    def update(
+        self,
+        update: str,
+        *,
+        using_graph_uris: Sequence[str] = (),
+        using_named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> None:
+        """Run a SPARQL update on the store (the caller checks it is allowed), then refresh.
+
+        Updates run in this process (they need the writable store), one at a time, with no
+        timeout: they are for local or token-protected deployments.
+        """
+        inspect_update(update, self.settings.service_allowlist, base_iri)
+        text = add_using_clauses(update, using_graph_uris, using_named_graph_uris)
+        if base_iri:
+            text = f"BASE <{base_iri}> {text}"
+        with self._update_lock:
+            try:
+                self.store.update(text)
+            except SyntaxError as exc:
+                raise QueryError(_short(str(exc)), "update") from exc
+            except PtceError:
+                raise
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"the update failed: {_short(str(exc))}") from exc
+            finally:
+                self.refresh()
+
+    def refresh(self) -> None:
+        """Call after any write to the store: the next queries see the new data."""
+        flush = getattr(self.store, "flush", None)
+        if callable(flush):
+            flush()
+        self.generation = next(self._generation)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
