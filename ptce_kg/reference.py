@@ -1,0 +1,358 @@
+"""Reference data as RDF, built from the CSV files shipped in ``data/reference/``.
+
+* COG (graph ``reference/cog``): communes (COM), communes déléguées (COMD) and associées
+  (COMA), arrondissements municipaux (ARM), EPCI, départements, régions, with INSEE code-based
+  IRIs, ``igeo:`` classes, ``igeo:codeINSEE``, ``igeo:nom`` and ``ptce:partOfArea`` materialised
+  to every level above (a COMD/COMA/ARM is part of its parent commune and everything above it).
+* NAF rév. 2 (graph ``reference/naf``): SKOS concepts at INSEE's IRIs with the broader chain.
+* Legal forms (graph ``reference/legal-forms``): the INSEE catégories juridiques as SKOS
+  concepts (levels III → II → I) with their ESS family from ``mappings/ess-family-by-legal-form.csv``.
+
+Each dataset is built once per process (CSV parsed and triples indexed by subject), so
+``reference_subset`` answers in milliseconds after the first call.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from ptce_kg import graphs
+from ptce_kg.namespaces import IGEO, INSEE_GEO, LEGAL_FORM, NAF, VOCAB
+from ptce_kg.paths import data_dir, mappings_dir
+
+PTCE_NS = "https://w3id.org/ptce/ontology#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CODE_INSEE = NamedNode(f"{IGEO}codeINSEE")
+NOM = NamedNode(f"{IGEO}nom")
+PART_OF_AREA = NamedNode(f"{PTCE_NS}partOfArea")
+SIREN = NamedNode(f"{PTCE_NS}siren")
+ESS_FAMILY = NamedNode(f"{PTCE_NS}essFamily")
+BORDERLINE_ESS = NamedNode(f"{PTCE_NS}borderlineEss")
+CONCEPT = NamedNode(f"{SKOS_NS}Concept")
+CONCEPT_SCHEME = NamedNode(f"{SKOS_NS}ConceptScheme")
+IN_SCHEME = NamedNode(f"{SKOS_NS}inScheme")
+TOP_CONCEPT_OF = NamedNode(f"{SKOS_NS}topConceptOf")
+HAS_TOP_CONCEPT = NamedNode(f"{SKOS_NS}hasTopConcept")
+BROADER = NamedNode(f"{SKOS_NS}broader")
+NOTATION = NamedNode(f"{SKOS_NS}notation")
+PREF_LABEL = NamedNode(f"{SKOS_NS}prefLabel")
+
+NAF_SCHEME = f"{NAF}naf"
+LEGAL_FORM_SCHEME = str(LEGAL_FORM).rstrip("/")
+
+# COG entry type (INSEE TYPECOM) -> (IRI segment of id.insee.fr/geo, igeo class)
+COMMUNE_TYPES = {
+    "COM": ("commune", "Commune"),
+    "COMD": ("communeDeleguee", "CommuneDeleguee"),
+    "COMA": ("communeAssociee", "CommuneAssociee"),
+    "ARM": ("arrondissementMunicipal", "ArrondissementMunicipal"),
+}
+# NAF level (naf-rev2-codes.csv ``niveau``) -> IRI segment of id.insee.fr/codes/nafr2
+NAF_LEVELS = {
+    "section": "section",
+    "division": "division",
+    "groupe": "groupe",
+    "classe": "classe",
+    "sous-classe": "sousClasse",
+}
+
+Index = dict[str, list[Triple]]  # subject IRI -> its triples
+
+
+def reference_dir() -> Path:
+    """The folder of the shipped reference CSV files."""
+    return data_dir() / "reference"
+
+
+@lru_cache(maxsize=None)
+def read_csv(path: Path) -> tuple[dict[str, str], ...]:
+    """The rows of a shipped CSV file (parsed once per process)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    return read_csv(reference_dir() / name)
+
+
+def commune_iri(code: str, typecom: str = "COM") -> str:
+    """The INSEE IRI of a COG entry (``typecom`` COM, COMD, COMA or ARM)."""
+    return f"{INSEE_GEO}{COMMUNE_TYPES[typecom][0]}/{code}"
+
+
+def departement_iri(code: str) -> str:
+    return f"{INSEE_GEO}departement/{code}"
+
+
+def region_iri(code: str) -> str:
+    return f"{INSEE_GEO}region/{code}"
+
+
+def epci_iri(siren: str) -> str:
+    return f"{INSEE_GEO}intercommunalite/{siren}"
+
+
+def legal_form_iri(code: str) -> str:
+    return f"{LEGAL_FORM}{code}"
+
+
+def naf_iri(level: str, code: str) -> str:
+    return f"{NAF}{NAF_LEVELS[level]}/{code}"
+
+
+def _area(iri: str, cls: str, code: str, name: str) -> list[Triple]:
+    node = NamedNode(iri)
+    return [
+        Triple(node, RDF_TYPE, NamedNode(f"{IGEO}{cls}")),
+        Triple(node, CODE_INSEE, Literal(code)),
+        Triple(node, NOM, Literal(name, language="fr")),
+    ]
+
+
+def _part_of(index: Index, iri: str, parents: Iterable[str]) -> None:
+    node = NamedNode(iri)
+    index[iri].extend(Triple(node, PART_OF_AREA, NamedNode(p)) for p in parents if p)
+
+
+@lru_cache(maxsize=1)
+def cog_index() -> Index:
+    """COG areas, each with its triples (``partOfArea`` to every level above)."""
+    index: Index = {}
+    for row in _rows("regions.csv"):
+        index[region_iri(row["code"])] = _area(region_iri(row["code"]), "Region", row["code"], row["nom"])
+    for row in _rows("departements.csv"):
+        iri = departement_iri(row["code"])
+        index[iri] = _area(iri, "Departement", row["code"], row["nom"])
+        _part_of(index, iri, [region_iri(row["region"]) if row["region"] else ""])
+    for row in _rows("epci.csv"):
+        iri = epci_iri(row["code"])
+        index[iri] = _area(iri, "Intercommunalite", row["code"], row["nom"])
+        index[iri].append(Triple(NamedNode(iri), SIREN, Literal(row["code"])))
+    communes = _rows("communes.csv")
+    ancestors: dict[str, list[str]] = {}  # COM code -> its EPCI, département, région
+    for row in communes:
+        if row["typecom"] == "COM":
+            ancestors[row["code"]] = [
+                epci_iri(row["epci"]) if row["epci"] else "",
+                departement_iri(row["departement"]) if row["departement"] else "",
+                region_iri(row["region"]) if row["region"] else "",
+            ]
+    for row in communes:
+        typecom = row["typecom"]
+        iri = commune_iri(row["code"], typecom)
+        index[iri] = _area(iri, COMMUNE_TYPES[typecom][1], row["code"], row["nom"])
+        if typecom == "COM":
+            _part_of(index, iri, ancestors[row["code"]])
+        else:  # COMD, COMA, ARM: the parent commune, then everything above it
+            parent = row["commune_parente"]
+            _part_of(index, iri, [commune_iri(parent), *ancestors.get(parent, [])])
+    return index
+
+
+def _scheme(iri: str, label: str) -> list[Triple]:
+    node = NamedNode(iri)
+    return [Triple(node, RDF_TYPE, CONCEPT_SCHEME), Triple(node, PREF_LABEL, Literal(label, language="fr"))]
+
+
+def _concept(iri: str, scheme: str, notation: str, label: str, broader: str | None) -> list[Triple]:
+    node, scheme_node = NamedNode(iri), NamedNode(scheme)
+    triples = [
+        Triple(node, RDF_TYPE, CONCEPT),
+        Triple(node, IN_SCHEME, scheme_node),
+        Triple(node, NOTATION, Literal(notation)),
+    ]
+    if label:  # INSEE gives no label for legal-form level I "0": none is invented
+        triples.append(Triple(node, PREF_LABEL, Literal(label, language="fr")))
+    if broader:
+        triples.append(Triple(node, BROADER, NamedNode(broader)))
+    else:
+        triples.append(Triple(node, TOP_CONCEPT_OF, scheme_node))
+        triples.append(Triple(scheme_node, HAS_TOP_CONCEPT, node))
+    return triples
+
+
+@lru_cache(maxsize=1)
+def naf_index() -> Index:
+    """NAF rév. 2 concepts (sections to sous-classes) and the scheme."""
+    index: Index = {NAF_SCHEME: _scheme(NAF_SCHEME, "Nomenclature d'activités française (NAF rév. 2)")}
+    levels = list(NAF_LEVELS)
+    for row in _rows("naf-rev2-codes.csv"):
+        level = row["niveau"]
+        parent = row["code_parent"]  # always one level up
+        broader = naf_iri(levels[levels.index(level) - 1], parent) if parent else None
+        iri = naf_iri(level, row["code"])
+        index[iri] = _concept(iri, NAF_SCHEME, row["code"], row["libelle"], broader)
+    return index
+
+
+@lru_cache(maxsize=1)
+def ess_families() -> dict[str, tuple[str, bool]]:
+    """Legal-form code -> (ESS family notation, borderline) from the mapping CSV."""
+    rows = read_csv(mappings_dir() / "ess-family-by-legal-form.csv")
+    return {row["code"]: (row["ess_family"], row["borderline"] == "true") for row in rows}
+
+
+@lru_cache(maxsize=1)
+def legal_form_index() -> Index:
+    """Catégories juridiques (levels III, II, I) with ESS family and borderline flag."""
+    index: Index = {
+        LEGAL_FORM_SCHEME: _scheme(LEGAL_FORM_SCHEME, "Catégories juridiques (INSEE)")
+    }
+    families = ess_families()
+    for row in _rows("categories-juridiques.csv"):
+        level1, level2 = legal_form_iri(row["code_niveau_1"]), legal_form_iri(row["code_niveau_2"])
+        if level1 not in index:
+            index[level1] = _concept(level1, LEGAL_FORM_SCHEME, row["code_niveau_1"], row["libelle_niveau_1"], None)
+        if level2 not in index:
+            index[level2] = _concept(level2, LEGAL_FORM_SCHEME, row["code_niveau_2"], row["libelle_niveau_2"], level1)
+        iri = legal_form_iri(row["code"])
+        index[iri] = _concept(iri, LEGAL_FORM_SCHEME, row["code"], row["libelle"], level2)
+        if row["code"] in families:
+            family, borderline = families[row["code"]]
+            index[iri].append(Triple(NamedNode(iri), ESS_FAMILY, NamedNode(f"{VOCAB}ess-family/{family}")))
+            if borderline:
+                index[iri].append(Triple(NamedNode(iri), BORDERLINE_ESS, Literal("true", datatype=XSD_BOOLEAN)))
+    return index
+
+
+def _flatten(index: Index) -> list[Triple]:
+    return [t for triples in index.values() for t in triples]
+
+
+@dataclass(frozen=True)
+class ReferenceDataset:
+    """One reference graph: where it goes, what it is built from, its credits."""
+
+    graph: str
+    title: str
+    files: tuple[str, ...]  # under data/reference/ or mappings/
+    creator: str
+    license: str
+    index: Callable[[], Index]
+
+    def paths(self) -> list[Path]:
+        """The source files (CSV) the graph is built from."""
+        return [
+            (mappings_dir() if name.startswith("mappings/") else reference_dir()) / name.removeprefix("mappings/")
+            for name in self.files
+        ]
+
+    def triples(self) -> list[Triple]:
+        """Every triple of the graph."""
+        return _flatten(self.index())
+
+
+DATASETS: tuple[ReferenceDataset, ...] = (
+    ReferenceDataset(
+        graphs.REFERENCE_COG,
+        "Code officiel géographique 2026 (INSEE) et EPCI à fiscalité propre (DGCL)",
+        ("communes.csv", "epci.csv", "departements.csv", "regions.csv"),
+        "INSEE, DGCL (via @etalab/decoupage-administratif 6.0.0)",
+        LO2,
+        cog_index,
+    ),
+    ReferenceDataset(
+        graphs.REFERENCE_NAF,
+        "Nomenclature d'activités française, NAF rév. 2 (INSEE, 2008)",
+        ("naf-rev2-codes.csv",),
+        "INSEE",
+        LO2,
+        naf_index,
+    ),
+    ReferenceDataset(
+        graphs.REFERENCE_LEGAL_FORMS,
+        "Catégories juridiques (INSEE) et famille ESS (loi 2014-856 art. 1 II 1°)",
+        ("categories-juridiques.csv", "mappings/ess-family-by-legal-form.csv"),
+        "INSEE (nomenclature); ptce-kg (ESS families, legal-rules.md §4)",
+        LO2,
+        legal_form_index,
+    ),
+)
+
+
+def cog_triples() -> list[Triple]:
+    """The whole COG graph."""
+    return _flatten(cog_index())
+
+
+def naf_triples() -> list[Triple]:
+    """The whole NAF rév. 2 graph."""
+    return _flatten(naf_index())
+
+
+def legal_form_triples() -> list[Triple]:
+    """The whole legal-form graph."""
+    return _flatten(legal_form_index())
+
+
+@lru_cache(maxsize=1)
+def _naf_by_code() -> dict[str, str]:
+    """NAF code (any level, dotted as SIRENE writes it) -> concept IRI."""
+    return {row["code"]: naf_iri(row["niveau"], row["code"]) for row in _rows("naf-rev2-codes.csv")}
+
+
+def _closure(index: Index, start: Iterable[str], links: tuple[NamedNode, ...]) -> list[str]:
+    """``start`` and every subject reachable from it through ``links`` inside ``index``."""
+    seen: list[str] = []
+    todo = [iri for iri in start if iri in index]
+    while todo:
+        iri = todo.pop()
+        if iri in seen:
+            continue
+        seen.append(iri)
+        todo.extend(t.object.value for t in index[iri] if t.predicate in links and t.object.value in index)
+    return seen
+
+
+def reference_subset(
+    commune_codes: Iterable[str] = (),
+    legal_form_codes: Iterable[str] = (),
+    naf_codes: Iterable[str] = (),
+) -> rdflib.Graph:
+    """The reference triples data needs next to it for validation, as a small rdflib graph.
+
+    Communes (codes, any COG type sharing the code; or full INSEE IRIs) come with every area
+    above them; legal forms and NAF codes with their broader concepts (and ESS family).
+    """
+    communes = [
+        code if code.startswith("http") else commune_iri(code, typecom)
+        for code in commune_codes
+        for typecom in (COMMUNE_TYPES if not code.startswith("http") else ("COM",))
+    ]
+    forms = [code if code.startswith("http") else legal_form_iri(code) for code in legal_form_codes]
+    naf = [code if code.startswith("http") else _naf_by_code().get(code, "") for code in naf_codes]
+    graph = rdflib.Graph()
+    for index, start, links in (
+        (cog_index(), communes, (PART_OF_AREA,)),
+        (legal_form_index(), forms, (BROADER,)),
+        (naf_index(), naf, (BROADER,)),
+    ):
+        for subject in _closure(index, start, links):
+            for triple in index[subject]:
+                graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    return graph
+
+
+def _rdflib(term: NamedNode | Literal | BlankNode) -> rdflib.term.Identifier:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # rdflib writes plain strings without a datatype
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    return rdflib.BNode(term.value)
