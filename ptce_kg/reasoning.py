@@ -187,14 +187,15 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
         if p == RDF.type or s in schema_nodes or not isinstance(p, URIRef):
             continue
         for sup in _closure(graph, p, RDFS.subPropertyOf):
+            via = _short(graph, p) + ("" if sup == p else f" ⊑ {_short(graph, sup)}")
             # a union domain or range entails no single class: only named ones count
             for dom in graph.objects(sup, RDFS.domain):
                 if isinstance(dom, URIRef):
-                    add(s, dom, f"subject of {_short(graph, p)}, domain {_short(graph, dom)}")
+                    add(s, dom, f"subject of {via}, domain {_short(graph, dom)}")
             if not isinstance(o, Literal):
                 for rng in graph.objects(sup, RDFS.range):
                     if isinstance(rng, URIRef):
-                        add(o, rng, f"object of {_short(graph, p)}, range {_short(graph, rng)}")
+                        add(o, rng, f"object of {via}, range {_short(graph, rng)}")
 
     disjoint = {frozenset((a, b)) for a, b in graph.subject_objects(OWL.disjointWith)
                 if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b}

@@ -92,3 +92,13 @@ def test_hermit_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     slow_java.chmod(0o755)
     with pytest.raises(QueryTimeout, match="stopped"):
         reason([], java=str(slow_java), timeout=1)
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_natural_person_member_is_never_inferred_an_organization() -> None:
+    # The data adds NaturalPerson ⊓ org:Organization = ∅, so any such inference is a contradiction.
+    assert reason([DATA / "person-never-an-organization.ttl"]).ok
+    control = reason([DATA / "person-never-an-organization.ttl", DATA / "actor-category-as-org-classification.ttl"])
+    assert not control.consistent
+    assert "org:classification" in str(control.conflicts[0])
