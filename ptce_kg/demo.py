@@ -22,7 +22,8 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from ptce_kg.importers.model import GRAPH, ID, PTCE
+from ptce_kg import graphs
+from ptce_kg.importers.model import ID, PTCE
 from ptce_kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
@@ -30,7 +31,7 @@ from ptce_kg.importers.recherche_entreprises import (
 from ptce_kg.namespaces import INSEE_GEO
 from ptce_kg.paths import data_dir
 
-KNOWN_PTCE_GRAPH = f"{GRAPH}known-ptce"
+KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
 LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -131,7 +132,7 @@ def example_files() -> list[Path]:
 
 def example_quads(path: Path) -> tuple[str, list[Quad]]:
     """The graph IRI (``pole/<slug>``) and quads of one example pole file."""
-    graph = f"{GRAPH}pole/{path.stem}"
+    graph = graphs.graph_iri(f"pole/{path.stem}")
     target = NamedNode(graph)
     quads = [
         Quad(q.subject, q.predicate, q.object, target)

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ptce_kg.importers.model import GRAPH
+from ptce_kg import graphs
 from ptce_kg.paths import sparql_dir
 from ptce_kg.store.base import Store
 
-DERIVED_GRAPH = f"{GRAPH}derived"
+DERIVED_GRAPH = graphs.DERIVED
 _TITLE_PREFIX = "#+ title:"
 _PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([A-Za-z0-9_-]*):\s*<([^>]*)>\s*$", re.IGNORECASE)
 

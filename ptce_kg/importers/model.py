@@ -13,14 +13,12 @@ import re
 from dataclasses import dataclass
 
 from ptce_kg.namespaces import ANNUAIRE, INSEE_GEO, NAF
-from ptce_kg.namespaces import GRAPH as GRAPH_NS
 from ptce_kg.namespaces import ID as ID_NS
 from ptce_kg.namespaces import LEGAL_FORM as LEGAL_FORM_NS
 from ptce_kg.namespaces import PTCE as PTCE_NS
 
 PTCE = str(PTCE_NS)
 ID = str(ID_NS)
-GRAPH = str(GRAPH_NS)
 LEGAL_FORM = str(LEGAL_FORM_NS)
 NAF_SUBCLASS = f"{NAF}sousClasse/"
 COMMUNE = f"{INSEE_GEO}commune/"

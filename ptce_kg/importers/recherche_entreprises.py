@@ -24,10 +24,10 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.importers.common import ImportSummary, Spool, column_mapping, replace_graph_from_spool
 from ptce_kg.importers.model import (
-    GRAPH,
     SIREN_RE,
     SIRET_RE,
     CommuneMapper,
@@ -38,7 +38,7 @@ from ptce_kg.importers.model import (
 )
 from ptce_kg.store.base import Store
 
-RECHERCHE_ENTREPRISES_GRAPH = f"{GRAPH}recherche-entreprises"
+RECHERCHE_ENTREPRISES_GRAPH = graphs.RECHERCHE_ENTREPRISES
 MAX_FILE_BYTES = 50_000_000
 # The API's activite_principale is the current APE code, i.e. NAF rév. 2 until 2027-01-01.
 API_NOMENCLATURE = "NAFRev2"

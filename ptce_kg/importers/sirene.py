@@ -14,10 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.importers.common import ImportSummary, Spool, column_mapping, replace_graph_from_spool
 from ptce_kg.importers.model import (
-    GRAPH,
     SIREN_RE,
     SIRET_RE,
     CommuneMapper,
@@ -29,7 +29,7 @@ from ptce_kg.importers.model import (
 from ptce_kg.paths import sparql_dir
 from ptce_kg.store.base import Store
 
-SIRENE_GRAPH = f"{GRAPH}sirene"
+SIRENE_GRAPH = graphs.SIRENE
 _PROGRESS_EVERY = 10_000
 
 
