@@ -1,0 +1,56 @@
+"""The page and its assets over HTTP (no browser): local assets only, YASGUI from node_modules,
+catalogue query texts, no way out of the asset folders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ptce_kg.api.routers.web import yasgui_dir
+
+pytestmark = pytest.mark.server
+
+
+def test_page_references_only_local_assets(live_server):
+    with live_server.client() as client:
+        page = client.get("/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        for asset, media in (("/assets/app.js", "text/javascript"), ("/assets/app.css", "text/css")):
+            assert asset in page.text
+            response = client.get(asset)
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith(media)
+    external = re.findall(r'(?:src|href)="(?:https?:)?//[^"]*"', page.text)
+    assert external == [], "the page must not load anything from another site"
+
+
+def test_yasgui_build_is_served_when_installed(live_server):
+    with live_server.client() as client:
+        response = client.get("/yasgui/yasgui.min.js")
+    if yasgui_dir() is None:
+        assert response.status_code == 404 and "npm ci" in response.json()["detail"]
+    else:
+        assert response.status_code == 200
+        assert response.content == (yasgui_dir() / "yasgui.min.js").read_bytes()
+
+
+@pytest.mark.parametrize("path", ["/assets/..%2F..%2Fsettings.py", "/assets/index.htm",
+                                  "/yasgui/..%2Fpackage.json", "/assets/%2Fetc%2Fpasswd"])
+def test_no_file_outside_the_asset_lists(live_server, path):
+    with live_server.client() as client:
+        assert client.get(path).status_code == 404
+
+
+def test_catalogue_query_texts(live_server):
+    with live_server.client() as client:
+        entries = client.get("/queries", headers={"Accept": "application/json"}).json()
+        entries = entries if isinstance(entries, list) else entries["queries"]
+        assert entries, "the catalogue is empty"
+        for entry in entries:
+            text = client.get(f"/queries/{entry['name']}/text")
+            assert text.status_code == 200
+            assert text.headers["content-type"].startswith("application/sparql-query")
+            assert "SELECT" in text.text.upper() or "ASK" in text.text.upper() \
+                or "CONSTRUCT" in text.text.upper()
+        assert client.get("/queries/no-such-query/text").status_code == 404
