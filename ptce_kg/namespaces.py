@@ -155,21 +155,6 @@ class PTCE(DefinedNamespace):
     # END GENERATED
 
 
-def vocab_scheme(scheme: str) -> URIRef:
-    """IRI of a SKOS scheme, e.g. ``vocab_scheme("theme")``."""
-    return URIRef(VOCAB + scheme)
-
-
 def vocab(scheme: str, notation: str) -> URIRef:
     """IRI of a concept, e.g. ``vocab("cooperation-level", "strategic")``."""
     return URIRef(f"{VOCAB}{scheme}/{notation}")
-
-
-def data_iri(kind: str, *keys: str) -> URIRef:
-    """IRI of a data node, e.g. ``data_iri("membership", "sarthe-exemple", "3")``."""
-    return URIRef(ID + "/".join((kind, *keys)))
-
-
-def graph_iri(name: str) -> URIRef:
-    """IRI of a named graph, e.g. ``graph_iri("pole/sarthe-exemple")``."""
-    return URIRef(GRAPH + name)

@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ptce_kg.namespaces import PTCE, VANN
+from ptce_kg.namespaces import PTCE, VANN, VOCAB, vocab
 
 REPO = Path(__file__).resolve().parents[2]
 ONTOLOGY = REPO / "ontology"
@@ -241,6 +241,10 @@ def test_namespace_module_equals_the_ttl(ptce: Graph) -> None:
     assert in_python == declared
     with pytest.raises(AttributeError):
         PTCE.NotATerm  # noqa: B018 - _fail = True must refuse unknown terms
+    level = vocab("cooperation-level", "strategic")
+    assert (level, SKOS.inScheme, URIRef(VOCAB + "cooperation-level")) in _parse(
+        ONTOLOGY / "vocab" / "cooperation-level.ttl"
+    )
 
 
 def test_namespace_generator_is_up_to_date(ptce: Graph) -> None:
