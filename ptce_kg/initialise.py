@@ -1,0 +1,185 @@
+"""The ``init`` service: fill or refresh a store with the ontology, vocabularies, reference data
+and demo data, then rebuild the derived graph.
+
+Idempotent: a graph whose sources (sha256) and triple count match what the metadata graph
+recorded, and that the store still holds at that size, is left untouched (blank nodes would
+otherwise get new labels and load times would change); only changed graphs are rewritten.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import rdflib
+from pyoxigraph import Quad, RdfFormat, Triple, parse
+
+from ptce_kg import graphs
+from ptce_kg.errors import InputError
+from ptce_kg.metadata import GraphDescription, record, recorded_fingerprint, sha256_of
+from ptce_kg.paths import ontology_dir
+from ptce_kg.reference import DATASETS
+from ptce_kg.store.base import Store
+from ptce_kg.store.terms import triples_from_rdflib
+
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class GraphOutcome:
+    """What ``init`` did with one graph."""
+
+    graph: str
+    triples: int
+    changed: bool
+
+
+@dataclass
+class InitSummary:
+    """The graphs ``init`` wrote or kept, the derived graph size, the time taken."""
+
+    graphs: list[GraphOutcome] = field(default_factory=list)
+    derived_triples: int | None = None
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        """A few human-readable lines."""
+        lines = [
+            f"{'loaded ' if g.changed else 'kept   '} {g.triples:>8}  <{g.graph}>" for g in self.graphs
+        ]
+        if self.derived_triples is not None:
+            lines.append(f"derived  {self.derived_triples:>8}  <{graphs.DERIVED}>")
+        lines.append(f"init done in {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def _optional(module: str) -> ModuleType | None:
+    """A module of another area when it exists (the CLI works while areas are being built)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+
+
+def read_turtle_files(paths: Iterable[Path]) -> list[Triple]:
+    """The triples of shipped Turtle files (trusted: parsed directly by pyoxigraph)."""
+    triples: list[Triple] = []
+    for path in paths:
+        try:
+            triples.extend(Triple(q.subject, q.predicate, q.object) for q in parse(path=path, format=RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            raise InputError(f"cannot parse shipped file: {exc}", where=str(path)) from exc
+    return triples
+
+
+def ontology_files() -> list[Path]:
+    """The ontology graph's files: ``ptce.ttl``, its import subsets and its alignments."""
+    folder = ontology_dir()
+    return [folder / "ptce.ttl", *sorted((folder / "imports").glob("*.ttl")), *sorted((folder / "alignments").glob("*.ttl"))]
+
+
+def vocab_files() -> list[Path]:
+    """The SKOS scheme files of ``ontology/vocab/``."""
+    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+
+
+def ensure_graph(
+    store: Store,
+    description: GraphDescription,
+    triples: Callable[[], list[Triple]],
+    *,
+    sizes: dict[str, int],
+) -> GraphOutcome:
+    """Write ``triples()`` into ``description.graph`` unless the store already holds that version.
+
+    ``description.triples`` is ignored: the count is that of the distinct triples built.
+    """
+    content = list(dict.fromkeys(triples()))
+    fingerprint = (description.sha256, len(content))
+    if recorded_fingerprint(store, description.graph) == fingerprint and sizes.get(description.graph) == len(content):
+        return GraphOutcome(description.graph, len(content), changed=False)
+    count = store.replace_graph(description.graph, content)
+    record(store, _with_count(description, count))
+    return GraphOutcome(description.graph, count, changed=True)
+
+
+def _with_count(description: GraphDescription, count: int) -> GraphDescription:
+    return GraphDescription(
+        graph=description.graph,
+        title=description.title,
+        sources=description.sources,
+        sha256=description.sha256,
+        triples=count,
+        license=description.license,
+        credit=description.credit,
+        description=description.description,
+    )
+
+
+def _shipped(graph: str, title: str, paths: list[Path], license: str | None, credit: str | None) -> GraphDescription:
+    return GraphDescription(
+        graph=graph,
+        title=title,
+        sources=tuple(p.resolve().as_uri() for p in paths),
+        sha256=sha256_of(paths),
+        triples=0,
+        license=license,
+        credit=credit,
+    )
+
+
+def _as_triples(content: Iterable[Quad | Triple] | rdflib.Graph) -> list[Triple]:
+    if isinstance(content, rdflib.Graph):
+        return list(triples_from_rdflib(content))
+    return [Triple(q.subject, q.predicate, q.object) for q in content]
+
+
+def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSummary:
+    """Create or update ``store`` with everything ptce-kg ships (see the module docstring)."""
+    started = time.perf_counter()
+    summary = InitSummary()
+    sizes = {g.iri: g.triples for g in store.graphs()}
+
+    def ensure(description: GraphDescription, build: Callable[[], list[Triple]]) -> None:
+        summary.graphs.append(ensure_graph(store, description, build, sizes=sizes))
+
+    onto, vocab = ontology_files(), vocab_files()
+    ensure(
+        _shipped(graphs.ONTOLOGY, "Ontologie PTCE (with import subsets and alignments)", onto, CC_BY, "ptce-kg"),
+        lambda: read_turtle_files(onto),
+    )
+    ensure(
+        _shipped(graphs.VOCAB, "Vocabulaires SKOS PTCE", vocab, CC_BY, "ptce-kg"),
+        lambda: read_turtle_files(vocab),
+    )
+    for dataset in DATASETS:
+        ensure(
+            _shipped(dataset.graph, dataset.title, dataset.paths(), dataset.license, dataset.creator),
+            dataset.triples,
+        )
+    demo_module = _optional("ptce_kg.demo") if demo else None
+    if demo_module is not None:
+        for graph, content, meta in demo_module.demo_graphs():
+            source = Path(meta["source"]) if meta.get("source") else None
+            description = GraphDescription(
+                graph=graph,
+                title=meta.get("title", graph),
+                sources=(source.resolve().as_uri(),) if source else (),
+                sha256=sha256_of([source]) if source else "",
+                triples=0,
+                license=meta.get("licence") or meta.get("license"),
+                description=meta.get("description"),
+            )
+            ensure(description, lambda content=content: _as_triples(content))
+    linking = _optional("ptce_kg.linking") if link else None
+    changed = any(g.changed for g in summary.graphs)
+    if linking is not None and (changed or graphs.DERIVED not in sizes):
+        summary.derived_triples = linking.rebuild_derived(store)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,158 @@
+"""Descriptions of the named graphs, kept in the ``metadata`` graph (DCAT, PROV, VoID, DC terms).
+
+Each graph IRI is described as a ``dcat:Dataset`` / ``prov:Entity`` / ``void:Dataset`` with its
+sources (``dcterms:source``), the sha256 of those sources (``dcterms:identifier "sha256:…"``),
+its triple count (``void:triples``), licence, credit and load time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ptce_kg.graphs import METADATA
+from ptce_kg.store.base import Store
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+VOID = "http://rdfs.org/ns/void#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SHA256_PREFIX = "sha256:"
+
+
+@dataclass(frozen=True)
+class GraphDescription:
+    """What the metadata graph says about one named graph."""
+
+    graph: str
+    title: str
+    sources: tuple[str, ...]  # IRIs: file: IRIs of local files, or web addresses
+    sha256: str
+    triples: int
+    license: str | None = None  # an IRI, or a sentence when the licence has none
+    credit: str | None = None
+    description: str | None = None
+    modified: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+
+
+def sha256_of(paths: Iterable[Path]) -> str:
+    """The sha256 of one file; of several (or a folder's files), the sha256 of their name+hash lines."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    digests = []
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        digests.append((path.name, digest.hexdigest()))
+    if len(digests) == 1:
+        return digests[0][1]
+    return hashlib.sha256("".join(f"{n}  {h}\n" for n, h in digests).encode()).hexdigest()
+
+
+def sha256_of_text(text: str) -> str:
+    """The sha256 of a text (UTF-8), for inputs that are not files."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _object(value: str) -> NamedNode | Literal:
+    return NamedNode(value) if value.startswith(("http://", "https://", "file:")) else Literal(value)
+
+
+def description_triples(d: GraphDescription) -> list[Triple]:
+    """The triples describing ``d.graph``."""
+    node = NamedNode(d.graph)
+    stamp = Literal(d.modified.isoformat(), datatype=NamedNode(f"{XSD}dateTime"))
+    triples = [
+        Triple(node, RDF_TYPE, NamedNode(f"{DCAT}Dataset")),
+        Triple(node, RDF_TYPE, NamedNode(f"{PROV}Entity")),
+        Triple(node, RDF_TYPE, NamedNode(f"{VOID}Dataset")),
+        Triple(node, NamedNode(f"{DCTERMS}title"), Literal(d.title)),
+        Triple(node, NamedNode(f"{DCTERMS}identifier"), Literal(SHA256_PREFIX + d.sha256)),
+        Triple(node, NamedNode(f"{VOID}triples"), Literal(str(d.triples), datatype=NamedNode(f"{XSD}integer"))),
+        Triple(node, NamedNode(f"{DCTERMS}modified"), stamp),
+        Triple(node, NamedNode(f"{PROV}generatedAtTime"), stamp),
+    ]
+    triples += [Triple(node, NamedNode(f"{DCTERMS}source"), _object(s)) for s in d.sources if s]
+    if d.license:
+        triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
+    if d.credit:
+        triples.append(Triple(node, NamedNode(f"{DCTERMS}bibliographicCitation"), Literal(d.credit)))
+    if d.description:
+        triples.append(Triple(node, NamedNode(f"{DCTERMS}description"), Literal(d.description)))
+    return triples
+
+
+def forget_update(graph: str) -> str:
+    """A SPARQL update removing the description of ``graph``."""
+    return f"DELETE WHERE {{ GRAPH <{METADATA}> {{ <{graph}> ?p ?o }} }}"
+
+
+def record_update(d: GraphDescription) -> str:
+    """A SPARQL update replacing the description of ``d.graph`` (one transaction)."""
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in description_triples(d))
+    return f"{forget_update(d.graph)} ;\nINSERT DATA {{ GRAPH <{METADATA}> {{\n{body}\n}} }}"
+
+
+def record(store: Store, d: GraphDescription) -> None:
+    """Replace the description of ``d.graph`` in the metadata graph."""
+    store.update(record_update(d))
+
+
+def forget(store: Store, graph: str) -> None:
+    """Remove the description of ``graph``."""
+    store.update(forget_update(graph))
+
+
+def recorded_fingerprint(store: Store, graph: str) -> tuple[str, int] | None:
+    """The recorded (sha256, triple count) of ``graph``, or None when it is not described."""
+    rows = list(
+        store.query(
+            f"""SELECT ?id ?n WHERE {{ GRAPH <{METADATA}> {{
+                <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n }} }}"""
+        )
+    )
+    if len(rows) != 1:
+        return None
+    return rows[0]["id"].value.removeprefix(SHA256_PREFIX), int(rows[0]["n"].value)
+
+
+def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
+    """Every described graph -> its metadata fields (short names), for listings."""
+    fields = {
+        f"{DCTERMS}title": "title",
+        f"{DCTERMS}identifier": "sha256",
+        f"{VOID}triples": "triples",
+        f"{DCTERMS}modified": "modified",
+        f"{DCTERMS}source": "source",
+        f"{DCTERMS}license": "license",
+        f"{DCTERMS}bibliographicCitation": "credit",
+        f"{DCTERMS}description": "description",
+    }
+    result: dict[str, dict[str, str | list[str]]] = {}
+    for row in store.query(f"SELECT ?g ?p ?o WHERE {{ GRAPH <{METADATA}> {{ ?g ?p ?o }} }}"):
+        name = fields.get(row["p"].value)
+        if name is None:
+            continue
+        entry = result.setdefault(row["g"].value, {})
+        value = row["o"].value
+        if name == "sha256":
+            value = value.removeprefix(SHA256_PREFIX)
+        if name == "source":
+            entry.setdefault("source", [])
+            entry["source"].append(value)  # type: ignore[union-attr]
+        else:
+            entry[name] = value
+    for entry in result.values():
+        if isinstance(entry.get("source"), list):
+            entry["source"] = sorted(entry["source"])  # type: ignore[arg-type]
+    return result
