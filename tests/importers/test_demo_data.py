@@ -75,7 +75,8 @@ def test_example_poles_are_complete(store):
     assert int(next(iter(dates))["n"].value) >= 3
 
 
-def test_sample_registry_units_and_demo_link_report(store):
+def test_sample_registry_units_and_demo_link_report(reference_store):
+    store = reference_store
     loaded(store)
     units = store.query(f"""SELECT (COUNT(?u) AS ?n) WHERE {{ GRAPH <{RECHERCHE_ENTREPRISES_GRAPH}> {{
         ?u a <{PTCE}LegalUnit> }} }}""")

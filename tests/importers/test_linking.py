@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ptce_kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.importers.sirene import import_sirene
 from ptce_kg.linking import DERIVED_GRAPH, link_report, rebuild_derived
@@ -14,8 +16,10 @@ FAMILY = "https://w3id.org/ptce/vocab/ess-family/"
 EVIDENCE = "https://w3id.org/ptce/vocab/ess-evidence/"
 
 
-def linked_store(store):
-    load_turtle(store, DATA / "reference-subset.ttl", "https://w3id.org/ptce/graph/reference/cog")
+@pytest.fixture
+def linked(reference_store):
+    """Reference data, the stock fixture, one API unit and the test pole."""
+    store = reference_store
     import_sirene(store, DATA / "StockUniteLegale_test.csv", DATA / "StockEtablissement_test.csv")
     import_recherche_entreprises(store, [DATA / "search-338365059.json"])
     load_turtle(store, DATA / "pole-links.ttl", POLE_GRAPH)
@@ -27,8 +31,9 @@ def derived(store, subject: str, prop: str) -> set[str]:
     return {str(r["o"].value) for r in store.query(q)}
 
 
-def test_ess_family_and_evidence(store):
-    rebuild_derived(linked_store(store))
+def test_ess_family_and_evidence(linked):
+    store = linked
+    rebuild_derived(store)
     fam = PTCE + "essFamily"
     ev = PTCE + "essEvidence"
     assert derived(store, ID + "org/000000002", fam) == {FAMILY + "association"}
@@ -44,14 +49,16 @@ def test_ess_family_and_evidence(store):
     assert derived(store, ID + "org/000000003", ev) == set()
 
 
-def test_member_same_as_registry_unit(store):
-    rebuild_derived(linked_store(store))
+def test_member_same_as_registry_unit(linked):
+    store = linked
+    rebuild_derived(store)
     same = "http://www.w3.org/2002/07/owl#sameAs"
     assert derived(store, ID + "org/membre-cap-de-tout", same) == {ID + "org/338365059"}
 
 
-def test_located_in_pole_territory(store):
-    rebuild_derived(linked_store(store))
+def test_located_in_pole_territory(linked):
+    store = linked
+    rebuild_derived(store)
     located = PTCE + "locatedInPoleTerritory"
     expected = {"1": {"false"}, "2": set(), "3": set(), "4": {"true"}, "5": set(),
                 "6": {"false"}, "7": {"false"}, "8": {"true"}, "9": set()}
@@ -59,8 +66,8 @@ def test_located_in_pole_territory(store):
         assert derived(store, f"{ID}membership/test-liens/{n}", located) == value, n
 
 
-def test_derived_is_rebuilt_not_accumulated(store):
-    linked_store(store)
+def test_derived_is_rebuilt_not_accumulated(linked):
+    store = linked
     first = rebuild_derived(store)
     assert rebuild_derived(store) == first
     store.drop_graph(POLE_GRAPH)
@@ -74,8 +81,9 @@ def test_derived_is_rebuilt_not_accumulated(store):
     )
 
 
-def test_link_report_findings(store):
-    rebuild_derived(linked_store(store))
+def test_link_report_findings(linked):
+    store = linked
+    rebuild_derived(store)
     report = link_report(store)
     found = {(f.check, f.member.rsplit("/", 1)[1]) for f in report.findings}
     assert found == {

@@ -209,3 +209,23 @@ def test_other_graphs_untouched(store, tmp_path):
     before = sorted(str(q) for q in store.quads(other))
     import_sirene(store, UL, ET)
     assert sorted(str(q) for q in store.quads(other)) == before
+
+
+def test_bulk_load_path_on_disk(tmp_path, monkeypatch):
+    """Large imports go through Oxigraph's bulk loader: same graph, same re-import behaviour."""
+    from ptce_kg.importers import common
+    from ptce_kg.store import OxigraphStore
+
+    with OxigraphStore(tmp_path / "memory-path") as small:
+        import_sirene(small, UL, ET)
+        expected = dump(small)
+    monkeypatch.setattr(common, "_BULK_THRESHOLD", 0)
+    with OxigraphStore(tmp_path / "bulk-path") as store:
+        summary = import_sirene(store, UL, ET)
+        assert dump(store) == expected
+        assert summary.triples == len(expected)
+        import_sirene(store, UL, ET)
+        assert dump(store) == expected
+        with pytest.raises(InputError):
+            import_sirene(store, rewrite(UL, tmp_path / "ul.csv", drop="siren"), ET)
+        assert dump(store) == expected
