@@ -26,7 +26,6 @@ ALIASES = {
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
     "text/tsv": "text/tab-separated-values",
-    "text/plain": "application/n-triples",
     "application/x-turtle": "text/turtle",
 }
 
