@@ -30,9 +30,9 @@ from ptce_kg.importers.recherche_entreprises import (
 )
 from ptce_kg.namespaces import INSEE_GEO
 from ptce_kg.paths import data_dir
+from ptce_kg.reference import LO2
 
 KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
-LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

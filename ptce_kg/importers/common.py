@@ -8,6 +8,7 @@ store exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ import yaml
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
+from ptce_kg.metadata import GraphDescription, record, recorded_fingerprint, sha256_of
 from ptce_kg.paths import mappings_dir
+from ptce_kg.reference import LO2
 from ptce_kg.store.base import Store
 
 # Below this many triples the store's own transactional replace is fast enough.
@@ -112,6 +115,33 @@ class Spool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def record_import(
+    store: Store, graph: str, title: str, sources: list[Path], extra: str, triples: int, credit: str
+) -> None:
+    """Describe the imported graph in the metadata graph (sources, sha256, count, licence).
+
+    ``extra`` (the filter used) enters the fingerprint. When the fingerprint and count are
+    those already recorded, the description is left as it is, so re-importing the same files
+    leaves the whole store unchanged, metadata included.
+    """
+    digest = hashlib.sha256(f"{sha256_of(sources)} {extra}".encode()).hexdigest()
+    if recorded_fingerprint(store, graph) == (digest, triples):
+        return
+    record(
+        store,
+        GraphDescription(
+            graph=graph,
+            title=title,
+            sources=tuple(p.resolve().as_uri() for p in sources),
+            sha256=digest,
+            triples=triples,
+            license=LO2,
+            credit=credit,
+            description=extra or None,
+        ),
+    )
 
 
 def replace_graph_from_spool(store: Store, graph: str, spool: Spool) -> int:

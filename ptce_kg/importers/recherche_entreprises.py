@@ -26,7 +26,13 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.importers.common import ImportSummary, Spool, column_mapping, replace_graph_from_spool
+from ptce_kg.importers.common import (
+    ImportSummary,
+    Spool,
+    column_mapping,
+    record_import,
+    replace_graph_from_spool,
+)
 from ptce_kg.importers.model import (
     SIREN_RE,
     SIRET_RE,
@@ -74,12 +80,21 @@ def import_recherche_entreprises(store: Store, paths: Iterable[Path]) -> ImportS
 
     Every file is read and checked before the graph is replaced.
     """
+    paths = list(paths)
     summary = ImportSummary(graph=RECHERCHE_ENTREPRISES_GRAPH)
     with Spool() as spool:
         for lines in _lines(paths, summary):
             spool.write(lines)
-        written = replace_graph_from_spool(store, RECHERCHE_ENTREPRISES_GRAPH, spool)
-    summary.triples = written if isinstance(written, int) else spool.count
+        summary.triples = replace_graph_from_spool(store, RECHERCHE_ENTREPRISES_GRAPH, spool)
+    record_import(
+        store,
+        RECHERCHE_ENTREPRISES_GRAPH,
+        "API Recherche d'entreprises (DINUM), réponses importées",
+        paths,
+        "",
+        summary.triples,
+        "INSEE, base Sirene; API Recherche d'entreprises (DINUM)",
+    )
     return summary
 
 

@@ -8,6 +8,7 @@ on), never with the number of rows. Personal columns of natural persons are neve
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,13 @@ from tqdm import tqdm
 
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.importers.common import ImportSummary, Spool, column_mapping, replace_graph_from_spool
+from ptce_kg.importers.common import (
+    ImportSummary,
+    Spool,
+    column_mapping,
+    record_import,
+    replace_graph_from_spool,
+)
 from ptce_kg.importers.model import (
     SIREN_RE,
     SIRET_RE,
@@ -43,6 +50,15 @@ class Filter:
     @property
     def active(self) -> bool:
         return self.only_ess_forms is not None or self.sirens is not None
+
+    def describe(self) -> str:
+        """The filter in words (recorded in the graph's metadata)."""
+        if self.sirens is not None:
+            listed = hashlib.sha256(" ".join(sorted(self.sirens)).encode()).hexdigest()[:16]
+            return f"--siren-list ({len(self.sirens)} SIRENs, sha256 {listed}…)"
+        if self.only_ess_forms is not None:
+            return "--only-ess (SIRENE flag O or statutory ESS legal form)"
+        return ""
 
 
 def statutory_ess_forms(store: Store) -> frozenset[str]:
@@ -148,8 +164,17 @@ def import_sirene(
         kept = _read_units(units, keep, mapping, spool, summary, progress)
         if sites is not None:
             _read_establishments(sites, kept, mapping, spool, summary, progress)
-        written = replace_graph_from_spool(store, SIRENE_GRAPH, spool)
-    summary.triples = written if isinstance(written, int) else spool.count
+        summary.triples = replace_graph_from_spool(store, SIRENE_GRAPH, spool)
+    sources = [unites_legales, *([etablissements] if etablissements else [])]
+    record_import(
+        store,
+        SIRENE_GRAPH,
+        "Base Sirene des entreprises et de leurs établissements (INSEE), fichiers stock",
+        sources,
+        keep.describe(),
+        summary.triples,
+        "INSEE, base Sirene (data.gouv.fr)",
+    )
     return summary
 
 

@@ -55,6 +55,6 @@ def load_turtle(store, path: Path, graph: str) -> None:
     )
 
 
-def dump(store) -> list[str]:
-    """Every quad of the store, sorted (to compare two states)."""
-    return sorted(str(q) for q in store.quads())
+def dump(store, graph: str | None = None) -> list[str]:
+    """Every quad of the store (or of one graph), sorted, to compare two states."""
+    return sorted(str(q) for q in store.quads(graph))

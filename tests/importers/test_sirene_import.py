@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.errors import InputError
+from ptce_kg.metadata import descriptions
 from ptce_kg.paths import data_dir
 from ptce_kg.importers.sirene import (
     SIRENE_GRAPH,
@@ -81,11 +82,11 @@ def test_import_counts_and_model(store):
 
 def test_columns_are_read_by_name(store, tmp_path):
     import_sirene(store, UL, ET)
-    reference = dump(store)
+    reference = dump(store, SIRENE_GRAPH)
     shuffled_ul = rewrite(UL, tmp_path / "ul.csv", shuffle=True, extra=True)
     shuffled_et = rewrite(ET, tmp_path / "et.csv", shuffle=True, extra=True)
     import_sirene(store, shuffled_ul, shuffled_et)
-    assert dump(store) == reference
+    assert dump(store, SIRENE_GRAPH) == reference
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,15 @@ def test_reimport_leaves_store_unchanged(store):
     import_sirene(store, UL, ET)
     first = dump(store)
     import_sirene(store, UL, ET)
-    assert dump(store) == first
+    assert dump(store) == first  # metadata graph included
+
+
+def test_import_described_in_metadata(store):
+    summary = import_sirene(store, UL, ET)
+    description = descriptions(store)[SIRENE_GRAPH]
+    assert int(description["triples"]) == summary.triples
+    assert len(str(description["sha256"])) == 64
+    assert len(description["source"]) == 2
 
 
 def test_other_graphs_untouched(store, tmp_path):
@@ -223,7 +232,7 @@ def test_bulk_load_path_on_disk(tmp_path, monkeypatch):
     with OxigraphStore(tmp_path / "bulk-path") as store:
         summary = import_sirene(store, UL, ET)
         assert dump(store) == expected
-        assert summary.triples == len(expected)
+        assert summary.triples == len(dump(store, SIRENE_GRAPH))
         import_sirene(store, UL, ET)
         assert dump(store) == expected
         with pytest.raises(InputError):
