@@ -18,7 +18,7 @@ from ptce_kg.paths import ontology_dir
 
 
 def _pylode():  # noqa: ANN202 - returns the pylode module
-    """Import pyLODE, working around its 3.4.x wheels that read a pyproject.toml they do not ship."""
+    """Import pyLODE; its 3.4.x wheels read a pyproject.toml they do not ship, so shim it."""
     if "pylode.version" not in sys.modules:
         shim = types.ModuleType("pylode.version")
         shim.__version__ = importlib.metadata.version("pylode")
@@ -44,7 +44,8 @@ def build_docs(outdir: Path) -> list[Path]:
     """Write OUTDIR/index.html (the ontology) and OUTDIR/vocab/<scheme>.html; return the paths."""
     root = ontology_dir()
     targets = [(root / "ptce.ttl", outdir / "index.html")] + [
-        (ttl, outdir / "vocab" / f"{ttl.stem}.html") for ttl in sorted((root / "vocab").glob("*.ttl"))
+        (ttl, outdir / "vocab" / f"{ttl.stem}.html")
+        for ttl in sorted((root / "vocab").glob("*.ttl"))
     ]
     written = []
     for source, target in targets:

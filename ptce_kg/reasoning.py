@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
 from ptce_kg.paths import ontology_dir
 
 # Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
+_OWLREADY_LOCK = threading.Lock()
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 
 
@@ -122,24 +124,34 @@ def reason(
         merged.serialize(nt, format="nt", encoding="utf-8")
         world = owlready2.World()
         world.get_ontology(nt.as_uri()).load(format="ntriples")
-        previous = owlready2.JAVA_EXE
-        owlready2.JAVA_EXE = java_exe
-        # owlready2 passes these keyword arguments to subprocess: a timeout there makes
-        # subprocess kill HermiT's JVM instead of letting untrusted data hang the command.
-        kwargs = owlready2.reasoning._subprocess_kargs
-        kwargs["timeout"] = timeout
-        try:
-            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return ReasonerReport(False, conflicts=find_conflicts(merged), files=files)
-        except owlready2.OwlReadyJavaError as exc:
-            raise InputError(f"HermiT refused the input: {_first_lines(str(exc))}") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise QueryTimeout(f"HermiT ran past {timeout:g} s and was stopped") from exc
-        finally:
-            owlready2.JAVA_EXE = previous
-            kwargs.pop("timeout", None)
+        # owlready2 configures Java through module globals: one run at a time (API threads).
+        with _OWLREADY_LOCK:
+            return _run_hermit(world, merged, files, java_exe, timeout)
+
+
+def _run_hermit(
+    world: owlready2.World, merged: Graph, files: list[str], java_exe: str, timeout: float
+) -> ReasonerReport:
+    """Classify ``world`` with HermiT; on inconsistency, explain it from the ``merged`` triples."""
+    previous = owlready2.JAVA_EXE
+    owlready2.JAVA_EXE = java_exe
+    # owlready2 passes these keyword arguments to subprocess: a timeout there makes
+    # subprocess kill HermiT's JVM instead of letting untrusted data hang the command.
+    kwargs = owlready2.reasoning._subprocess_kargs
+    kwargs["timeout"] = timeout
+    try:
+        owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
         unsat = sorted(c.iri for c in world.inconsistent_classes())
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ReasonerReport(False, conflicts=find_conflicts(merged), files=files)
+    except owlready2.OwlReadyJavaError as exc:
+        raise InputError(f"HermiT refused the input: {_first_lines(str(exc))}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise QueryTimeout(f"HermiT ran past {timeout:g} s and was stopped") from exc
+    finally:
+        owlready2.JAVA_EXE = previous
+        kwargs.pop("timeout", None)
+        world.close()
     return ReasonerReport(True, unsatisfiable=unsat, files=files)
 
 
@@ -177,8 +189,15 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
                     sup, why if sup == cls else f"{why}, ⊑ {_short(graph, sup)}"
                 )
 
-    schema_types = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Ontology,
-                    OWL.AnnotationProperty, OWL.TransitiveProperty, RDFS.Class}
+    schema_types = {
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.Ontology,
+        OWL.AnnotationProperty,
+        OWL.TransitiveProperty,
+        RDFS.Class,
+    }
     schema_nodes = {s for t in schema_types for s in graph.subjects(RDF.type, t)}
     for ind, cls in graph.subject_objects(RDF.type):
         if isinstance(cls, URIRef) and cls not in schema_types and ind not in schema_nodes:
@@ -197,18 +216,23 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
                     if isinstance(rng, URIRef):
                         add(o, rng, f"object of {via}, range {_short(graph, rng)}")
 
-    disjoint = {frozenset((a, b)) for a, b in graph.subject_objects(OWL.disjointWith)
-                if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b}
+    disjoint = {
+        frozenset((a, b))
+        for a, b in graph.subject_objects(OWL.disjointWith)
+        if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b
+    }
     conflicts = []
     for ind, types in sorted(reasons.items()):
         for pair in sorted(disjoint, key=sorted):
             a, b = sorted(pair)
             if a in types and b in types:
-                conflicts.append(Conflict(
-                    str(ind),
-                    f"is both {_short(graph, a)} ({types[a]}) and {_short(graph, b)} "
-                    f"({types[b]}), which are disjoint",
-                ))
+                conflicts.append(
+                    Conflict(
+                        str(ind),
+                        f"is both {_short(graph, a)} ({types[a]}) and {_short(graph, b)} "
+                        f"({types[b]}), which are disjoint",
+                    )
+                )
     return conflicts + _literal_conflicts(graph)
 
 
@@ -233,8 +257,11 @@ def _literal_conflicts(graph: Graph) -> list[Conflict]:
             if rng == RDFS.Literal or not str(rng).startswith(str(XSD)):
                 continue
             if kind != rng and rng not in _WIDER.get(kind, set()):
-                found.append(Conflict(
-                    str(s),
-                    f"value {o.n3()} of {_short(graph, p)} is not in its range {_short(graph, rng)}",
-                ))
+                found.append(
+                    Conflict(
+                        str(s),
+                        f"value {o.n3()} of {_short(graph, p)} "
+                        f"is not in its range {_short(graph, rng)}",
+                    )
+                )
     return found

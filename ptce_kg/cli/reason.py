@@ -13,8 +13,13 @@ from ptce_kg.reasoning import reason as run_reasoner
 
 @click.command("reason")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds before HermiT is stopped.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Seconds before HermiT is stopped.",
+)
 def reason(files: tuple[Path, ...], timeout: float) -> None:
     """Check with HermiT that the ontology plus FILES (Turtle, N-Triples, TriG, N-Quads) is
     consistent and has no unsatisfiable class.

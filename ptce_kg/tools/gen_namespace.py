@@ -39,7 +39,7 @@ def generated_block(graph: Graph) -> str:
     lines = [BEGIN]
     for kind, title in _KINDS:
         names = sorted(
-            str(s)[len(PTCE_IRI):]
+            str(s)[len(PTCE_IRI) :]
             for s in graph.subjects(RDF.type, kind)
             if isinstance(s, URIRef) and str(s).startswith(PTCE_IRI)
         )

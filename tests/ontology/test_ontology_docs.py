@@ -11,7 +11,11 @@ from ptce_kg.paths import ontology_dir
 
 def test_ontology_page_names_terms() -> None:
     html = render_html(ontology_dir() / "ptce.ttl")
-    for label in ("Territorial pole of economic cooperation (PTCE)", "Natural person", "perimeter area"):
+    for label in (
+        "Territorial pole of economic cooperation (PTCE)",
+        "Natural person",
+        "perimeter area",
+    ):
         assert label in html
 
 

@@ -16,11 +16,12 @@ ONTOLOGY = REPO / "ontology"
 PTCE_NS = "https://w3id.org/ptce/ontology#"
 LANGS = {"fr", "en"}
 
+# Fixtures that are broken on purpose (to test error reporting) say so in their name.
 ALL_TTL = sorted(
     p
     for folder in ("ontology", "shapes", "tests", "data")
     for p in (REPO / folder).rglob("*.ttl")
-    if ".venv" not in p.parts
+    if ".venv" not in p.parts and "malformed" not in p.name
 )
 ONTOLOGY_TTL = sorted(ONTOLOGY.rglob("*.ttl"))
 PTCE_AND_VOCAB = [ONTOLOGY / "ptce.ttl", *sorted((ONTOLOGY / "vocab").glob("*.ttl"))]
@@ -59,8 +60,14 @@ def test_one_ontology_header_per_file(path: Path) -> None:
 def test_full_header_on_ontology_and_schemes(path: Path) -> None:
     g = _parse(path)
     ont = g.value(None, RDF.type, OWL.Ontology)
-    for prop in (OWL.versionInfo, DCTERMS.creator, DCTERMS.created, DCTERMS.modified,
-                 VANN.preferredNamespacePrefix, VANN.preferredNamespaceUri):
+    for prop in (
+        OWL.versionInfo,
+        DCTERMS.creator,
+        DCTERMS.created,
+        DCTERMS.modified,
+        VANN.preferredNamespacePrefix,
+        VANN.preferredNamespaceUri,
+    ):
         assert g.value(ont, prop) is not None, f"{_rel(path)}: {prop} missing"
     for prop in (DCTERMS.created, DCTERMS.modified):
         assert g.value(ont, prop).datatype == XSD.date
@@ -70,7 +77,9 @@ def test_full_header_on_ontology_and_schemes(path: Path) -> None:
 def test_ontology_header_values(ptce: Graph) -> None:
     ont = URIRef("https://w3id.org/ptce/ontology")
     assert ptce.value(ont, OWL.versionIRI) == URIRef("https://w3id.org/ptce/ontology/0.1.0")
-    assert ptce.value(ont, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert ptce.value(ont, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     assert str(ptce.value(ont, VANN.preferredNamespaceUri)) == PTCE_NS
     assert str(ptce.value(ont, VANN.preferredNamespacePrefix)) == "ptce"
     assert "ERNX1315311L" in str(ptce.value(ont, DCTERMS.source))
@@ -78,8 +87,10 @@ def test_ontology_header_values(ptce: Graph) -> None:
 
 def _ptce_terms(g: Graph) -> set[URIRef]:
     return {
-        s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-        for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(PTCE_NS)
+        s
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in g.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and str(s).startswith(PTCE_NS)
     }
 
 
@@ -98,19 +109,26 @@ def test_every_term_labelled_and_defined_once_per_language(ptce: Graph) -> None:
 @pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
 def test_no_empty_literal_and_only_fr_en_tags(path: Path) -> None:
     bad = [
-        (s, p, o) for s, p, o in _parse(path) if isinstance(o, Literal)
+        (s, p, o)
+        for s, p, o in _parse(path)
+        if isinstance(o, Literal)
         and (not str(o).strip() or (o.language is not None and o.language not in LANGS))
     ]
     assert not bad, bad
 
 
 def test_every_ptce_iri_is_declared_in_the_namespace(ptce: Graph) -> None:
-    used = {n for t in ptce for n in t if isinstance(n, URIRef) and "w3id.org/ptce/ontology" in str(n)}
+    used = {
+        n for t in ptce for n in t if isinstance(n, URIRef) and "w3id.org/ptce/ontology" in str(n)
+    }
     stray = {n for n in used if not str(n).startswith(PTCE_NS)} - {
-        URIRef("https://w3id.org/ptce/ontology"), URIRef("https://w3id.org/ptce/ontology/0.1.0")
+        URIRef("https://w3id.org/ptce/ontology"),
+        URIRef("https://w3id.org/ptce/ontology/0.1.0"),
     }
     assert not stray, f"IRIs outside {PTCE_NS}: {stray}"
-    assert {n for n in used if str(n).startswith(PTCE_NS)} == _ptce_terms(ptce), "undeclared ptce: term"
+    assert {n for n in used if str(n).startswith(PTCE_NS)} == _ptce_terms(ptce), (
+        "undeclared ptce: term"
+    )
 
 
 def test_property_kind_agrees_with_range(ptce: Graph) -> None:
@@ -128,8 +146,14 @@ def test_property_kind_agrees_with_range(ptce: Graph) -> None:
 def test_no_cardinality_on_transitive_property(path: Path) -> None:
     g = _parse(path)
     transitive = set(g.subjects(RDF.type, OWL.TransitiveProperty))
-    cards = (OWL.cardinality, OWL.minCardinality, OWL.maxCardinality, OWL.qualifiedCardinality,
-             OWL.minQualifiedCardinality, OWL.maxQualifiedCardinality)
+    cards = (
+        OWL.cardinality,
+        OWL.minCardinality,
+        OWL.maxCardinality,
+        OWL.qualifiedCardinality,
+        OWL.minQualifiedCardinality,
+        OWL.maxQualifiedCardinality,
+    )
     for restriction in g.subjects(RDF.type, OWL.Restriction):
         if any(g.value(restriction, c) is not None for c in cards):
             assert g.value(restriction, OWL.onProperty) not in transitive, restriction
@@ -141,9 +165,15 @@ def test_no_cardinality_on_transitive_property(path: Path) -> None:
 def test_no_sameas_and_alignment_only_through_subclass_and_subproperty(ptce: Graph) -> None:
     assert not list(ptce.triples((None, OWL.sameAs, None)))
     assert not list(ptce.triples((None, OWL.equivalentClass, None)))
-    allowed = ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/regorg#", "http://www.w3.org/ns/prov#",
-               "http://purl.org/dc/terms/", "http://www.opengis.net/ont/geosparql#",
-               "http://rdf.insee.fr/def/geo#", PTCE_NS)
+    allowed = (
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/ns/regorg#",
+        "http://www.w3.org/ns/prov#",
+        "http://purl.org/dc/terms/",
+        "http://www.opengis.net/ont/geosparql#",
+        "http://rdf.insee.fr/def/geo#",
+        PTCE_NS,
+    )
     for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
         for sup in ptce.objects(None, prop):
             assert isinstance(sup, URIRef) and str(sup).startswith(allowed), sup
@@ -160,9 +190,20 @@ def test_pole_is_not_an_organizational_collaboration(ptce: Graph) -> None:
 @pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
 def test_no_instance_data_in_ontology_folder(path: Path) -> None:
     g = _parse(path)
-    allowed = {OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-               OWL.TransitiveProperty, OWL.Restriction, RDFS.Datatype, SKOS.Concept, SKOS.ConceptScheme,
-               SKOS.Collection, SKOS.OrderedCollection}
+    allowed = {
+        OWL.Ontology,
+        OWL.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.TransitiveProperty,
+        OWL.Restriction,
+        RDFS.Datatype,
+        SKOS.Concept,
+        SKOS.ConceptScheme,
+        SKOS.Collection,
+        SKOS.OrderedCollection,
+    }
     bad = {(s, t) for s, t in g.subject_objects(RDF.type) if t not in allowed}
     assert not bad, f"instance data in {_rel(path)}: {bad}"
     assert not any(str(t).startswith(PTCE_NS) for t in g.objects(None, RDF.type))
@@ -178,9 +219,12 @@ def test_law_terms_cite_the_article(ptce: Graph) -> None:
 
 
 def test_four_words_define_the_matching_terms(ptce: Graph) -> None:
-    words = {PTCE.TerritorialGrouping: ("Pôle", "Pole"), PTCE.Territory: ("Territorial", "Territorial"),
-             PTCE.Cooperation: ("Coopération", "Cooperation"),
-             PTCE.EconomicActivity: ("Économique", "Economic")}
+    words = {
+        PTCE.TerritorialGrouping: ("Pôle", "Pole"),
+        PTCE.Territory: ("Territorial", "Territorial"),
+        PTCE.Cooperation: ("Coopération", "Cooperation"),
+        PTCE.EconomicActivity: ("Économique", "Economic"),
+    }
     for term, (fr, en) in words.items():
         defs = {d.language: str(d) for d in ptce.objects(term, SKOS.definition)}
         assert defs["fr"].startswith(fr + " :") and defs["en"].startswith(en + ":"), term
@@ -213,7 +257,7 @@ def test_cooperation_levels_are_ordered() -> None:
     collection = g.value(None, RDF.type, SKOS.OrderedCollection)
     members = list(g.items(g.value(collection, SKOS.memberList)))
     assert members == tops
-    assert [str(c)[len(base):] for c in members] == ["informal", "operational", "strategic"]
+    assert [str(c)[len(base) :] for c in members] == ["informal", "operational", "strategic"]
 
 
 def _scan_terms(text: str) -> set[str]:
@@ -224,19 +268,23 @@ def _scan_terms(text: str) -> set[str]:
 
 
 USERS = sorted(
-    [*(REPO / "shapes").rglob("*.ttl"), *(REPO / "sparql").rglob("*.rq"), *(REPO / "data").rglob("*.ttl")]
+    [
+        *(REPO / "shapes").rglob("*.ttl"),
+        *(REPO / "sparql").rglob("*.rq"),
+        *(REPO / "data").rglob("*.ttl"),
+    ]
 )
 
 
 @pytest.mark.parametrize("path", USERS, ids=_rel)
 def test_terms_used_in_shapes_queries_and_data_exist(path: Path, ptce: Graph) -> None:
-    declared = {str(t)[len(PTCE_NS):] for t in _ptce_terms(ptce)}
+    declared = {str(t)[len(PTCE_NS) :] for t in _ptce_terms(ptce)}
     unknown = _scan_terms(path.read_text("utf-8")) - declared
     assert not unknown, f"{_rel(path)} uses undeclared ptce: terms {sorted(unknown)}"
 
 
 def test_namespace_module_equals_the_ttl(ptce: Graph) -> None:
-    declared = {str(t)[len(PTCE_NS):] for t in _ptce_terms(ptce)}
+    declared = {str(t)[len(PTCE_NS) :] for t in _ptce_terms(ptce)}
     in_python = set(PTCE.__annotations__)
     assert in_python == declared
     with pytest.raises(AttributeError):
@@ -270,7 +318,13 @@ def test_alignments_use_only_sub_axioms_and_skos_matches(path: Path, ptce: Graph
     for scheme in SCHEMES:
         vocab += _parse(scheme)
     ours = _ptce_terms(ptce) | set(vocab.subjects(RDF.type, SKOS.Concept))
-    matches = {SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
+    matches = {
+        SKOS.closeMatch,
+        SKOS.exactMatch,
+        SKOS.broadMatch,
+        SKOS.narrowMatch,
+        SKOS.relatedMatch,
+    }
     ont = g.value(None, RDF.type, OWL.Ontology)
     for s, p, o in g:
         if s == ont or p == RDF.type:

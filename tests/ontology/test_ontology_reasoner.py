@@ -12,7 +12,9 @@ from ptce_kg.errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError, 
 from ptce_kg.reasoning import load_data, reason
 
 DATA = Path(__file__).parent / "data"
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="no `java` on PATH: HermiT cannot run")
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None, reason="no `java` on PATH: HermiT cannot run"
+)
 
 
 @pytest.mark.reasoner
@@ -69,7 +71,11 @@ def test_missing_java_is_a_clear_error(monkeypatch, tmp_path: Path, capsys) -> N
 
 def test_bad_turtle_is_an_input_error_with_the_line(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ptce: <https://w3id.org/ptce/ontology#> .\n<x:a> a ptce:Pole\n<x:b> a ptce:Pole .\n")
+    bad.write_text(
+        "@prefix ptce: <https://w3id.org/ptce/ontology#> .\n"
+        "<x:a> a ptce:Pole\n"  # the missing dot is reported on line 3
+        "<x:b> a ptce:Pole .\n"
+    )
     with pytest.raises(InputError) as info:
         load_data(bad)
     assert info.value.where == str(bad) and "line 3" in info.value.message
@@ -99,6 +105,11 @@ def test_hermit_is_stopped_at_the_timeout(tmp_path: Path) -> None:
 def test_natural_person_member_is_never_inferred_an_organization() -> None:
     # The data adds NaturalPerson ⊓ org:Organization = ∅, so any such inference is a contradiction.
     assert reason([DATA / "person-never-an-organization.ttl"]).ok
-    control = reason([DATA / "person-never-an-organization.ttl", DATA / "actor-category-as-org-classification.ttl"])
+    control = reason(
+        [
+            DATA / "person-never-an-organization.ttl",
+            DATA / "actor-category-as-org-classification.ttl",
+        ]
+    )
     assert not control.consistent
     assert "org:classification" in str(control.conflicts[0])
