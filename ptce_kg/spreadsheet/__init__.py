@@ -1,0 +1,84 @@
+"""The spreadsheet template for pole coordinators: read it, check it, map it to RDF.
+
+``to_rdf(path)`` accepts the .xlsx workbook, a folder of CSV files, or one CSV file of such a
+folder (the whole folder is read). Every table error is reported at once as ``TableErrors``
+(sheet, row, column, message); a file that cannot be read safely raises ``UnsafeSpreadsheet``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from ptce_kg.errors import InputError
+from ptce_kg.spreadsheet.checks import Record, check_table
+from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
+from ptce_kg.spreadsheet.mapping import map_tables
+from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
+from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
+
+__all__ = ["TableError", "TableErrors", "UnsafeSpreadsheet", "is_spreadsheet", "read_tables",
+           "to_rdf"]
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """True for what ``to_rdf`` reads: an .xlsx or .csv file name, or a folder."""
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_dir()
+
+
+def read_raw(path: Path) -> dict[str, RawTable]:
+    """The raw tables of the workbook, CSV folder or CSV file (its folder) at ``path``."""
+    if not path.exists():
+        raise InputError("file or folder not found", str(path))
+    if path.is_dir():
+        return read_csv_folder(path, SHEETS)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_folder(path.parent, SHEETS)
+    if suffix == ".xlsx":
+        return read_xlsx(path, SHEETS)
+    raise InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", str(path))
+
+
+def read_tables(path: Path) -> dict[str, list[Record]]:
+    """Checked, typed records of every sheet; raises TableErrors with all the errors found."""
+    raw = read_raw(path)
+    specs = table_specs()
+    errors = [TableError(name, None, None, "feuille (ou fichier CSV) obligatoire absente")
+              for name in REQUIRED_SHEETS if name not in raw]
+    tables: dict[str, list[Record]] = {}
+    for name, spec in specs.items():
+        if name not in raw:
+            continue
+        records, table_errors = check_table(raw[name], spec)
+        tables[name] = records
+        errors.extend(table_errors)
+    errors.extend(_pole_row_errors(raw))
+    if errors:
+        raise TableErrors(errors, str(path))
+    return tables
+
+
+def _pole_row_errors(raw: dict[str, RawTable]) -> list[TableError]:
+    """The pole sheet has exactly one row, except in a blank template (no data at all)."""
+    poles = raw["pole"].rows if "pole" in raw else []
+    if len(poles) > 1:
+        return [TableError("pole", number, None,
+                           "la feuille pole ne contient qu'une ligne (un fichier par pôle)")
+                for number, _ in poles[1:]]
+    if not poles and "pole" in raw:
+        return [TableError(name, None, None,
+                           "la feuille pole est vide : décrivez le pôle avant ses données")
+                for name, table in raw.items() if table.rows and name != "pole"]
+    return []
+
+
+def to_rdf(path: Path) -> Graph:
+    """The RDF graph of a filled template (empty for a blank template)."""
+    tables = read_tables(path)
+    if not tables.get("pole"):
+        return Graph()
+    return map_tables(tables, where=str(path))

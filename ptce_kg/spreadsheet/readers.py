@@ -1,0 +1,187 @@
+"""Read the raw cells of the template: an .xlsx workbook or a folder of CSV files.
+
+Untrusted files: the workbook's zip directory is checked before openpyxl opens it (size,
+decompression ratio), openpyxl reads in read-only mode with cached values (no formula is ever
+evaluated, external links are not loaded, XML goes through defusedxml), and sheets are bounded
+in rows and columns so a hostile ``<dimension>`` or a far-away cell cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
+
+MAX_FILE_BYTES = 20 * 1024 * 1024          # an .xlsx or one CSV file as stored on disk
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # sum of the workbook's zip members, unpacked
+MAX_ZIP_MEMBERS = 2_000
+MAX_ROWS = 100_000                          # rows scanned in one sheet, empty ones included
+MAX_COLUMNS = 200                           # columns read in one sheet
+# Sheets of the workbook that are documentation, not data.
+HELPER_SHEETS = frozenset({"lisez-moi", "listes"})
+
+
+@dataclass
+class RawTable:
+    """One sheet's cells as text: the header (and its row number) and the non-empty rows with
+    their row numbers."""
+
+    name: str
+    header: list[str]
+    header_row: int = 1
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a CSV export would hold (dates ISO 8601, 12.0 -> "12")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value).strip()
+
+
+def _table(name: str, rows: list[tuple[int, list[str]]]) -> RawTable:
+    """Split the header (the first row, whatever its number) from the non-empty data rows."""
+    if not rows:
+        return RawTable(name, [])
+    (header_row, header), data = rows[0], rows[1:]
+    return RawTable(name, header, header_row, [(n, cells) for n, cells in data if any(cells)])
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse what is not a zip, or a zip that would unpack to far more than a workbook."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", str(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnsafeSpreadsheet(
+            f"not an .xlsx workbook (an .xlsx file is a zip archive): {exc}", str(path)
+        ) from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UnsafeSpreadsheet(f"workbook with {len(members)} parts refused", str(path))
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise UnsafeSpreadsheet(
+            f"workbook refused: it would unpack to {unpacked // 2**20} MB "
+            f"(limit {MAX_UNCOMPRESSED_BYTES // 2**20} MB)", str(path))
+
+
+def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
+    """Read the data sheets of a workbook; an unknown sheet name is a table error."""
+    import openpyxl  # imported here: the CSV path and the CLI's start-up do not need it
+
+    _check_zip(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    # openpyxl raises many exception types on a malformed package (KeyError for a missing
+    # part, ValueError, XML parse errors…); each means the same thing to the user.
+    except Exception as exc:  # noqa: BLE001
+        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {exc}", str(path)) from exc
+    tables: dict[str, RawTable] = {}
+    errors: list[TableError] = []
+    try:
+        for sheet in workbook.worksheets:
+            name = sheet.title.strip().lower()
+            if name in HELPER_SHEETS:
+                continue
+            if name not in sheets:
+                errors.append(TableError(sheet.title, None, None,
+                                         f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}"))
+                continue
+            tables[name] = _table(name, _sheet_rows(sheet, path))
+    except UnsafeSpreadsheet:
+        raise
+    except Exception as exc:  # noqa: BLE001 - same reason as above, while rows are parsed
+        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {exc}", str(path)) from exc
+    finally:
+        workbook.close()
+    if errors:
+        raise TableErrors(errors, str(path))
+    return tables
+
+
+def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
+    """The sheet's rows as text, bounded: a huge declared or real size is refused."""
+    declared_rows = sheet.max_row or 0  # from <dimension>; columns are bounded by max_col below
+    if declared_rows > MAX_ROWS:
+        raise UnsafeSpreadsheet(
+            f"sheet {sheet.title!r} declares {declared_rows} rows; "
+            f"a template sheet has at most {MAX_ROWS} rows", str(path))
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+        if number > MAX_ROWS:
+            raise UnsafeSpreadsheet(
+                f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", str(path))
+        cells = [cell_text(value) for value in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells or rows:  # leading empty rows are skipped; the header is the first row
+            rows.append((number, cells))
+    return rows
+
+
+def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
+    """Read ``<sheet>.csv`` files of a folder; another .csv file there is a table error."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not files:
+        raise TableErrors([TableError("pole", None, None,
+                                      "aucun fichier CSV dans le dossier (pole.csv attendu)")],
+                          str(folder))
+    tables: dict[str, RawTable] = {}
+    errors: list[TableError] = []
+    for path in files:
+        name = path.stem.strip().lower()
+        if name not in sheets:
+            errors.append(TableError(path.name, None, None,
+                                     f"fichier inconnu ; fichiers attendus : "
+                                     f"{', '.join(s + '.csv' for s in sheets)}"))
+            continue
+        tables[name] = _table(name, _csv_rows(path))
+    if errors:
+        raise TableErrors(errors, str(folder))
+    return tables
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """Records of a CSV file (UTF-8, or Windows-1252 as Excel saves it; `,` or `;`)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", str(path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            if number > MAX_ROWS:
+                raise UnsafeSpreadsheet(f"more than {MAX_ROWS} rows", str(path))
+            cells = [cell.strip() for cell in record[:MAX_COLUMNS]]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells or rows:
+                rows.append((number, cells))
+    except csv.Error as exc:
+        raise TableErrors([TableError(path.stem, len(rows) + 1, None,
+                                      f"CSV illisible : {exc}")], str(path)) from exc
+    return rows

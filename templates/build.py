@@ -1,0 +1,179 @@
+"""(Re)generate the template workbooks from the CSV files and the Table Schemas.
+
+    .venv/bin/python templates/build.py
+
+writes ``ptce-modele-vierge.xlsx`` (from ``vierge/``) and ``ptce-modele-exemple.xlsx`` (from
+``exemple/``): one sheet per table (header = the schema's field names, with the title and the
+description as a cell comment), typed cells (dates, numbers), text-formatted code columns (so
+Excel keeps the leading zeros of SIREN and commune codes), drop-down lists for controlled
+values, a ``lisez-moi`` sheet that describes every column and a hidden ``listes`` sheet that
+holds the drop-down values.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+HERE = Path(__file__).resolve().parent
+SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires")
+BOOLEAN_CHOICES = ["oui", "non"]
+VALIDATED_ROWS = 500  # rows that get the drop-downs and formats below the header
+FIXED_TIME = datetime(2026, 11, 28)  # workbook metadata, so rebuilding changes nothing
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
+def load_schema(sheet: str) -> dict[str, Any]:
+    return json.loads((HERE / "schemas" / f"{sheet}.json").read_text(encoding="utf-8"))
+
+
+def choices(field: dict[str, Any]) -> list[str] | None:
+    """The drop-down values of a column: its enum, its list's enum, or oui/non."""
+    if field["type"] == "boolean":
+        return BOOLEAN_CHOICES
+    if "enum" in field.get("constraints", {}):
+        return [str(value) for value in field["constraints"]["enum"]]
+    return field.get("x-list", {}).get("enum")
+
+
+def typed(value: str, field: dict[str, Any]) -> Any:
+    """A CSV cell as the typed value a coordinator would type in Excel."""
+    if value == "":
+        return None
+    kind = field["type"]
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind in ("integer", "year"):
+        return int(value)
+    if kind == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value
+
+
+def write_readme(sheet: Any, schemas: dict[str, dict[str, Any]]) -> None:
+    sheet.append(["Modèle de données d'un PTCE / PTCE data template"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["Une feuille par table ; la première ligne de chaque feuille donne les noms de "
+                  "colonnes, à ne pas modifier. Les colonnes en orange sont obligatoires. "
+                  "Listes de valeurs : choisir dans la liste déroulante ; plusieurs valeurs "
+                  "séparées par « ; ». Dates au format AAAA-MM-JJ. Vérifier le fichier : "
+                  "ptce-kg validate fichier.xlsx ; le convertir en RDF : ptce-kg convert "
+                  "fichier.xlsx -o pole.ttl. Voir templates/README.md."])
+    sheet.append(["One sheet per table; row 1 holds the column names (keep them). Orange "
+                  "columns are required. Controlled values: pick from the drop-down; several "
+                  "values separated by ';'. Dates as YYYY-MM-DD. See templates/README.md."])
+    sheet.append([])
+    sheet.append(["feuille / sheet", "colonne / column", "titre", "obligatoire", "type",
+                  "description", "exemple"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for name, schema in schemas.items():
+        for field in schema["fields"]:
+            required = field.get("constraints", {}).get("required", False)
+            sheet.append([name, field["name"], field["title"], "oui" if required else "non",
+                          field["type"], field["description"], str(field.get("example", ""))])
+    for letter, width in zip("ABCDEFG", (14, 30, 34, 11, 9, 100, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def write_lists(sheet: Any, schemas: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """One column per drop-down; returns (sheet, field) -> the absolute range of its values."""
+    ranges: dict[tuple[str, str], str] = {}
+    column = 0
+    for name, schema in schemas.items():
+        for field in schema["fields"]:
+            values = choices(field)
+            if not values:
+                continue
+            column += 1
+            letter = get_column_letter(column)
+            sheet.cell(row=1, column=column, value=f"{name}.{field['name']}")
+            for row, value in enumerate(values, start=2):
+                sheet.cell(row=row, column=column, value=value)
+            ranges[(name, field["name"])] = (
+                f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(values) + 1}")
+    sheet.sheet_state = "hidden"
+    return ranges
+
+
+def write_table(sheet: Any, schema: dict[str, Any], rows: list[dict[str, str]],
+                ranges: dict[tuple[str, str], str]) -> None:
+    fields = schema["fields"]
+    sheet.append([field["name"] for field in fields])
+    for index, field in enumerate(fields, start=1):
+        cell = sheet.cell(row=1, column=index)
+        required = field.get("constraints", {}).get("required", False)
+        cell.font = Font(bold=True)
+        cell.fill = REQUIRED_FILL if required else HEADER_FILL
+        cell.comment = Comment(f"{field['title']}\n\n{field['description']}", "ptce-kg",
+                               width=360, height=200)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, min(45, len(field["title"]) + 4))
+        # Text format keeps leading zeros of codes (SIREN, commune codes) typed by hand.
+        number_format = {"date": "yyyy-mm-dd", "integer": "0", "year": "0",
+                         "number": "General"}.get(field["type"], "@")
+        for row in range(2, VALIDATED_ROWS + 2):
+            sheet.cell(row=row, column=index).number_format = number_format
+        source = ranges.get((schema["path"].removesuffix(".csv"), field["name"]))
+        if source:
+            multiple = "x-list" in field
+            validation = DataValidation(
+                type="list", formula1=source, allow_blank=True,
+                # several values separated by ";" cannot match a single list item: show the
+                # list but accept typed combinations (the checker verifies them).
+                showErrorMessage=not multiple,
+                errorTitle="Valeur non autorisée", error="Choisir une valeur de la liste.",
+                promptTitle=field["title"][:32],
+                prompt=("Plusieurs valeurs possibles, séparées par « ; »" if multiple
+                        else "Choisir dans la liste")[:255],
+                showInputMessage=True)
+            validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    for number, row in enumerate(rows, start=2):
+        for index, field in enumerate(fields, start=1):
+            cell = sheet.cell(row=number, column=index, value=typed(row.get(field["name"], ""), field))
+            cell.alignment = Alignment(wrap_text=False)
+    sheet.freeze_panes = "A2"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def build(source: Path, target: Path) -> None:
+    schemas = {name: load_schema(name) for name in SHEETS}
+    workbook = Workbook()
+    readme = workbook.active
+    readme.title = "lisez-moi"
+    write_readme(readme, schemas)
+    data_sheets = {name: workbook.create_sheet(name) for name in SHEETS}
+    ranges = write_lists(workbook.create_sheet("listes"), schemas)
+    for name, sheet in data_sheets.items():
+        write_table(sheet, schemas[name], read_csv(source / f"{name}.csv"), ranges)
+    workbook.active = 1
+    workbook.properties.creator = "ptce-kg"
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    workbook.save(target)
+
+
+def main() -> None:
+    build(HERE / "vierge", HERE / "ptce-modele-vierge.xlsx")
+    build(HERE / "exemple", HERE / "ptce-modele-exemple.xlsx")
+
+
+if __name__ == "__main__":
+    main()
