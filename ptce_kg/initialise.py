@@ -8,12 +8,10 @@ otherwise get new labels and load times would change); only changed graphs are r
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import rdflib
 from pyoxigraph import Quad, RdfFormat, Triple, parse
@@ -21,6 +19,7 @@ from pyoxigraph import Quad, RdfFormat, Triple, parse
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.metadata import GraphDescription, record, recorded_fingerprint, sha256_of
+from ptce_kg.optional import optional_module
 from ptce_kg.paths import ontology_dir
 from ptce_kg.reference import DATASETS
 from ptce_kg.store.base import Store
@@ -56,15 +55,6 @@ class InitSummary:
         lines.append(f"init done in {self.seconds:.1f} s")
         return "\n".join(lines)
 
-
-def _optional(module: str) -> ModuleType | None:
-    """A module of another area when it exists (the CLI works while areas are being built)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
 
 
 def read_turtle_files(paths: Iterable[Path]) -> list[Triple]:
@@ -163,7 +153,7 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
             _shipped(dataset.graph, dataset.title, dataset.paths(), dataset.license, dataset.creator),
             dataset.triples,
         )
-    demo_module = _optional("ptce_kg.demo") if demo else None
+    demo_module = optional_module("ptce_kg.demo") if demo else None
     if demo_module is not None:
         for graph, content, meta in demo_module.demo_graphs():
             source = Path(meta["source"]) if meta.get("source") else None
@@ -177,7 +167,7 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
                 description=meta.get("description"),
             )
             ensure(description, lambda content=content: _as_triples(content))
-    linking = _optional("ptce_kg.linking") if link else None
+    linking = optional_module("ptce_kg.linking") if link else None
     changed = any(g.changed for g in summary.graphs)
     if linking is not None and (changed or graphs.DERIVED not in sizes):
         summary.derived_triples = linking.rebuild_derived(store)

@@ -7,37 +7,26 @@ every pattern of the group, like Oxigraph's native substitutions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from ptce_kg.errors import QueryError
-
-# Strings, IRIs and comments are skipped whole so their braces and keywords are not counted.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-    r"|\bWHERE\b|[{}]",
-    re.IGNORECASE,
-)
+from ptce_kg.sparql_guard import tokens
 
 
 def where_group_offset(sparql: str) -> int:
     """The offset just after the ``{`` opening the top-level WHERE group."""
-    depth = 0
     first_group: int | None = None
     after_where = False
-    for match in _TOKENS.finditer(sparql):
-        token = match.group(0)
-        if token == "{":
-            if depth == 0:
-                if after_where:
-                    return match.end()
-                first_group = match.end() if first_group is None else first_group
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 0 and token.upper() == "WHERE":
+    for token in tokens(sparql):
+        if token.depth != 0:
+            continue
+        if token.kind == "word" and token.text.upper() == "WHERE":
             after_where = True
+        elif token.kind == "other" and token.text == "{":
+            if after_where:
+                return token.start + 1
+            if first_group is None:
+                first_group = token.start + 1
     if first_group is None:
         raise QueryError("cannot find the WHERE clause of the query to bind parameters")
     return first_group  # SELECT * { … } / ASK { … } without the WHERE keyword

@@ -1,0 +1,18 @@
+"""``ptce-kg init``: create or update the store with the ontology, vocabularies, reference and demo data."""
+
+from __future__ import annotations
+
+import click
+
+from ptce_kg.cli.options import StoreOptions, store_options
+from ptce_kg.initialise import initialise
+
+
+@click.command("init")
+@click.option("--demo/--no-demo", default=True, show_default=True, help="Load the demo data (known PTCE, example poles).")
+@store_options
+def init(demo: bool, store_options: StoreOptions) -> None:
+    """Create or update the store (idempotent: unchanged graphs are kept as they are)."""
+    with store_options.open() as store:
+        summary = initialise(store, demo=demo)
+    click.echo(summary.text())

@@ -1,0 +1,88 @@
+"""Store options shared by every command: ``--store PATH`` or ``--endpoint URL`` (+ update/GSP)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ptce_kg.settings import Settings
+from ptce_kg.store import Store, open_store
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    """What the user chose on the command line; unset values fall back to ``PTCE_…`` settings."""
+
+    store: Path | None = None
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        """Settings from the environment, overridden by the options that were given."""
+        given = {
+            "store": self.store,
+            "endpoint": self.endpoint,
+            "update_endpoint": self.update_endpoint,
+            "gsp_endpoint": self.gsp_endpoint,
+            **overrides,
+        }
+        return Settings(**{k: v for k, v in given.items() if v is not None})
+
+    @contextmanager
+    def open(self, settings: Settings | None = None) -> Iterator[Store]:
+        """The store the options name, closed on exit."""
+        store = open_store(settings or self.settings())
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--store``, ``--endpoint``, ``--update-endpoint``, ``--gsp-endpoint`` to a command.
+
+    The command receives them as one ``store_options: StoreOptions`` argument.
+    """
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        store: Path | None,
+        endpoint: str | None,
+        update_endpoint: str | None,
+        gsp_endpoint: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        if store is not None and endpoint is not None:
+            raise click.UsageError("give --store or --endpoint, not both")
+        if (update_endpoint or gsp_endpoint) and not endpoint:
+            raise click.UsageError("--update-endpoint and --gsp-endpoint need --endpoint")
+        options = StoreOptions(store, endpoint, update_endpoint, gsp_endpoint)
+        return func(*args, store_options=options, **kwargs)
+
+    decorators = [
+        click.option(
+            "--store",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Folder of the embedded store [default: PTCE_STORE or a per-user folder].",
+        ),
+        click.option(
+            "--endpoint",
+            default=None,
+            metavar="URL",
+            help="Remote SPARQL query endpoint instead of the embedded store (e.g. http://host:7878/query).",
+        ),
+        click.option("--update-endpoint", default=None, metavar="URL", help="SPARQL update endpoint [default: <base>/update]."),
+        click.option("--gsp-endpoint", default=None, metavar="URL", help="Graph Store Protocol endpoint [default: <base>/store]."),
+    ]
+    for decorator in reversed(decorators):
+        wrapper = decorator(wrapper)
+    return wrapper

@@ -1,0 +1,112 @@
+"""The ``load`` service: RDF files (or the spreadsheet template) into named graphs, atomically.
+
+Every file is parsed (through the safe parser ``ptce_kg.rdfio``) before anything is written, so
+one bad file leaves the store exactly as it was. Each file goes to ``…/graph/pole/<file stem>``
+unless a graph is given (then all files go to that one graph). Loading the same file(s) again
+replaces the graph; a graph that holds data from other sources is only overwritten with
+``replace=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import Triple
+
+from ptce_kg import graphs
+from ptce_kg.errors import InputError
+from ptce_kg.metadata import GraphDescription, descriptions, record, sha256_of
+from ptce_kg.optional import optional_module
+from ptce_kg.store.base import Store
+from ptce_kg.store.terms import triples_from_rdflib
+
+# Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
+RESERVED = (graphs.METADATA, graphs.DERIVED)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One graph written by ``load``."""
+
+    graph: str
+    files: tuple[Path, ...]
+    triples: int
+
+
+def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
+    """Parse one input file: the spreadsheet template, or RDF in the syntax of its extension."""
+    spreadsheet = optional_module("ptce_kg.spreadsheet")
+    if spreadsheet is not None and input_format is None and spreadsheet.is_spreadsheet(path):
+        return spreadsheet.to_rdf(path)
+    from ptce_kg import rdfio  # the validation area's safe parser (no network, no XXE)
+
+    return rdfio.parse_file(path, input_format or rdfio.guess_format(path))
+
+
+
+def plan(paths: list[Path], graph: str | None) -> dict[str, list[Path]]:
+    """Target graph -> the files that go into it."""
+    targets: dict[str, list[Path]] = {}
+    for path in paths:
+        targets.setdefault(graph or graphs.pole_graph_for_file(path), []).append(path)
+    return targets
+
+
+def load_files(
+    store: Store,
+    paths: list[Path],
+    *,
+    graph: str | None = None,
+    replace: bool = False,
+    input_format: str | None = None,
+    link: bool = True,
+) -> list[LoadResult]:
+    """Load ``paths`` (see the module docstring); return one result per graph written.
+
+    With ``link`` the derived graph is rebuilt afterwards (when the linking module exists).
+    """
+    if not paths:
+        raise InputError("no file to load")
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or folder", where=str(path))
+    if graph is not None and not graph.startswith(("http://", "https://", "urn:")):
+        raise InputError(f"not an absolute IRI: {graph!r}", where="--graph")
+    targets = plan(paths, graph)
+    known = descriptions(store)
+    for target, files in targets.items():
+        if target in RESERVED:
+            raise InputError(f"<{target}> is written by ptce-kg itself and cannot be loaded into", where="--graph")
+        previous = known.get(target, {}).get("source")
+        sources = sorted(p.resolve().as_uri() for p in files)
+        if not replace and previous and previous != sources:
+            raise InputError(
+                f"graph <{target}> holds data loaded from {', '.join(previous)}; "
+                "use --replace to overwrite it, or --graph to choose another graph",
+                where=str(files[0]),
+            )
+    # Parse everything first: nothing is written unless every file is readable.
+    parsed: dict[str, list[Triple]] = {
+        target: list(dict.fromkeys(t for path in files for t in triples_from_rdflib(read_file(path, input_format))))
+        for target, files in targets.items()
+    }
+    results = []
+    for target, files in targets.items():
+        count = store.replace_graph(target, parsed[target])
+        record(
+            store,
+            GraphDescription(
+                graph=target,
+                title=f"Loaded from {', '.join(p.name for p in files)}",
+                sources=tuple(sorted(p.resolve().as_uri() for p in files)),
+                sha256=sha256_of(files),
+                triples=count,
+            ),
+        )
+        results.append(LoadResult(target, tuple(files), count))
+    linking = optional_module("ptce_kg.linking") if link else None
+    if linking is not None:
+        linking.rebuild_derived(store)
+    return results
