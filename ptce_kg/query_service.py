@@ -188,7 +188,9 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
         raise
     except OSError as exc:
         raise StoreError(f"the store could not answer: {_short(str(exc))}") from exc
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RuntimeError) as exc:
+        # pyoxigraph's messages for queries it cannot evaluate as given (e.g. a substituted
+        # variable missing from the projection)
         raise QueryError(_short(str(exc)), "query") from exc
 
 

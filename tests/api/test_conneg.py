@@ -1,0 +1,37 @@
+"""Accept-header negotiation shared by the routers."""
+
+from __future__ import annotations
+
+import pytest
+
+from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type, parse_accept
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv", "text/csv"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/*", "text/csv"),
+        ("text/*;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+        ("*/*;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0, */*", "application/sparql-results+json"),
+        ("image/png", None),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    ],
+)
+def test_results_negotiation(accept: str | None, expected: str | None) -> None:
+    assert choose_media_type(accept, RESULTS_MEDIA_TYPES) == expected
+
+
+def test_graph_negotiation() -> None:
+    assert choose_media_type("application/ld+json", GRAPH_MEDIA_TYPES) == "application/ld+json"
+    assert choose_media_type(None, GRAPH_MEDIA_TYPES) == "text/turtle"
+    assert choose_media_type("application/sparql-results+json", GRAPH_MEDIA_TYPES) is None
+
+
+def test_malformed_parts_are_skipped() -> None:
+    assert parse_accept("garbage, text/csv;q=abc, text/tsv;q=0.3") == [("text/csv", 0.0), ("text/tsv", 0.3)]
