@@ -1,0 +1,76 @@
+"""``ptce-kg import``: national open data (SIRENE stock files, API Recherche d'entreprises JSON)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ptce_kg.cli.options import StoreOptions, store_options
+from ptce_kg.importers.common import ImportSummary
+from ptce_kg.importers.recherche_entreprises import import_recherche_entreprises
+from ptce_kg.importers.sirene import Filter, import_sirene, read_siren_list, statutory_ess_forms
+from ptce_kg.linking import rebuild_derived
+
+_FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+@click.group("import")
+def import_() -> None:
+    """Import national registries into the store (then rebuild the derived graph)."""
+
+
+def _report(summary: ImportSummary, derived: int) -> None:
+    click.echo(summary.text())
+    click.echo(f"derived graph rebuilt: {derived} triples")
+
+
+@import_.command("sirene")
+@click.option("--unites-legales", "unites_legales", type=_FILE, required=True,
+              help="StockUniteLegale CSV (INSEE, unzipped).")
+@click.option("--etablissements", type=_FILE, default=None, help="StockEtablissement CSV.")
+@click.option("--only-ess", is_flag=True,
+              help="Keep units with SIRENE ESS flag O or a statutory ESS legal form (needs init).")
+@click.option("--siren-list", type=_FILE, default=None,
+              help="Keep only the SIRENs listed in FILE (one per line, # comments).")
+@store_options
+def sirene(
+    unites_legales: Path,
+    etablissements: Path | None,
+    only_ess: bool,
+    siren_list: Path | None,
+    store_options: StoreOptions,
+) -> None:
+    """Import SIRENE stock files into graph `sirene` (replacing it).
+
+    Columns are read by header name; a missing required column stops the import before
+    anything is written. Natural persons' names, sex and pseudonyms are never stored.
+    """
+    if only_ess and siren_list:
+        raise click.UsageError("give --only-ess or --siren-list, not both")
+    with store_options.open() as store:
+        keep = Filter(
+            only_ess_forms=statutory_ess_forms(store) if only_ess else None,
+            sirens=read_siren_list(siren_list) if siren_list else None,
+        )
+        summary = import_sirene(
+            store, unites_legales, etablissements, keep=keep, progress=sys.stderr.isatty()
+        )
+        derived = rebuild_derived(store)
+    _report(summary, derived)
+
+
+@import_.command("recherche-entreprises")
+@click.argument("files", nargs=-1, required=True, type=_FILE)
+@store_options
+def recherche_entreprises(files: tuple[Path, ...], store_options: StoreOptions) -> None:
+    """Import API Recherche d'entreprises responses (JSON) into graph `recherche-entreprises`.
+
+    The API's est_ess (SIRENE flag O OR ESS France list) is kept as ptce:directoryEssClaim,
+    never as the SIRENE flag.
+    """
+    with store_options.open() as store:
+        summary = import_recherche_entreprises(store, files)
+        derived = rebuild_derived(store)
+    _report(summary, derived)

@@ -1,0 +1,35 @@
+"""``ptce-kg link``: rebuild the derived graph and report what does not link up."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ptce_kg.cli.options import StoreOptions, store_options
+from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
+from ptce_kg.linking import link_report, rebuild_derived
+
+
+@click.command("link")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rebuild/--no-rebuild", default=True, show_default=True,
+              help="Rebuild the derived graph first (--no-rebuild for a read-only endpoint).")
+@store_options
+def link(fmt: str, rebuild: bool, store_options: StoreOptions) -> None:
+    """Report members with an unknown SIREN, ceased members, ESS conflicts, members outside
+    the pole's territory.
+
+    Exit code 0 when nothing is found, 1 when there are findings.
+    """
+    with store_options.open() as store:
+        if rebuild:
+            rebuild_derived(store)
+        report = link_report(store)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.text())
+    # click.Context.exit's code would be returned and lost; main() maps SystemExit to the status.
+    sys.exit(EXIT_OK if report.ok else EXIT_NONCONFORMANT)
