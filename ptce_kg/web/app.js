@@ -88,6 +88,8 @@ function startYasgui() {
     persistenceId: null,
     populateFromUrl: false,
   });
+  // Same starting query as the plain editor (the textarea's text in index.html).
+  yasgui.getTab().setQuery(document.getElementById("query-text").value);
   return {
     kind: "yasgui",
     setQuery: (text) => yasgui.getTab().setQuery(text),
