@@ -1,10 +1,10 @@
 """Check the ontology (and optional data) with HermiT through owlready2.
 
-The ontology, the pinned declarations of ``ontology/imports/`` and the data are merged with
-rdflib, written as N-Triples (a format owlready2 reads without any network access) and
-classified by HermiT. HermiT says only "inconsistent"; to name the individuals involved, an
-RDFS-level pass over the same triples (types, domains, ranges, sub-classes) looks for an
-individual that falls into two disjoint classes.
+The ontology, its SKOS schemes, the pinned declarations of ``ontology/imports/`` and the data
+are merged with rdflib, written as N-Triples (a format owlready2 reads without any network
+access) and classified by HermiT. HermiT says only "inconsistent"; to name the individuals
+involved, an RDFS-level pass over the same triples (types, domains, ranges, sub-classes) looks
+for an individual that falls into two disjoint classes, or a literal outside its range.
 """
 
 from __future__ import annotations
@@ -75,9 +75,13 @@ class ReasonerReport:
 
 
 def ontology_files() -> list[Path]:
-    """The TTL files the reasoner always loads: ptce.ttl and the pinned imports."""
+    """The TTL files the reasoner always loads: ptce.ttl, the SKOS schemes, the pinned imports."""
     root = ontology_dir()
-    return [root / "ptce.ttl", *sorted((root / "imports").glob("*.ttl"))]
+    return [
+        root / "ptce.ttl",
+        *sorted((root / "vocab").glob("*.ttl")),
+        *sorted((root / "imports").glob("*.ttl")),
+    ]
 
 
 def load_data(path: Path) -> Graph:

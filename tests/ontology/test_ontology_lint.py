@@ -16,12 +16,13 @@ ONTOLOGY = REPO / "ontology"
 PTCE_NS = "https://w3id.org/ptce/ontology#"
 LANGS = {"fr", "en"}
 
-# Fixtures that are broken on purpose (to test error reporting) say so in their name.
+# Fixtures broken on purpose (to test error reporting) say so in their file name.
+BROKEN_ON_PURPOSE = ("malformed", "truncated", "broken", "invalid-syntax")
 ALL_TTL = sorted(
     p
     for folder in ("ontology", "shapes", "tests", "data")
     for p in (REPO / folder).rglob("*.ttl")
-    if ".venv" not in p.parts and "malformed" not in p.name
+    if ".venv" not in p.parts and not any(word in p.name for word in BROKEN_ON_PURPOSE)
 )
 ONTOLOGY_TTL = sorted(ONTOLOGY.rglob("*.ttl"))
 PTCE_AND_VOCAB = [ONTOLOGY / "ptce.ttl", *sorted((ONTOLOGY / "vocab").glob("*.ttl"))]
