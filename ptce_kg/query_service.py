@@ -5,8 +5,10 @@ child processes (a small pool started with ``forkserver``), each opening the sto
 On timeout the worker is killed (SIGKILL) and replaced; the pool grows on demand up to a bound,
 and keeps one idle worker warm, so a runaway query never holds up a light one.
 
-Read-only openings see the data of the moment they were opened: ``refresh()`` bumps a generation
-number after a write and each worker reopens the store before its next query.
+Workers never open the live store (RocksDB does not allow a reader while another process
+writes): they open a read-only *snapshot*, a RocksDB checkpoint made of hard links (a few ms),
+kept beside the store in ``.<store folder name>.query-snapshots/gen-<n>``. ``refresh()`` makes a
+new snapshot after a write and each worker moves to it before its next query.
 
 Stores without a folder on disk (the in-memory test store, a remote SPARQL endpoint, whose
 client has its own HTTP timeout) run in-process: there the timeout cannot stop the work.
@@ -17,9 +19,11 @@ HTTP 413), never a silently truncated body.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import threading
 import time
@@ -72,7 +76,10 @@ _GRAPH_FORMATS = {
 }
 # ASK answers are SPARQL results too, but CSV/TSV have no boolean form.
 _BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
-_MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
+_MESSAGE_LIMIT = 600
+_KEPT_SNAPSHOTS = 3  # a query may still be reading an older one after two quick writes
+# Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
+_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"  # parser messages list every expected token; keep the useful start
 
 
 class NotAcceptable(PtceError):
@@ -234,11 +241,21 @@ def _protocol_query(store: OxStore) -> Callable[..., Any]:
     return query
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
-    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", kind, message)."""
+def _snapshot_path(root: str | Path, generation: int) -> str:
+    return os.path.join(root, f"gen-{generation}")
+
+
+def _worker_main(conn: Connection, snapshots: str, generation: int) -> None:
+    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", kind, message).
+
+    The store is opened at start, so the first query does not pay for it.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is for it
     store: OxStore | None = None
-    generation = -1
+    try:
+        store = OxStore.read_only(_snapshot_path(snapshots, generation))
+    except (OSError, RuntimeError):
+        generation = -1  # reported with the first job
     while True:
         try:
             job: _Job = conn.recv()
@@ -247,7 +264,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
         try:
             if store is None or job.generation != generation:
                 store = None  # release the old snapshot before opening the new one
-                store = OxStore.read_only(store_path)
+                store = OxStore.read_only(_snapshot_path(snapshots, job.generation))
                 generation = job.generation
             reply: tuple = ("ok", run_job(_protocol_query(store), job))
         except PtceError as exc:
@@ -262,10 +279,13 @@ def _worker_main(conn: Connection, store_path: str) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
+    def __init__(self, ctx: Any, snapshots: str, generation: int) -> None:
         parent, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(child, store_path), daemon=True, name="ptce-query-worker"
+            target=_worker_main,
+            args=(child, snapshots, generation),
+            daemon=True,
+            name="ptce-query-worker",
         )
         self.process.start()
         child.close()
@@ -281,10 +301,11 @@ class _Worker:
 class WorkerPool:
     """Child processes running queries on a read-only view of the on-disk store."""
 
-    def __init__(self, store_path: Path, size: int, max_size: int) -> None:
+    def __init__(self, snapshots: Path, size: int, max_size: int, generation: int) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload([__name__])  # workers fork already warm
-        self._path = str(store_path)
+        self._path = str(snapshots)
+        self.generation = generation  # kept by the service; new workers open this version
         self._size = max(size, 1)
         self._max = max(max_size, self._size + 1)
         self._idle: list[_Worker] = []
@@ -301,7 +322,7 @@ class WorkerPool:
                 return
             self._count += 1
         try:
-            worker = _Worker(self._ctx, self._path)
+            worker = _Worker(self._ctx, self._path, self.generation)
         except Exception:
             with self._cond:
                 self._count -= 1
@@ -336,7 +357,7 @@ class WorkerPool:
                     self._spawn_in_background()  # keep one warm for the next request
                 return worker
         try:
-            return _Worker(self._ctx, self._path)
+            return _Worker(self._ctx, self._path, self.generation)
         except Exception as exc:
             with self._cond:
                 self._count -= 1
@@ -392,9 +413,12 @@ class WorkerPool:
 
 
 def _store_folder(store: Store) -> Path | None:
-    """The on-disk folder of an embedded store, or None (in memory, remote)."""
+    """The on-disk folder of an embedded store that can be snapshotted, or None."""
     path = getattr(store, "path", None)
-    return Path(path) if path is not None and Path(path).is_dir() else None
+    raw = getattr(store, "raw", None)
+    if path is None or not Path(path).is_dir() or not hasattr(raw, "backup"):
+        return None
+    return Path(path).resolve()
 
 
 class QueryService:
@@ -405,11 +429,22 @@ class QueryService:
         self.store = store
         self._generation = count(1)
         self.generation = next(self._generation)
+        self._triples: tuple[int, int] | None = None  # (generation, count)
+        self._refresh_lock = threading.Lock()
         folder = _store_folder(store)
         self._pool: WorkerPool | None = None
+        self._snapshots: Path | None = None
         if folder is not None:
+            self._snapshots = folder.parent / f".{folder.name}.query-snapshots"
+            # Only one process can hold the store, so snapshots left here are from a dead one.
+            shutil.rmtree(self._snapshots, ignore_errors=True)
+            self._snapshots.mkdir(parents=True)
+            self._snapshot(self.generation)
             self._pool = WorkerPool(
-                folder, settings.query_workers, max_size=max(4 * settings.query_workers, 4)
+                self._snapshots,
+                settings.query_workers,
+                max_size=max(4 * settings.query_workers, 4),
+                generation=self.generation,
             )
         self._update_lock = threading.Lock()
 
@@ -503,14 +538,45 @@ class QueryService:
             finally:
                 self.refresh()
 
+    def _snapshot(self, generation: int) -> None:
+        """Checkpoint the store for the workers; keep the last few for queries still running."""
+        assert self._snapshots is not None
+        try:
+            self.store.raw.backup(_snapshot_path(self._snapshots, generation))  # type: ignore[attr-defined]
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot snapshot the store for the query workers: {exc}") from exc
+        for old in range(generation - _KEPT_SNAPSHOTS, 0, -1):
+            path = _snapshot_path(self._snapshots, old)
+            if not os.path.isdir(path):
+                break
+            shutil.rmtree(path, ignore_errors=True)
+
     def refresh(self) -> None:
         """Call after any write to the store: the next queries see the new data."""
-        flush = getattr(self.store, "flush", None)
-        if callable(flush):
-            flush()
-        self.generation = next(self._generation)
+        with self._refresh_lock:
+            generation = next(self._generation)
+            if self._snapshots is not None:
+                self._snapshot(generation)
+            self.generation = generation
+            if self._pool is not None:
+                self._pool.generation = generation
+
+    def triple_count(self) -> int:
+        """Triples in all graphs, counted once per store version (health probes stay cheap)."""
+        cached = self._triples
+        if cached is not None and cached[0] == self.generation:
+            return cached[1]
+        generation = self.generation
+        result = self.execute(_COUNT_TRIPLES, accept="application/sparql-results+json")
+        bindings = json.loads(result.body)["results"]["bindings"]
+        total = int(bindings[0]["n"]["value"]) if bindings else 0
+        self._triples = (generation, total)
+        return total
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._snapshots is not None:
+            shutil.rmtree(self._snapshots, ignore_errors=True)
+            self._snapshots = None

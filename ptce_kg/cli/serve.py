@@ -6,80 +6,55 @@ shows the demo graph at once.
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-
 import click
 
+from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.settings import Settings
-from ptce_kg.store.base import Store
+from ptce_kg.store import Store
 
 
 def _initialise_if_empty(settings: Settings, store: Store) -> None:
     """Run the init service on an empty embedded store (never on a remote endpoint)."""
     if settings.endpoint or store.graphs():
         return
-    try:
-        module = importlib.import_module("ptce_kg.initialise")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ptce_kg.initialise":
-            raise
-        click.echo("warning: the store is empty and init is not available", err=True)
-        return
+    from ptce_kg.initialise import initialise
+
     click.echo("The store is empty: running init first…", err=True)
-    module.initialise(settings, store)
+    click.echo(initialise(store).text(), err=True)
 
 
 @click.command("serve")
 @click.option("--host", default=None, help="Interface to listen on [default: PTCE_HOST or 127.0.0.1].")
-@click.option("--port", type=int, default=None, help="TCP port [default: PTCE_PORT or 8000].")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the embedded store [default: PTCE_STORE].",
-)
-@click.option("--endpoint", default=None, help="Use a remote SPARQL endpoint instead of the embedded store.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="TCP port [default: PTCE_PORT or 8000].")
 @click.option(
     "--allow-update/--no-allow-update",
     default=None,
-    help="Accept SPARQL updates on /sparql (also needs PTCE_ADMIN_TOKEN as bearer token when set).",
+    help="Accept SPARQL updates on /sparql (with PTCE_ADMIN_TOKEN set, they also need it as a bearer token).",
 )
-@click.option("--query-timeout", type=float, default=None, help="Wall-clock limit per query, in seconds [default: 10].")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Wall-clock limit per query, in seconds [default: PTCE_QUERY_TIMEOUT or 10].",
+)
+@store_options
 def serve(
     host: str | None,
     port: int | None,
-    store_path: Path | None,
-    endpoint: str | None,
     allow_update: bool | None,
     query_timeout: float | None,
+    store_options: StoreOptions,
 ) -> None:
-    """Start the web service (SPARQL 1.1 Protocol at /sparql, OpenAPI docs at /docs)."""
+    """Start the web service: SPARQL 1.1 Protocol at /sparql, OpenAPI docs at /docs."""
     import uvicorn
 
     from ptce_kg.api.app import create_app
-    from ptce_kg.store import open_store
 
-    if store_path is not None and endpoint is not None:
-        raise click.UsageError("give --store or --endpoint, not both")
-    given = {
-        "host": host,
-        "port": port,
-        "store": store_path,
-        "endpoint": endpoint,
-        "allow_update": allow_update,
-        "query_timeout": query_timeout,
-    }
-    settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    if settings.query_timeout <= 0:
-        raise click.BadParameter("must be positive", param_hint="--query-timeout")
-    store = open_store(settings)
-    try:
+    overrides = {"host": host, "port": port, "allow_update": allow_update, "query_timeout": query_timeout}
+    settings = store_options.settings(**{k: v for k, v in overrides.items() if v is not None})
+    with store_options.open(settings) as store:
         _initialise_if_empty(settings, store)
         app = create_app(settings, store)
         where = settings.endpoint or settings.store
         click.echo(f"ptce-kg serving {where} on http://{settings.host}:{settings.port}/", err=True)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
-    finally:
-        store.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
@@ -11,9 +9,6 @@ from ptce_kg import __version__
 from ptce_kg.api.dependencies import get_query_service
 from ptce_kg.errors import PtceError
 from ptce_kg.query_service import QueryService
-
-# Counts the triples of every graph (the default graph is their union).
-_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 router = APIRouter(tags=["service"])
 
@@ -26,9 +21,7 @@ def health(service: QueryService = Depends(get_query_service)) -> JSONResponse:
         "isolated_query_workers": service.isolated,
     }
     try:
-        result = service.execute(_COUNT, accept="application/sparql-results+json")
-        bindings = json.loads(result.body)["results"]["bindings"]
-        info["triples"] = int(bindings[0]["n"]["value"]) if bindings else 0
+        info["triples"] = service.triple_count()
     except PtceError as exc:
         return JSONResponse({"status": "unavailable", "detail": str(exc), **info}, status_code=503)
     return JSONResponse({"status": "ok", **info})
