@@ -7,6 +7,7 @@ so the documentation cannot drift from the vocabulary (cf. GeoSPARQL issue 123).
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import sys
 import types
 from pathlib import Path
@@ -23,8 +24,16 @@ def _pylode():  # noqa: ANN202 - returns the pylode module
         shim = types.ModuleType("pylode.version")
         shim.__version__ = importlib.metadata.version("pylode")
         sys.modules["pylode.version"] = shim
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     import pylode
 
+    # pyLODE's supermodel loader calls logging.basicConfig(level=DEBUG) when imported, which
+    # would make every later log line of the process (CLI, API) print: undo it.
+    root.setLevel(level)
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
     return pylode
 
 

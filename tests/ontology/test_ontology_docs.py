@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 from pathlib import Path
 
 from ptce_kg.cli import main
@@ -26,3 +29,15 @@ def test_docs_command_writes_index_and_one_page_per_scheme(tmp_path: Path) -> No
     theme = (tmp_path / "vocab" / "theme.html").read_text("utf-8")
     assert "Circular economy" in theme and "<html" in theme
     assert "Pole membership" in (tmp_path / "index.html").read_text("utf-8")
+
+
+def test_rendering_leaves_the_process_logging_alone() -> None:
+    # A fresh interpreter, so pyLODE is imported here for the first time.
+    code = (
+        "import logging; from ptce_kg.docs import render_html; from ptce_kg.paths import "
+        "ontology_dir; render_html(ontology_dir() / 'vocab' / 'job-unit.ttl'); "
+        "print(logging.getLogger().level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(logging.WARNING)]
+    assert "DEBUG" not in out.stderr and "INFO" not in out.stderr
