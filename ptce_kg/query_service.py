@@ -76,10 +76,10 @@ _GRAPH_FORMATS = {
 }
 # ASK answers are SPARQL results too, but CSV/TSV have no boolean form.
 _BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
-_MESSAGE_LIMIT = 600
+_MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
 _KEPT_SNAPSHOTS = 3  # a query may still be reading an older one after two quick writes
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
-_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"  # parser messages list every expected token; keep the useful start
+_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class NotAcceptable(PtceError):
@@ -139,9 +139,7 @@ class _CappedWriter:
 
 
 def _too_many_rows(limit: int) -> ResultTooLarge:
-    return ResultTooLarge(
-        f"the result has more than {limit} rows; add LIMIT or narrow the query"
-    )
+    return ResultTooLarge(f"the result has more than {limit} rows; add LIMIT or narrow the query")
 
 
 def _capped(items: Any, limit: int) -> Any:
@@ -169,14 +167,18 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
         writer = _CappedWriter(job.max_bytes)
         if isinstance(result, (QueryTriples, list)):  # a remote store gives a list
             if job.media_type not in _GRAPH_FORMATS:
-                raise NotAcceptable("a CONSTRUCT/DESCRIBE answer is RDF: ask for " + ", ".join(GRAPH_MEDIA_TYPES))
+                raise NotAcceptable(
+                    "a CONSTRUCT/DESCRIBE answer is RDF: ask for " + ", ".join(GRAPH_MEDIA_TYPES)
+                )
             serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[job.media_type])
             return QueryResult(writer.getvalue(), job.media_type, "graph")
         if isinstance(result, bool):
             result = _boolean(result)
         fmt = _RESULT_FORMATS.get(job.media_type)
         if fmt is None:
-            raise NotAcceptable("a SELECT/ASK answer is a result set: ask for " + ", ".join(RESULTS_MEDIA_TYPES))
+            raise NotAcceptable(
+                "a SELECT/ASK answer is a result set: ask for " + ", ".join(RESULTS_MEDIA_TYPES)
+            )
         result.serialize(writer, fmt)
         body = writer.getvalue()
         kind: Kind = "select" if isinstance(result, QuerySolutions) else "ask"

@@ -38,7 +38,8 @@ _TOKEN = re.compile(
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*[\w\-:%\u00B7\u00C0-\uFFFF])?)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:
+               (?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]*[\w\-:%\u00B7\u00C0-\uFFFF])?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
     """,
@@ -138,7 +139,9 @@ def _first_keyword(toks: Sequence[Token]) -> Token | None:
     return None
 
 
-def inspect_query(query: str, allowlist: Iterable[str] = (), base_iri: str | None = None) -> Inspection:
+def inspect_query(
+    query: str, allowlist: Iterable[str] = (), base_iri: str | None = None
+) -> Inspection:
     """Check a query for the query operation; raise ``QueryError`` when it is refused."""
     toks = list(tokens(query))
     _check_services_and_load(toks, allowlist, base_iri)
@@ -158,9 +161,7 @@ def inspect_query(query: str, allowlist: Iterable[str] = (), base_iri: str | Non
             f"the query must start with SELECT, ASK, CONSTRUCT or DESCRIBE, not {first.text!r}",
             f"query, character {first.start + 1}",
         )
-    has_dataset = any(
-        t.kind == "word" and t.text.upper() == "FROM" and t.depth == 0 for t in toks
-    )
+    has_dataset = any(t.kind == "word" and t.text.upper() == "FROM" and t.depth == 0 for t in toks)
     return Inspection(form=form, has_dataset_clause=has_dataset)
 
 
@@ -201,7 +202,11 @@ def add_using_clauses(update: str, using: Sequence[str], using_named: Sequence[s
     for i, tok in enumerate(top_words):
         if tok.text.upper() != "WHERE":
             continue
-        if i > 0 and top_words[i - 1].text.upper() == "DELETE" and _adjacent(toks, top_words[i - 1], tok):
+        if (
+            i > 0
+            and top_words[i - 1].text.upper() == "DELETE"
+            and _adjacent(toks, top_words[i - 1], tok)
+        ):
             raise QueryError(
                 "DELETE WHERE cannot take using-graph-uri / using-named-graph-uri", "update"
             )

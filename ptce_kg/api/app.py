@@ -78,7 +78,10 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
-            {"error": "BodyTooLarge", "detail": f"the request body is larger than {self.limit} bytes"}
+            {
+                "error": "BodyTooLarge",
+                "detail": f"the request body is larger than {self.limit} bytes",
+            }
         ).encode()
         await send(
             {

@@ -24,12 +24,20 @@ def _initialise_if_empty(settings: Settings, store: Store) -> None:
 
 
 @click.command("serve")
-@click.option("--host", default=None, help="Interface to listen on [default: PTCE_HOST or 127.0.0.1].")
-@click.option("--port", type=click.IntRange(0, 65535), default=None, help="TCP port [default: PTCE_PORT or 8000].")
+@click.option(
+    "--host", default=None, help="Interface to listen on [default: PTCE_HOST or 127.0.0.1]."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="TCP port [default: PTCE_PORT or 8000].",
+)
 @click.option(
     "--allow-update/--no-allow-update",
     default=None,
-    help="Accept SPARQL updates on /sparql (with PTCE_ADMIN_TOKEN set, they also need it as a bearer token).",
+    help="Accept SPARQL updates on /sparql (with PTCE_ADMIN_TOKEN set, "
+    "they also need it as a bearer token).",
 )
 @click.option(
     "--query-timeout",
@@ -50,7 +58,12 @@ def serve(
 
     from ptce_kg.api.app import create_app
 
-    overrides = {"host": host, "port": port, "allow_update": allow_update, "query_timeout": query_timeout}
+    overrides = {
+        "host": host,
+        "port": port,
+        "allow_update": allow_update,
+        "query_timeout": query_timeout,
+    }
     settings = store_options.settings(**{k: v for k, v in overrides.items() if v is not None})
     with store_options.open(settings) as store:
         _initialise_if_empty(settings, store)

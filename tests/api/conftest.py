@@ -57,7 +57,9 @@ def start_server(store: Path, log: Path, *args: str, **env: str) -> LiveServer:
     environ.update(env)
     command = [sys.executable, "-m", "ptce_kg", "serve", "--store", str(store), "--port", str(port)]
     handle = log.open("wb")
-    process = subprocess.Popen([*command, *args], stdout=handle, stderr=subprocess.STDOUT, env=environ)
+    process = subprocess.Popen(
+        [*command, *args], stdout=handle, stderr=subprocess.STDOUT, env=environ
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

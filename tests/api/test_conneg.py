@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type, parse_accept
+from ptce_kg.api.conneg import (
+    GRAPH_MEDIA_TYPES,
+    RESULTS_MEDIA_TYPES,
+    choose_media_type,
+    parse_accept,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,7 +25,10 @@ from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_me
         ("*/*;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
         ("text/csv;q=0, */*", "application/sparql-results+json"),
         ("image/png", None),
-        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/sparql-results+xml",
+        ),
     ],
 )
 def test_results_negotiation(accept: str | None, expected: str | None) -> None:
@@ -34,4 +42,7 @@ def test_graph_negotiation() -> None:
 
 
 def test_malformed_parts_are_skipped() -> None:
-    assert parse_accept("garbage, text/csv;q=abc, text/tsv;q=0.3") == [("text/csv", 0.0), ("text/tsv", 0.3)]
+    assert parse_accept("garbage, text/csv;q=abc, text/tsv;q=0.3") == [
+        ("text/csv", 0.0),
+        ("text/tsv", 0.3),
+    ]

@@ -18,9 +18,9 @@ import pytest
 pytestmark = pytest.mark.server
 
 # 3 triples to the power 17: far more work than the 1.5 s budget allows.
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
-    f"?s{i} ?p{i} ?o{i} ." for i in range(17)
-) + " }"
+CARTESIAN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(17)) + " }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,10 @@ def test_from_and_from_named_never_fetch(client, listener: Listener) -> None:
     assert response.json()["results"]["bindings"] == []  # not a store graph: empty
     dataset = client.get(
         "/sparql",
-        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": f"http://127.0.0.1:{listener.port}/"},
+        params={
+            "query": "ASK { ?s ?p ?o }",
+            "default-graph-uri": f"http://127.0.0.1:{listener.port}/",
+        },
     )
     assert dataset.status_code == 200 and dataset.json()["boolean"] is False
     assert not listener.connected()
@@ -173,7 +176,9 @@ def test_from_and_from_named_never_fetch(client, listener: Listener) -> None:
 def test_update_forms_on_the_query_operation_are_refused(client, text: str) -> None:
     for response in (
         client.get("/sparql", params={"query": text}),
-        client.post("/sparql", content=text.encode(), headers={"content-type": "application/sparql-query"}),
+        client.post(
+            "/sparql", content=text.encode(), headers={"content-type": "application/sparql-query"}
+        ),
         client.post("/sparql", data={"query": text}),
     ):
         assert_clean_error(response, 400)
@@ -192,7 +197,9 @@ def test_load_is_refused_everywhere(client, listener: Listener) -> None:
 
 def test_huge_bodies_are_refused(client) -> None:
     big = b"ASK {} #" + b"x" * 200_000
-    response = client.post("/sparql", content=big, headers={"content-type": "application/sparql-query"})
+    response = client.post(
+        "/sparql", content=big, headers={"content-type": "application/sparql-query"}
+    )
     assert "larger" in assert_clean_error(response, 413)
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the streamed size is counted
@@ -200,7 +207,9 @@ def test_huge_bodies_are_refused(client) -> None:
         for _ in range(50):
             yield b"y" * 10_000
 
-    streamed = client.post("/sparql", content=chunks(), headers={"content-type": "application/sparql-query"})
+    streamed = client.post(
+        "/sparql", content=chunks(), headers={"content-type": "application/sparql-query"}
+    )
     assert_clean_error(streamed, 413)
     ask_ok(client)
 
@@ -208,7 +217,7 @@ def test_huge_bodies_are_refused(client) -> None:
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        (b"ASK { FILTER(\"\xff\xfe\" = \"\") }", "application/sparql-query"),
+        (b'ASK { FILTER("\xff\xfe" = "") }', "application/sparql-query"),
         (b"query=ASK%20%7B%7D%FF", "application/x-www-form-urlencoded"),
         ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16"),
         (b"\xc3\x28", "application/sparql-update"),
@@ -226,7 +235,9 @@ def test_malformed_utf8_in_the_url_is_refused(client) -> None:
 
 def test_too_many_rows_is_an_error_not_a_truncation(client) -> None:
     digits = "VALUES ?{} {{ 0 1 2 3 4 5 6 7 8 9 }}"
-    query = "SELECT ?a WHERE { " + " ".join(digits.format(v) for v in "abcd") + " }"  # 10^4 short rows
+    query = (
+        "SELECT ?a WHERE { " + " ".join(digits.format(v) for v in "abcd") + " }"
+    )  # 10^4 short rows
     tsv = {"accept": "text/tab-separated-values"}
     message = assert_clean_error(client.get("/sparql", params={"query": query}, headers=tsv), 413)
     assert "rows" in message
@@ -236,12 +247,16 @@ def test_too_many_rows_is_an_error_not_a_truncation(client) -> None:
 
 
 def test_too_many_bytes_is_an_error(client) -> None:
-    six = "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }"  # 729 rows
+    six = (
+        "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }"
+    )  # 729 rows
     assert "bytes" in assert_clean_error(client.get("/sparql", params={"query": six}), 413)
 
 
 def test_syntax_errors_say_where(client) -> None:
-    message = assert_clean_error(client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}), 400)
+    message = assert_clean_error(
+        client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}), 400
+    )
     assert "1:" in message
 
 

@@ -58,8 +58,10 @@ class Case:
     def is_update(self) -> bool:
         first = self.steps[0]
         content_type = first.headers.get("content-type", "")
-        return "update" in first.path or "sparql-update" in content_type or (
-            first.body is not None and first.body.startswith(b"update=")
+        return (
+            "update" in first.path
+            or "sparql-update" in content_type
+            or (first.body is not None and first.body.startswith(b"update="))
         )
 
 
@@ -74,7 +76,9 @@ def load_manifest() -> list[Case]:
             headers = {}
             header_list = graph.value(request, HT.headers)
             for header in Collection(graph, header_list) if header_list else []:
-                headers[str(graph.value(header, HT.fieldName))] = str(graph.value(header, HT.fieldValue))
+                headers[str(graph.value(header, HT.fieldName))] = str(
+                    graph.value(header, HT.fieldValue)
+                )
             body_node = graph.value(request, HT.body)
             body = None
             if body_node is not None:
@@ -136,17 +140,20 @@ def replay(server_url: str, case: Case, token: str | None, read_only: bool) -> l
             headers = dict(step.headers)
             if token:
                 headers["Authorization"] = f"Bearer {token}"
-            response = client.request(
-                step.method, step.path, headers=headers, content=step.body
-            )
+            response = client.request(step.method, step.path, headers=headers, content=step.body)
             assert "Traceback" not in response.text
             if read_only and case.is_update:
                 # A read-only endpoint refuses every update with a 4xx; the follow-up checks
                 # of the update tests then do not apply.
                 if response.status_code // 100 != 4:
-                    problems.append(f"request {number}: update answered {response.status_code}, expected 4xx")
+                    problems.append(
+                        f"request {number}: update answered {response.status_code}, expected 4xx"
+                    )
                 break
-            problems += [f"request {number}: {p} — {response.text[:200]!r}" for p in check_response(step, response)]
+            problems += [
+                f"request {number}: {p} — {response.text[:200]!r}"
+                for p in check_response(step, response)
+            ]
     return problems
 
 
@@ -183,11 +190,13 @@ def test_update_server(update_server, case: Case) -> None:
 def test_update_needs_the_admin_token(update_server) -> None:
     with update_server.client() as client:
         refused = client.post(
-            "/sparql", content=b"CLEAR SILENT GRAPH <http://example.org/x>",
+            "/sparql",
+            content=b"CLEAR SILENT GRAPH <http://example.org/x>",
             headers={"content-type": "application/sparql-update"},
         )
         wrong = client.post(
-            "/sparql", content=b"CLEAR SILENT GRAPH <http://example.org/x>",
+            "/sparql",
+            content=b"CLEAR SILENT GRAPH <http://example.org/x>",
             headers={"content-type": "application/sparql-update", "Authorization": "Bearer nope"},
         )
     assert refused.status_code == 401 and wrong.status_code == 401

@@ -21,7 +21,10 @@ P = NamedNode("http://example.org/p")
 
 
 def quads(graph: str, *values: str) -> list[Quad]:
-    return [Quad(NamedNode(f"http://example.org/s/{v}"), P, Literal(v), NamedNode(graph)) for v in values]
+    return [
+        Quad(NamedNode(f"http://example.org/s/{v}"), P, Literal(v), NamedNode(graph))
+        for v in values
+    ]
 
 
 def values(result) -> list[str]:
@@ -33,7 +36,9 @@ def disk(tmp_path: Path) -> Iterator[tuple[OxigraphStore, QueryService]]:
     store = OxigraphStore(tmp_path / "store")
     store.add_to_graph(G1, quads(G1, "a", "b"))
     store.add_to_graph(G2, quads(G2, "c"))
-    service = QueryService(Settings(store=tmp_path / "store", query_timeout=1.0, query_workers=1), store)
+    service = QueryService(
+        Settings(store=tmp_path / "store", query_timeout=1.0, query_workers=1), store
+    )
     yield store, service
     service.close()
 
@@ -59,7 +64,9 @@ def test_protocol_dataset_overrides_from(disk) -> None:
 
 def test_substitutions_are_bound_as_terms(disk) -> None:
     _, service = disk
-    result = service.execute("SELECT ?s ?v { ?s ?p ?v }", substitutions={"s": NamedNode("http://example.org/s/b")})
+    result = service.execute(
+        "SELECT ?s ?v { ?s ?p ?v }", substitutions={"s": NamedNode("http://example.org/s/b")}
+    )
     assert values(result) == ["b"]
 
 
@@ -110,7 +117,9 @@ def test_update_then_query(tmp_path: Path) -> None:
     service = QueryService(Settings(store=tmp_path / "store", query_workers=1), store)
     try:
         assert service.execute("ASK { ?s ?p ?o }").body.endswith(b"false}")
-        service.update("INSERT DATA { GRAPH <http://g> { <s> <http://p> 'x' } }", base_iri="http://b/")
+        service.update(
+            "INSERT DATA { GRAPH <http://g> { <s> <http://p> 'x' } }", base_iri="http://b/"
+        )
         assert service.execute("ASK { <http://b/s> ?p 'x' }").body.endswith(b"true}")
         with pytest.raises(QueryError):
             service.update("INSERT DATA {", base_iri="http://b/")

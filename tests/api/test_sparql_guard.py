@@ -67,7 +67,12 @@ def test_allow_listed_service_passes(query: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["INSERT DATA { <a> <b> <c> }", "prefix e: <http://e/> drop graph e:g", "LOAD <http://e/>", "WITH <g> DELETE {} WHERE {}"],
+    [
+        "INSERT DATA { <a> <b> <c> }",
+        "prefix e: <http://e/> drop graph e:g",
+        "LOAD <http://e/>",
+        "WITH <g> DELETE {} WHERE {}",
+    ],
 )
 def test_updates_are_refused_on_the_query_operation(text: str) -> None:
     with pytest.raises(QueryError):
@@ -95,7 +100,10 @@ def test_update_checks() -> None:
 
 
 def test_using_clauses_go_before_each_where() -> None:
-    update = "CLEAR ALL ; INSERT { GRAPH <http://t> { ?s a ?t } } WHERE { ?s a ?t . FILTER(?t != <WHERE>) }"
+    update = (
+        "CLEAR ALL ; INSERT { GRAPH <http://t> { ?s a ?t } } "
+        "WHERE { ?s a ?t . FILTER(?t != <WHERE>) }"
+    )
     rewritten = add_using_clauses(update, ["http://g1"], ["http://g2"])
     assert rewritten == (
         "CLEAR ALL ; INSERT { GRAPH <http://t> { ?s a ?t } } "

@@ -1,6 +1,11 @@
-"""``/health``: a probe for load balancers and containers (store reachable, triple count, version)."""
+"""``/health``: a probe for load balancers and containers.
+
+Says whether the store answers, how many triples it holds, and the version.
+"""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
@@ -14,7 +19,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", summary="Service health: store reachable, triple count, version")
-def health(service: QueryService = Depends(get_query_service)) -> JSONResponse:
+def health(service: Annotated[QueryService, Depends(get_query_service)]) -> JSONResponse:
     info: dict[str, object] = {
         "version": __version__,
         "store": "remote" if service.settings.endpoint else "embedded",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Annotated
 from urllib.parse import parse_qsl
 
 import rdflib
@@ -104,9 +105,7 @@ async def read_protocol_request(request: Request) -> ProtocolRequest:
         media_type, charset = _content_type(request)
         body = await request.body()
         if media_type is None:
-            raise _bad(
-                f"a POST needs a Content-Type: {FORM}, {QUERY_BODY} or {UPDATE_BODY}"
-            )
+            raise _bad(f"a POST needs a Content-Type: {FORM}, {QUERY_BODY} or {UPDATE_BODY}")
         if media_type == FORM:
             pairs += _parse_form(_decode(body, charset, "form body"), "form body")
         elif media_type == QUERY_BODY:
@@ -115,7 +114,8 @@ async def read_protocol_request(request: Request) -> ProtocolRequest:
             update = _decode(body, charset, "update")
         else:
             raise _bad(
-                f"unsupported Content-Type {media_type!r}: use {FORM}, {QUERY_BODY} or {UPDATE_BODY}",
+                f"unsupported Content-Type {media_type!r}: "
+                f"use {FORM}, {QUERY_BODY} or {UPDATE_BODY}",
                 415,
             )
     params: dict[str, list[str]] = {}
@@ -208,9 +208,9 @@ _RESPONSES = {
 
 
 def sparql(
-    req: ProtocolRequest = Depends(read_protocol_request),
-    settings: Settings = Depends(get_settings),
-    service: QueryService = Depends(get_query_service),
+    req: Annotated[ProtocolRequest, Depends(read_protocol_request)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    service: Annotated[QueryService, Depends(get_query_service)],
 ) -> Response:
     """SPARQL 1.1 Protocol: ``query`` (GET, POST form, POST application/sparql-query),
     ``default-graph-uri``/``named-graph-uri``; updates (POST) only when enabled.
