@@ -20,7 +20,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -47,17 +47,21 @@ def choices(field: dict[str, Any]) -> list[str] | None:
 
 
 def typed(value: str, field: dict[str, Any]) -> Any:
-    """A CSV cell as the typed value a coordinator would type in Excel."""
+    """A CSV cell as the typed value a coordinator would type in Excel (text when it does not
+    parse, as Excel keeps it: the checker then reports it)."""
     if value == "":
         return None
     kind = field["type"]
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind in ("integer", "year"):
-        return int(value)
-    if kind == "number":
-        number = float(value)
-        return int(number) if number.is_integer() else number
+    try:
+        if kind == "date":
+            return date.fromisoformat(value)
+        if kind in ("integer", "year"):
+            return int(value)
+        if kind == "number":
+            number = float(value)
+            return int(number) if number.is_integer() else number
+    except ValueError:
+        return value
     return value
 
 
@@ -108,10 +112,13 @@ def write_lists(sheet: Any, schemas: dict[str, dict[str, Any]]) -> dict[tuple[st
     return ranges
 
 
-def write_table(sheet: Any, schema: dict[str, Any], rows: list[dict[str, str]],
+def write_table(sheet: Any, schema: dict[str, Any], header: list[str], rows: list[dict[str, str]],
                 ranges: dict[tuple[str, str], str]) -> None:
-    fields = schema["fields"]
-    sheet.append([field["name"] for field in fields])
+    """The CSV file's columns (those of the schema in a shipped template), typed and styled."""
+    known = {field["name"]: field for field in schema["fields"]}
+    fields = [known.get(name, {"name": name, "type": "string", "title": name,
+                               "description": ""}) for name in header]
+    sheet.append(header)
     for index, field in enumerate(fields, start=1):
         cell = sheet.cell(row=1, column=index)
         required = field.get("constraints", {}).get("required", False)
@@ -143,14 +150,16 @@ def write_table(sheet: Any, schema: dict[str, Any], rows: list[dict[str, str]],
             sheet.add_data_validation(validation)
     for number, row in enumerate(rows, start=2):
         for index, field in enumerate(fields, start=1):
-            cell = sheet.cell(row=number, column=index, value=typed(row.get(field["name"], ""), field))
-            cell.alignment = Alignment(wrap_text=False)
+            sheet.cell(row=number, column=index, value=typed(row.get(field["name"], ""), field))
     sheet.freeze_panes = "A2"
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a UTF-8 CSV file."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
 
 
 def build(source: Path, target: Path) -> None:
@@ -162,7 +171,7 @@ def build(source: Path, target: Path) -> None:
     data_sheets = {name: workbook.create_sheet(name) for name in SHEETS}
     ranges = write_lists(workbook.create_sheet("listes"), schemas)
     for name, sheet in data_sheets.items():
-        write_table(sheet, schemas[name], read_csv(source / f"{name}.csv"), ranges)
+        write_table(sheet, schemas[name], *read_csv(source / f"{name}.csv"), ranges)
     workbook.active = 1
     workbook.properties.creator = "ptce-kg"
     workbook.properties.created = FIXED_TIME

@@ -190,13 +190,15 @@ class _Mapper:
 
 
 def _text(value: Any) -> str:
-    """The lexical form of a typed cell (dates ISO 8601, booleans true/false, 42 not 42.0)."""
+    """The lexical form of a typed cell (dates ISO 8601, booleans true/false, decimals in their
+    canonical form 42.0, so every RDF syntax round-trips the same literal)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        text = format(value.normalize(), "f")
+        return text if "." in text else f"{text}.0"
     return str(value)
 
 

@@ -22,7 +22,7 @@ from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadshee
 MAX_FILE_BYTES = 20 * 1024 * 1024          # an .xlsx or one CSV file as stored on disk
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # sum of the workbook's zip members, unpacked
 MAX_ZIP_MEMBERS = 2_000
-MAX_ROWS = 100_000                          # rows scanned in one sheet, empty ones included
+MAX_ROWS = 20_000                           # rows scanned in one sheet, empty ones included
 MAX_COLUMNS = 200                           # columns read in one sheet
 # Sheets of the workbook that are documentation, not data.
 HELPER_SHEETS = frozenset({"lisez-moi", "listes"})
@@ -57,7 +57,7 @@ def cell_text(value: Any) -> str:
 
 
 def _table(name: str, rows: list[tuple[int, list[str]]]) -> RawTable:
-    """Split the header (the first row, whatever its number) from the non-empty data rows."""
+    """Split the header (the first non-empty row) from the data rows."""
     if not rows:
         return RawTable(name, [])
     (header_row, header), data = rows[0], rows[1:]
@@ -130,10 +130,12 @@ def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
         if number > MAX_ROWS:
             raise UnsafeSpreadsheet(
                 f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", str(path))
+        if all(value is None for value in values):  # also the gaps openpyxl fills in
+            continue
         cells = [cell_text(value) for value in values]
         while cells and not cells[-1]:
             cells.pop()
-        if cells or rows:  # leading empty rows are skipped; the header is the first row
+        if cells:  # empty rows are skipped; the header is the first non-empty row
             rows.append((number, cells))
     return rows
 
@@ -179,7 +181,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
             cells = [cell.strip() for cell in record[:MAX_COLUMNS]]
             while cells and not cells[-1]:
                 cells.pop()
-            if cells or rows:
+            if cells:
                 rows.append((number, cells))
     except csv.Error as exc:
         raise TableErrors([TableError(path.stem, len(rows) + 1, None,

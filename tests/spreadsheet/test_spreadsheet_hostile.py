@@ -1,0 +1,88 @@
+"""Hostile workbooks are refused fast with exit 2: not a zip, a huge declared sheet, a
+decompression bomb, a far-away cell."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ptce_kg.errors import EXIT_INPUT
+from ptce_kg.spreadsheet import UnsafeSpreadsheet, to_rdf
+from ptce_kg.spreadsheet.readers import MAX_UNCOMPRESSED_BYTES
+
+DATA = Path(__file__).parent / "data"
+
+
+def rewrite_sheet(source: Path, target: Path, sheet: str, change) -> None:
+    """Copy a workbook, passing one worksheet's XML through ``change``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == sheet:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            out.writestr(item, data)
+
+
+def pole_sheet_part(workbook: Path) -> str:
+    """The zip part of the ``pole`` worksheet (sheets are sheet1.xml… in workbook order)."""
+    import openpyxl
+
+    names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index('pole') + 1}.xml"
+
+
+@pytest.fixture
+def huge_dimension(templates: Path, tmp_path: Path) -> Path:
+    source = templates / "ptce-modele-exemple.xlsx"
+    target = tmp_path / "dimension.xlsx"
+    rewrite_sheet(source, target, pole_sheet_part(source),
+                  lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml))
+    return target
+
+
+@pytest.fixture
+def far_cell(templates: Path, tmp_path: Path) -> Path:
+    """No <dimension>, one cell in the last row: scanning would yield a million rows."""
+    source = templates / "ptce-modele-exemple.xlsx"
+    target = tmp_path / "far.xlsx"
+
+    def change(xml: str) -> str:
+        xml = re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml)
+        far = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        return xml.replace("</sheetData>", far + "</sheetData>")
+
+    rewrite_sheet(source, target, pole_sheet_part(source), change)
+    return target
+
+
+@pytest.fixture
+def bomb(tmp_path: Path) -> Path:
+    """A small zip whose one part unpacks past the limit (zeros compress ~1000:1)."""
+    target = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
+                part.write(chunk)
+    assert target.stat().st_size < MAX_UNCOMPRESSED_BYTES // 100
+    return target
+
+
+@pytest.mark.parametrize("name", ["not_a_zip", "huge_dimension", "far_cell", "bomb"])
+def test_hostile_workbook_is_refused(name: str, request: pytest.FixtureRequest, cli) -> None:
+    path = DATA / "pas-un-classeur.xlsx" if name == "not_a_zip" else request.getfixturevalue(name)
+    with pytest.raises(UnsafeSpreadsheet):
+        to_rdf(path)
+    result = cli("convert", str(path))
+    assert result.returncode == EXIT_INPUT, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path, cli) -> None:
+    result = cli("convert", str(tmp_path / "absent.xlsx"))
+    assert result.returncode == EXIT_INPUT
+    assert "not found" in result.stderr

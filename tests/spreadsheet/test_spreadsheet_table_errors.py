@@ -1,0 +1,118 @@
+"""Table errors are reported all at once, by sheet, row and column, without a stack trace."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ptce_kg.errors import EXIT_INPUT
+from ptce_kg.spreadsheet import TableErrors, to_rdf
+
+DATA = Path(__file__).parent / "data"
+
+
+def expected(name: str) -> set[tuple[str, int, str]]:
+    return {tuple(item) for item in json.loads((DATA / name).read_text(encoding="utf-8"))}
+
+
+def places(error: TableErrors) -> set[tuple[str, int | None, str | None]]:
+    return {(e.sheet, e.row, e.column) for e in error.errors}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_every_table_error_is_located(kind: str, workbook_from) -> None:
+    """Missing required column, bad enum, bad date, bad SIREN pattern, bad list item, bad
+    number, duplicate number, empty required cell, unknown column: one error each."""
+    source = DATA / "erreurs" if kind == "csv" else workbook_from(DATA / "erreurs")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(source)
+    assert places(caught.value) == expected("erreurs-attendues.json")
+    assert all(error.message for error in caught.value.errors)
+
+
+def test_references_to_unknown_rows_are_located() -> None:
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(DATA / "references")
+    assert places(caught.value) == expected("references-attendues.json")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_cli_reports_table_errors_with_exit_2(kind: str, workbook_from, cli, tmp_path: Path) -> None:
+    source = DATA / "erreurs" if kind == "csv" else workbook_from(DATA / "erreurs")
+    target = tmp_path / "pole.ttl"
+    result = cli("convert", str(source), "-o", str(target))
+    assert result.returncode == EXIT_INPUT
+    assert "Traceback" not in result.stderr
+    for sheet, row, column in expected("erreurs-attendues.json"):
+        assert f"feuille {sheet}, ligne {row}, colonne {column} :" in result.stderr
+    assert not target.exists()  # nothing written
+
+
+def copy_example(templates: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "pole"
+    shutil.copytree(templates / "exemple", folder)
+    return folder
+
+
+def test_pole_sheet_has_one_row(templates: Path, tmp_path: Path) -> None:
+    folder = copy_example(templates, tmp_path)
+    lines = (folder / "pole.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "pole.csv").write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    assert places(caught.value) == {("pole", 3, None)}
+
+
+def test_missing_pole_sheet_and_unknown_file(templates: Path, tmp_path: Path) -> None:
+    folder = copy_example(templates, tmp_path)
+    (folder / "pole.csv").unlink()
+    shutil.copy(folder / "membres.csv", folder / "membre.csv")  # a misspelt table name
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    assert places(caught.value) == {("membre.csv", None, None)}
+    (folder / "membre.csv").unlink()
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    assert places(caught.value) == {("pole", None, None)}
+
+
+def test_data_without_pole_is_refused(templates: Path, tmp_path: Path) -> None:
+    folder = copy_example(templates, tmp_path)
+    shutil.copy(templates / "vierge" / "pole.csv", folder / "pole.csv")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    sheets = {sheet for sheet, _, _ in places(caught.value)}
+    non_empty = {path.stem for path in folder.glob("*.csv")
+                 if len(list(csv.reader(path.open(encoding="utf-8")))) > 1}
+    assert sheets == non_empty
+
+
+def test_unknown_sheet_in_workbook(templates: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(templates / "ptce-modele-exemple.xlsx")
+    workbook["membres"].title = "Adhérents"
+    path = tmp_path / "renamed.xlsx"
+    workbook.save(path)
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(path)
+    assert places(caught.value) == {("Adhérents", None, None)}
+
+
+def test_leading_zeros_lost_by_excel_are_reported(templates: Path, tmp_path: Path) -> None:
+    """A code typed as a number (1001 for commune 01001) fails its pattern, not silently."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(templates / "ptce-modele-exemple.xlsx")
+    sheet = workbook["membres"]
+    column = [cell.value for cell in sheet[1]].index("commune") + 1
+    sheet.cell(row=2, column=column, value=1001)
+    path = tmp_path / "numbers.xlsx"
+    workbook.save(path)
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(path)
+    assert places(caught.value) == {("membres", 2, "commune")}
