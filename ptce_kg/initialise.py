@@ -48,7 +48,8 @@ class InitSummary:
     def text(self) -> str:
         """A few human-readable lines."""
         lines = [
-            f"{'loaded ' if g.changed else 'kept   '} {g.triples:>8}  <{g.graph}>" for g in self.graphs
+            f"{'loaded ' if g.changed else 'kept   '} {g.triples:>8}  <{g.graph}>"
+            for g in self.graphs
         ]
         if self.derived_triples is not None:
             lines.append(f"derived  {self.derived_triples:>8}  <{graphs.DERIVED}>")
@@ -56,13 +57,15 @@ class InitSummary:
         return "\n".join(lines)
 
 
-
 def read_turtle_files(paths: Iterable[Path]) -> list[Triple]:
     """The triples of shipped Turtle files (trusted: parsed directly by pyoxigraph)."""
     triples: list[Triple] = []
     for path in paths:
         try:
-            triples.extend(Triple(q.subject, q.predicate, q.object) for q in parse(path=path, format=RdfFormat.TURTLE))
+            triples.extend(
+                Triple(q.subject, q.predicate, q.object)
+                for q in parse(path=path, format=RdfFormat.TURTLE)
+            )
         except SyntaxError as exc:
             raise InputError(f"cannot parse shipped file: {exc}", where=str(path)) from exc
     return triples
@@ -71,7 +74,11 @@ def read_turtle_files(paths: Iterable[Path]) -> list[Triple]:
 def ontology_files() -> list[Path]:
     """The ontology graph's files: ``ptce.ttl``, its import subsets and its alignments."""
     folder = ontology_dir()
-    return [folder / "ptce.ttl", *sorted((folder / "imports").glob("*.ttl")), *sorted((folder / "alignments").glob("*.ttl"))]
+    return [
+        folder / "ptce.ttl",
+        *sorted((folder / "imports").glob("*.ttl")),
+        *sorted((folder / "alignments").glob("*.ttl")),
+    ]
 
 
 def vocab_files() -> list[Path]:
@@ -92,7 +99,9 @@ def ensure_graph(
     """
     content = list(dict.fromkeys(triples()))
     fingerprint = (description.sha256, len(content))
-    if recorded_fingerprint(store, description.graph) == fingerprint and sizes.get(description.graph) == len(content):
+    if recorded_fingerprint(store, description.graph) == fingerprint and sizes.get(
+        description.graph
+    ) == len(content):
         return GraphOutcome(description.graph, len(content), changed=False)
     count = store.replace_graph(description.graph, content)
     record(store, _with_count(description, count))
@@ -112,7 +121,9 @@ def _with_count(description: GraphDescription, count: int) -> GraphDescription:
     )
 
 
-def _shipped(graph: str, title: str, paths: list[Path], license: str | None, credit: str | None) -> GraphDescription:
+def _shipped(
+    graph: str, title: str, paths: list[Path], license: str | None, credit: str | None
+) -> GraphDescription:
     return GraphDescription(
         graph=graph,
         title=title,
@@ -141,7 +152,13 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
 
     onto, vocab = ontology_files(), vocab_files()
     ensure(
-        _shipped(graphs.ONTOLOGY, "Ontologie PTCE (with import subsets and alignments)", onto, CC_BY, "ptce-kg"),
+        _shipped(
+            graphs.ONTOLOGY,
+            "Ontologie PTCE (with import subsets and alignments)",
+            onto,
+            CC_BY,
+            "ptce-kg",
+        ),
         lambda: read_turtle_files(onto),
     )
     ensure(
@@ -150,7 +167,9 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
     )
     for dataset in DATASETS:
         ensure(
-            _shipped(dataset.graph, dataset.title, dataset.paths(), dataset.license, dataset.creator),
+            _shipped(
+                dataset.graph, dataset.title, dataset.paths(), dataset.license, dataset.creator
+            ),
             dataset.triples,
         )
     demo_module = optional_module("ptce_kg.demo") if demo else None

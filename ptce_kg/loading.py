@@ -45,7 +45,6 @@ def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
     return rdfio.parse_file(path, input_format or rdfio.guess_format(path))
 
 
-
 def plan(paths: list[Path], graph: str | None) -> dict[str, list[Path]]:
     """Target graph -> the files that go into it."""
     targets: dict[str, list[Path]] = {}
@@ -78,7 +77,10 @@ def load_files(
     known = descriptions(store)
     for target, files in targets.items():
         if target in RESERVED:
-            raise InputError(f"<{target}> is written by ptce-kg itself and cannot be loaded into", where="--graph")
+            raise InputError(
+                f"<{target}> is written by ptce-kg itself and cannot be loaded into",
+                where="--graph",
+            )
         previous = known.get(target, {}).get("source")
         sources = sorted(p.resolve().as_uri() for p in files)
         if not replace and previous and previous != sources:
@@ -89,7 +91,11 @@ def load_files(
             )
     # Parse everything first: nothing is written unless every file is readable.
     parsed: dict[str, list[Triple]] = {
-        target: list(dict.fromkeys(t for path in files for t in triples_from_rdflib(read_file(path, input_format))))
+        target: list(
+            dict.fromkeys(
+                t for path in files for t in triples_from_rdflib(read_file(path, input_format))
+            )
+        )
         for target, files in targets.items()
     }
     results = []

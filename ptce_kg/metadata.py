@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -39,11 +39,11 @@ class GraphDescription:
     license: str | None = None  # an IRI, or a sentence when the licence has none
     credit: str | None = None
     description: str | None = None
-    modified: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
 
 def sha256_of(paths: Iterable[Path]) -> str:
-    """The sha256 of one file; of several (or a folder's files), the sha256 of their name+hash lines."""
+    """The sha256 of one file; of several files (or a folder), that of their name+hash lines."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
@@ -65,7 +65,9 @@ def sha256_of_text(text: str) -> str:
 
 
 def _object(value: str) -> NamedNode | Literal:
-    return NamedNode(value) if value.startswith(("http://", "https://", "file:")) else Literal(value)
+    return (
+        NamedNode(value) if value.startswith(("http://", "https://", "file:")) else Literal(value)
+    )
 
 
 def description_triples(d: GraphDescription) -> list[Triple]:
@@ -78,7 +80,11 @@ def description_triples(d: GraphDescription) -> list[Triple]:
         Triple(node, RDF_TYPE, NamedNode(f"{VOID}Dataset")),
         Triple(node, NamedNode(f"{DCTERMS}title"), Literal(d.title)),
         Triple(node, NamedNode(f"{DCTERMS}identifier"), Literal(SHA256_PREFIX + d.sha256)),
-        Triple(node, NamedNode(f"{VOID}triples"), Literal(str(d.triples), datatype=NamedNode(f"{XSD}integer"))),
+        Triple(
+            node,
+            NamedNode(f"{VOID}triples"),
+            Literal(str(d.triples), datatype=NamedNode(f"{XSD}integer")),
+        ),
         Triple(node, NamedNode(f"{DCTERMS}modified"), stamp),
         Triple(node, NamedNode(f"{PROV}generatedAtTime"), stamp),
     ]
@@ -86,7 +92,9 @@ def description_triples(d: GraphDescription) -> list[Triple]:
     if d.license:
         triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
     if d.credit:
-        triples.append(Triple(node, NamedNode(f"{DCTERMS}bibliographicCitation"), Literal(d.credit)))
+        triples.append(
+            Triple(node, NamedNode(f"{DCTERMS}bibliographicCitation"), Literal(d.credit))
+        )
     if d.description:
         triples.append(Triple(node, NamedNode(f"{DCTERMS}description"), Literal(d.description)))
     return triples

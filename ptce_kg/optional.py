@@ -1,4 +1,4 @@
-"""Importing a module of another area only when it exists, so services keep working while areas are built."""
+"""Import a module of another area only when it exists (areas are built side by side)."""
 
 from __future__ import annotations
 

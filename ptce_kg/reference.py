@@ -6,7 +6,8 @@
   to every level above (a COMD/COMA/ARM is part of its parent commune and everything above it).
 * NAF rév. 2 (graph ``reference/naf``): SKOS concepts at INSEE's IRIs with the broader chain.
 * Legal forms (graph ``reference/legal-forms``): the INSEE catégories juridiques as SKOS
-  concepts (levels III → II → I) with their ESS family from ``mappings/ess-family-by-legal-form.csv``.
+  concepts (levels III → II → I) with their ESS family from
+  ``mappings/ess-family-by-legal-form.csv``.
 
 Each dataset is built once per process (CSV parsed and triples indexed by subject), so
 ``reference_subset`` answers in milliseconds after the first call.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import rdflib
@@ -76,7 +77,7 @@ def reference_dir() -> Path:
     return data_dir() / "reference"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_csv(path: Path) -> tuple[dict[str, str], ...]:
     """The rows of a shipped CSV file (parsed once per process)."""
     with open(path, encoding="utf-8", newline="") as handle:
@@ -131,7 +132,9 @@ def cog_index() -> Index:
     """COG areas, each with its triples (``partOfArea`` to every level above)."""
     index: Index = {}
     for row in _rows("regions.csv"):
-        index[region_iri(row["code"])] = _area(region_iri(row["code"]), "Region", row["code"], row["nom"])
+        index[region_iri(row["code"])] = _area(
+            region_iri(row["code"]), "Region", row["code"], row["nom"]
+        )
     for row in _rows("departements.csv"):
         iri = departement_iri(row["code"])
         index[iri] = _area(iri, "Departement", row["code"], row["nom"])
@@ -163,7 +166,10 @@ def cog_index() -> Index:
 
 def _scheme(iri: str, label: str) -> list[Triple]:
     node = NamedNode(iri)
-    return [Triple(node, RDF_TYPE, CONCEPT_SCHEME), Triple(node, PREF_LABEL, Literal(label, language="fr"))]
+    return [
+        Triple(node, RDF_TYPE, CONCEPT_SCHEME),
+        Triple(node, PREF_LABEL, Literal(label, language="fr")),
+    ]
 
 
 def _concept(iri: str, scheme: str, notation: str, label: str, broader: str | None) -> list[Triple]:
@@ -186,7 +192,9 @@ def _concept(iri: str, scheme: str, notation: str, label: str, broader: str | No
 @lru_cache(maxsize=1)
 def naf_index() -> Index:
     """NAF rév. 2 concepts (sections to sous-classes) and the scheme."""
-    index: Index = {NAF_SCHEME: _scheme(NAF_SCHEME, "Nomenclature d'activités française (NAF rév. 2)")}
+    index: Index = {
+        NAF_SCHEME: _scheme(NAF_SCHEME, "Nomenclature d'activités française (NAF rév. 2)")
+    }
     levels = list(NAF_LEVELS)
     for row in _rows("naf-rev2-codes.csv"):
         level = row["niveau"]
@@ -207,23 +215,29 @@ def ess_families() -> dict[str, tuple[str, bool]]:
 @lru_cache(maxsize=1)
 def legal_form_index() -> Index:
     """Catégories juridiques (levels III, II, I) with ESS family and borderline flag."""
-    index: Index = {
-        LEGAL_FORM_SCHEME: _scheme(LEGAL_FORM_SCHEME, "Catégories juridiques (INSEE)")
-    }
+    index: Index = {LEGAL_FORM_SCHEME: _scheme(LEGAL_FORM_SCHEME, "Catégories juridiques (INSEE)")}
     families = ess_families()
     for row in _rows("categories-juridiques.csv"):
         level1, level2 = legal_form_iri(row["code_niveau_1"]), legal_form_iri(row["code_niveau_2"])
         if level1 not in index:
-            index[level1] = _concept(level1, LEGAL_FORM_SCHEME, row["code_niveau_1"], row["libelle_niveau_1"], None)
+            index[level1] = _concept(
+                level1, LEGAL_FORM_SCHEME, row["code_niveau_1"], row["libelle_niveau_1"], None
+            )
         if level2 not in index:
-            index[level2] = _concept(level2, LEGAL_FORM_SCHEME, row["code_niveau_2"], row["libelle_niveau_2"], level1)
+            index[level2] = _concept(
+                level2, LEGAL_FORM_SCHEME, row["code_niveau_2"], row["libelle_niveau_2"], level1
+            )
         iri = legal_form_iri(row["code"])
         index[iri] = _concept(iri, LEGAL_FORM_SCHEME, row["code"], row["libelle"], level2)
         if row["code"] in families:
             family, borderline = families[row["code"]]
-            index[iri].append(Triple(NamedNode(iri), ESS_FAMILY, NamedNode(f"{VOCAB}ess-family/{family}")))
+            index[iri].append(
+                Triple(NamedNode(iri), ESS_FAMILY, NamedNode(f"{VOCAB}ess-family/{family}"))
+            )
             if borderline:
-                index[iri].append(Triple(NamedNode(iri), BORDERLINE_ESS, Literal("true", datatype=XSD_BOOLEAN)))
+                index[iri].append(
+                    Triple(NamedNode(iri), BORDERLINE_ESS, Literal("true", datatype=XSD_BOOLEAN))
+                )
     return index
 
 
@@ -245,7 +259,8 @@ class ReferenceDataset:
     def paths(self) -> list[Path]:
         """The source files (CSV) the graph is built from."""
         return [
-            (mappings_dir() if name.startswith("mappings/") else reference_dir()) / name.removeprefix("mappings/")
+            (mappings_dir() if name.startswith("mappings/") else reference_dir())
+            / name.removeprefix("mappings/")
             for name in self.files
         ]
 
@@ -312,7 +327,9 @@ def _closure(index: Index, start: Iterable[str], links: tuple[NamedNode, ...]) -
         if iri in seen:
             continue
         seen.append(iri)
-        todo.extend(t.object.value for t in index[iri] if t.predicate in links and t.object.value in index)
+        todo.extend(
+            t.object.value for t in index[iri] if t.predicate in links and t.object.value in index
+        )
     return seen
 
 
@@ -341,7 +358,9 @@ def reference_subset(
     ):
         for subject in _closure(index, start, links):
             for triple in index[subject]:
-                graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+                graph.add(
+                    (_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object))
+                )
     return graph
 
 

@@ -11,14 +11,20 @@ from ptce_kg.metadata import descriptions
 
 
 @click.command("graphs")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @store_options
 def graphs(fmt: str, store_options: StoreOptions) -> None:
     """List the named graphs: triple count, title, source, licence, sha256, date."""
     with store_options.open() as store:
         described = descriptions(store)
         rows = [
-            {"graph": info.iri, "triples": info.triples, **{k: v for k, v in described.get(info.iri, {}).items() if k != "triples"}}
+            {
+                "graph": info.iri,
+                "triples": info.triples,
+                **{k: v for k, v in described.get(info.iri, {}).items() if k != "triples"},
+            }
             for info in store.graphs()
         ]
     if fmt == "json":
@@ -28,7 +34,9 @@ def graphs(fmt: str, store_options: StoreOptions) -> None:
         click.echo("The store holds no graph: run `ptce-kg init`.")
         return
     width = max(len(r["graph"]) for r in rows)
-    click.echo(f"{'graph':<{width}}  {'triples':>8}  {'modified':<25}  {'sha256':<12}  title / licence")
+    click.echo(
+        f"{'graph':<{width}}  {'triples':>8}  {'modified':<25}  {'sha256':<12}  title / licence"
+    )
     for r in rows:
         click.echo(
             f"{r['graph']:<{width}}  {r['triples']:>8}  {r.get('modified', ''):<25}  "

@@ -1,4 +1,4 @@
-"""``ptce-kg init``: create or update the store with the ontology, vocabularies, reference and demo data."""
+"""``ptce-kg init``: create or update the store (ontology, vocabularies, reference, demo data)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from ptce_kg.initialise import initialise
 
 
 @click.command("init")
-@click.option("--demo/--no-demo", default=True, show_default=True, help="Load the demo data (known PTCE, example poles).")
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="Load the demo data (known PTCE, example poles).",
+)
 @store_options
 def init(demo: bool, store_options: StoreOptions) -> None:
     """Create or update the store (idempotent: unchanged graphs are kept as they are)."""

@@ -12,8 +12,15 @@ from ptce_kg.loading import load_files
 
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--graph", default=None, metavar="IRI", help="Target graph [default: …/graph/pole/<file stem> per file].")
-@click.option("--replace", is_flag=True, help="Overwrite a graph that holds data loaded from other files.")
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="Target graph [default: …/graph/pole/<file stem> per file].",
+)
+@click.option(
+    "--replace", is_flag=True, help="Overwrite a graph that holds data loaded from other files."
+)
 @click.option(
     "--input-format",
     default=None,
@@ -33,7 +40,12 @@ def load(
     """Load FILES into named graphs; every file is parsed before anything is written."""
     with store_options.open() as store:
         results = load_files(
-            store, list(files), graph=graph, replace=replace, input_format=input_format, link=not no_link
+            store,
+            list(files),
+            graph=graph,
+            replace=replace,
+            input_format=input_format,
+            link=not no_link,
         )
     for result in results:
         names = ", ".join(str(p) for p in result.files)

@@ -80,8 +80,18 @@ def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
             metavar="URL",
             help="Remote SPARQL query endpoint instead of the embedded store (e.g. http://host:7878/query).",
         ),
-        click.option("--update-endpoint", default=None, metavar="URL", help="SPARQL update endpoint [default: <base>/update]."),
-        click.option("--gsp-endpoint", default=None, metavar="URL", help="Graph Store Protocol endpoint [default: <base>/store]."),
+        click.option(
+            "--update-endpoint",
+            default=None,
+            metavar="URL",
+            help="SPARQL update endpoint [default: <base>/update].",
+        ),
+        click.option(
+            "--gsp-endpoint",
+            default=None,
+            metavar="URL",
+            help="Graph Store Protocol endpoint [default: <base>/store].",
+        ),
     ]
     for decorator in reversed(decorators):
         wrapper = decorator(wrapper)

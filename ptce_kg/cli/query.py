@@ -42,7 +42,10 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]
     if _NAME.fullmatch(query):
         catalogue = optional_module("ptce_kg.queries")
         if catalogue is None:
-            raise InputError("no query catalogue in this installation; give the query text or a .rq file", where=query)
+            raise InputError(
+                "no query catalogue in this installation; give the query text or a .rq file",
+                where=query,
+            )
         named = catalogue.load_catalogue().get(query)
         if named is None:
             raise InputError("no query of that name in the catalogue", where=query)
@@ -52,16 +55,30 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]
 
 def _plain_bindings(params: dict[str, str]) -> dict[str, object]:
     return {
-        name: NamedNode(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+        name: NamedNode(value[1:-1])
+        if value.startswith("<") and value.endswith(">")
+        else Literal(value)
         for name, value in params.items()
     }
 
 
 @click.command("query")
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table, or the SPARQL results formats csv/tsv/json; turtle/ntriples for CONSTRUCT.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query variable (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table, or the SPARQL results formats csv/tsv/json; turtle/ntriples for CONSTRUCT.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable (repeatable).",
+)
 @store_options
 def query(query: str, fmt: str, params: tuple[str, ...], store_options: StoreOptions) -> None:
     """Run a SPARQL query given as text, as a FILE.rq, or as the NAME of a catalogue query."""

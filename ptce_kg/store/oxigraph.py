@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store as _OxStore, Triple, Variable
+from pyoxigraph import NamedNode, Quad, Triple, Variable
+from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.store.base import GraphInfo, QueryResult
@@ -36,7 +37,9 @@ class OxigraphStore:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = _OxStore(str(path))
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc} (is another ptce-kg using it?)") from exc
+            raise StoreError(
+                f"cannot open the store at {path}: {exc} (is another ptce-kg using it?)"
+            ) from exc
 
     @property
     def raw(self) -> _OxStore:
@@ -55,7 +58,9 @@ class OxigraphStore:
         """Run a SPARQL query (see ``Store.query``)."""
         kwargs: dict[str, object] = {"use_default_graph_as_union": use_default_graph_as_union}
         if substitutions:
-            kwargs["substitutions"] = {Variable(k.lstrip("?$")): v for k, v in substitutions.items()}
+            kwargs["substitutions"] = {
+                Variable(k.lstrip("?$")): v for k, v in substitutions.items()
+            }
         if default_graph is not None:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
         if named_graphs is not None:
@@ -124,11 +129,15 @@ class OxigraphStore:
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of the whole store."""
-        return iter(self._store.quads_for_pattern(None, None, None, NamedNode(graph) if graph else None))
+        return iter(
+            self._store.quads_for_pattern(None, None, None, NamedNode(graph) if graph else None)
+        )
 
     def close(self) -> None:
-        """Flush pending bulk writes; the RocksDB handle closes when the object goes."""
-        self._store.flush()
+        """Flush pending writes and release the RocksDB handle (and its lock); idempotent."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None:
+            store.flush()
 
     def __enter__(self) -> OxigraphStore:
         return self
@@ -140,4 +149,7 @@ class OxigraphStore:
 def _drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:
     """One SPARQL update that swaps the content of ``graph`` (one transaction in Oxigraph)."""
     body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return f"DROP SILENT GRAPH {graph} ;\nCREATE SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+    return (
+        f"DROP SILENT GRAPH {graph} ;\nCREATE SILENT GRAPH {graph} ;\n"
+        f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+    )

@@ -53,11 +53,15 @@ class RemoteStore:
     ) -> None:
         base = query_endpoint.rstrip("/")
         base = base[: -len("/query")] if base.endswith("/query") else base
-        self.query_endpoint = query_endpoint if query_endpoint.rstrip("/").endswith("/query") else f"{base}/query"
+        self.query_endpoint = (
+            query_endpoint if query_endpoint.rstrip("/").endswith("/query") else f"{base}/query"
+        )
         self.update_endpoint = update_endpoint or f"{base}/update"
         self.gsp_endpoint = gsp_endpoint or f"{base}/store"
         # Loads may take long: only the connection and each read/write step are bounded.
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False)
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False
+        )
 
     def _post(self, url: str, **kwargs: object) -> httpx.Response:
         try:
@@ -95,7 +99,10 @@ class RemoteStore:
         if media in _RESULT_FORMATS:
             return parse_query_results(response.content, _RESULT_FORMATS[media])
         if media in _RDF_FORMATS:
-            return [Triple(q.subject, q.predicate, q.object) for q in parse(response.content, _RDF_FORMATS[media])]
+            return [
+                Triple(q.subject, q.predicate, q.object)
+                for q in parse(response.content, _RDF_FORMATS[media])
+            ]
         raise StoreError(f"the endpoint answered with an unexpected media type {media!r}")
 
     def update(self, sparql: str) -> None:
@@ -115,7 +122,9 @@ class RemoteStore:
                     headers={"Content-Type": "application/n-triples"},
                 )
             except httpx.HTTPError as exc:
-                raise StoreError(f"cannot reach the graph store {self.gsp_endpoint}: {exc}") from exc
+                raise StoreError(
+                    f"cannot reach the graph store {self.gsp_endpoint}: {exc}"
+                ) from exc
             _check(response, self.gsp_endpoint)
             return staged.count
 
@@ -134,12 +143,16 @@ class RemoteStore:
     def graphs(self) -> list[GraphInfo]:
         """The non-empty named graphs with their triple counts."""
         rows = self.query(GRAPH_SIZES)
-        return sorted((GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri)
+        return sorted(
+            (GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri
+        )
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""
         if graph:
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}")
+            rows = self.query(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
+            )
             node = NamedNode(graph)
             return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -17,7 +17,11 @@ from ptce_kg.store.base import QueryResult
 
 # csv/tsv/json are the W3C SPARQL 1.1 results formats; turtle/ntriples apply to CONSTRUCT/DESCRIBE.
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
-_RESULTS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
+_RESULTS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+}
 
 
 def _cell(term: NamedNode | BlankNode | Literal | None) -> str:
@@ -34,9 +38,9 @@ def _table(solutions: QuerySolutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [[_cell(solution[name]) for name in names] for solution in solutions]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

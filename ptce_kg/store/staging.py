@@ -26,7 +26,9 @@ def retarget(item: Quad | Triple, graph: NamedNode) -> Quad:
 class Staged:
     """The quads of one write, fully read: ``quads()`` replays them, ``count`` says how many."""
 
-    def __init__(self, graph: str, items: Iterable[Quad | Triple], limit: int = MEMORY_LIMIT) -> None:
+    def __init__(
+        self, graph: str, items: Iterable[Quad | Triple], limit: int = MEMORY_LIMIT
+    ) -> None:
         target = NamedNode(graph)
         self.count = 0
         self.memory: list[Quad] | None = []

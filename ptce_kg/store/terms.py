@@ -1,4 +1,4 @@
-"""rdflib terms and graphs as pyoxigraph terms and triples (files parsed by rdflib go into the store)."""
+"""rdflib terms and graphs as pyoxigraph terms and triples (parsed files go into the store)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
 
 
 def triples_from_rdflib(graph: rdflib.Graph) -> Iterator[Triple]:
-    """Every triple of ``graph`` (of every graph of a Dataset/ConjunctiveGraph) as pyoxigraph triples."""
-    source = graph.quads((None, None, None, None)) if isinstance(graph, rdflib.ConjunctiveGraph) else graph
+    """Every triple of ``graph`` (of all graphs of a Dataset) as pyoxigraph triples."""
+    source = (
+        graph.quads((None, None, None, None))
+        if isinstance(graph, rdflib.ConjunctiveGraph)
+        else graph
+    )
     for s, p, o, *_ in source:
         yield Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
