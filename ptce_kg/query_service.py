@@ -233,7 +233,9 @@ def _protocol_query(store: OxStore) -> Callable[..., Any]:
     ) -> Any:
         kwargs: dict[str, Any] = {"use_default_graph_as_union": use_default_graph_as_union}
         if substitutions:
-            kwargs["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
+            kwargs["substitutions"] = {
+                Variable(k.lstrip("?$")): v for k, v in substitutions.items()
+            }
         if default_graph is not None:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
         if named_graphs is not None:

@@ -238,12 +238,57 @@ def sparql(
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 
-for _path in ("/sparql", "/sparql/"):
-    router.add_api_route(
-        _path,
-        sparql,
-        methods=["GET", "POST"],
-        summary="SPARQL 1.1 Protocol endpoint",
-        responses=_RESPONSES,
-        include_in_schema=_path == "/sparql",
-    )
+def _param(name: str, description: str, many: bool = False) -> dict[str, object]:
+    schema: dict[str, object] = {"type": "string"}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "array", "items": schema} if many else schema,
+        "explode": True,
+    }
+
+
+_DATASET = [
+    _param("default-graph-uri", "Graph(s) forming the default graph (overrides FROM)", True),
+    _param("named-graph-uri", "Graph(s) available to GRAPH (overrides FROM NAMED)", True),
+]
+_USING = [
+    _param("using-graph-uri", "Update only: USING graph(s)", True),
+    _param("using-named-graph-uri", "Update only: USING NAMED graph(s)", True),
+]
+_OPENAPI = {
+    "GET": {
+        "parameters": [_param("query", "The SPARQL query; none: service description")] + _DATASET
+    },
+    "POST": {
+        "parameters": _DATASET + _USING,
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                    }
+                },
+                QUERY_BODY: {"schema": {"type": "string"}},
+                UPDATE_BODY: {"schema": {"type": "string"}},
+            },
+        },
+    },
+}
+
+for _path in ("/sparql", "/sparql/"):  # the W3C suite addresses /sparql/
+    for _method, _extra in _OPENAPI.items():
+        router.add_api_route(
+            _path,
+            sparql,
+            methods=[_method],
+            summary=f"SPARQL 1.1 Protocol ({_method})",
+            responses=_RESPONSES,
+            openapi_extra=_extra,
+            operation_id=f"sparql_{_method.lower()}",
+            include_in_schema=_path == "/sparql",
+        )

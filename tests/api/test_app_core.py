@@ -1,0 +1,131 @@
+"""create_app pieces that need no worker processes: service description, CORS, OpenAPI, request
+errors (in-process on the in-memory store), and ``ptce-kg serve`` on a fresh store (live)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+
+from ptce_kg.api.app import create_app
+from ptce_kg.settings import Settings
+from ptce_kg.store import OxigraphStore
+from tests.api.conftest import start_server, stop_server
+
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+def client_for(**settings: object) -> TestClient:
+    return TestClient(create_app(Settings(**settings), OxigraphStore(None)))
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with client_for() as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [(None, "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")],
+)
+def test_service_description(client: TestClient, accept: str | None, fmt: str) -> None:
+    response = client.get("/sparql", headers={"accept": accept} if accept else {})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.content, format=fmt)
+    service = graph.value(predicate=rdflib.RDF.type, object=SD.Service)
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef("http://testserver/sparql")
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+
+
+def test_service_description_announces_updates_and_federation() -> None:
+    with client_for(allow_update=True, service_allowlist=["https://example.org/sparql"]) as c:
+        graph = rdflib.Graph().parse(data=c.get("/sparql").content, format="turtle")
+    service = graph.value(predicate=rdflib.RDF.type, object=SD.Service)
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) in graph
+    assert (service, SD.feature, SD.BasicFederatedQuery) in graph
+
+
+def test_service_description_406(client: TestClient) -> None:
+    response = client.get("/sparql", headers={"accept": "image/png"})
+    assert response.status_code == 406 and "available" in response.json()["detail"]
+
+
+def test_cors_is_off_by_default_and_configurable() -> None:
+    origin = {"origin": "https://researcher.example"}
+    with client_for() as c:
+        assert (
+            "access-control-allow-origin"
+            not in c.get("/sparql?query=ASK{}", headers=origin).headers
+        )
+    with client_for(cors_origins=["https://researcher.example"]) as c:
+        simple = c.get("/sparql?query=ASK{}", headers=origin)
+        preflight = c.options(
+            "/sparql",
+            headers={
+                **origin,
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
+        )
+    assert simple.headers["access-control-allow-origin"] == "https://researcher.example"
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_openapi_documents_the_protocol(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/sparql"])
+    assert "/sparql/" not in paths
+    assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
+    assert "/health" in paths
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"content": b"ASK {}"}, 400),  # no Content-Type
+        ({"content": b"ASK {}", "headers": {"content-type": "text/plain"}}, 415),
+        ({"data": {"default-graph-uri": "http://g"}}, 400),  # no query
+        ({"data": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400),
+        (
+            {
+                "content": b"ASK {}",
+                "headers": {"content-type": "application/sparql-query"},
+                "params": {"query": "ASK {}"},
+            },
+            400,
+        ),  # a query twice
+        ({"data": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
+    ],
+)
+def test_bad_requests(client: TestClient, kwargs: dict, status: int) -> None:
+    response = client.post("/sparql", **kwargs)
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+
+
+def test_health_in_memory(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert (
+        body["status"] == "ok" and body["triples"] == 0 and body["isolated_query_workers"] is False
+    )
+
+
+@pytest.mark.server
+def test_serve_runs_init_on_a_fresh_store(tmp_path: Path) -> None:
+    server = start_server(tmp_path / "fresh", tmp_path / "server.log")
+    try:
+        with server.client() as c:
+            assert c.get("/health").json()["triples"] > 0
+            poles = c.get(
+                "/sparql",
+                params={"query": "ASK { ?p a <https://w3id.org/ptce/ontology#Pole> }"},
+            )
+        assert poles.json()["boolean"] is True
+        assert "running init" in server.log.read_text()
+    finally:
+        stop_server(server)
