@@ -334,3 +334,53 @@ def test_alignments_use_only_sub_axioms_and_skos_matches(path: Path, ptce: Graph
         assert s in ours or o in ours, f"{s} {p} {o}: neither side is a ptce term or concept"
         if p in matches:
             assert s in vocab.subjects(RDF.type, SKOS.Concept), f"{s} is not one of our concepts"
+
+
+VOCAB_IRI = re.compile(r"https://w3id\.org/ptce/vocab/([a-z][a-z-]*)/([A-Za-z0-9][\w.-]*)")
+
+
+@pytest.fixture(scope="module")
+def concepts() -> set[str]:
+    g = Graph()
+    for scheme in SCHEMES:
+        g += _parse(scheme)
+    return {str(c) for c in g.subjects(RDF.type, SKOS.Concept)}
+
+
+def _vocab_iris(path: Path) -> set[str]:
+    """Concept IRIs a file names: full IRIs in any text, plus prefixed names in Turtle."""
+    found = {m.group(0) for m in VOCAB_IRI.finditer(path.read_text("utf-8"))}
+    if path.suffix == ".ttl" and not any(word in path.name for word in BROKEN_ON_PURPOSE):
+        found |= {str(n) for t in _parse(path) for n in t if VOCAB_IRI.fullmatch(str(n))}
+    # legal forms are reference data built at init, not a file of ontology/vocab/
+    return {iri for iri in found if "/vocab/legal-form/" not in iri}
+
+
+# Shipped files only: test fixtures may name a wrong concept on purpose (validation tests).
+CONCEPT_USERS = sorted(
+    p
+    for folder in ("sparql", "shapes", "mappings", "data")
+    for p in (REPO / folder).rglob("*")
+    if p.suffix in {".rq", ".ttl", ".csv", ".yaml", ".json"} and p.is_file()
+)
+
+
+@pytest.mark.parametrize("path", CONCEPT_USERS, ids=_rel)
+def test_concepts_named_in_queries_shapes_mappings_and_data_exist(
+    path: Path, concepts: set[str]
+) -> None:
+    unknown = _vocab_iris(path) - concepts
+    assert not unknown, f"{_rel(path)} names concepts absent from ontology/vocab: {sorted(unknown)}"
+
+
+def test_ess_family_mapping_uses_the_scheme_notations(concepts: set[str]) -> None:
+    import csv
+
+    mapping = REPO / "mappings" / "ess-family-by-legal-form.csv"
+    if not mapping.exists():
+        pytest.skip("mappings/ess-family-by-legal-form.csv not built yet")
+    with mapping.open(encoding="utf-8", newline="") as f:
+        families = {row["ess_family"] for row in csv.DictReader(f) if row["ess_family"]}
+    assert families
+    unknown = {f for f in families if f"https://w3id.org/ptce/vocab/ess-family/{f}" not in concepts}
+    assert not unknown, unknown
