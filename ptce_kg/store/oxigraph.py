@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Triple, Variable
+from pyoxigraph import NamedNode, Quad, Triple
 from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.store.base import GraphInfo, QueryResult
+from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -55,22 +56,24 @@ class OxigraphStore:
         named_graphs: Iterable[str] | None = None,
         use_default_graph_as_union: bool = False,
     ) -> QueryResult:
-        """Run a SPARQL query (see ``Store.query``)."""
+        """Run a SPARQL query (see ``Store.query``).
+
+        Substitutions go in as a VALUES block, like on the remote backend: pyoxigraph's own
+        ``substitutions`` only accepts variables of the SELECT projection.
+        """
         kwargs: dict[str, object] = {"use_default_graph_as_union": use_default_graph_as_union}
-        if substitutions:
-            kwargs["substitutions"] = {
-                Variable(k.lstrip("?$")): v for k, v in substitutions.items()
-            }
         if default_graph is not None:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
         if named_graphs is not None:
             kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(sparql, **kwargs)
+            return self._store.query(prebind(sparql, substitutions or {}), **kwargs)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
+        except (RuntimeError, ValueError) as exc:  # evaluation errors caused by the query
+            raise QueryError(f"query failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""

@@ -26,9 +26,7 @@ def retarget(item: Quad | Triple, graph: NamedNode) -> Quad:
 class Staged:
     """The quads of one write, fully read: ``quads()`` replays them, ``count`` says how many."""
 
-    def __init__(
-        self, graph: str, items: Iterable[Quad | Triple], limit: int = MEMORY_LIMIT
-    ) -> None:
+    def __init__(self, graph: str, items: Iterable[Quad | Triple]) -> None:
         target = NamedNode(graph)
         self.count = 0
         self.memory: list[Quad] | None = []
@@ -37,7 +35,7 @@ class Staged:
         source = iter(items)
         for item in source:
             self.memory.append(retarget(item, target))
-            if len(self.memory) >= limit:
+            if len(self.memory) >= MEMORY_LIMIT:
                 self._spill(itertools.chain(self.memory, (retarget(i, target) for i in source)))
                 return
         self.count = len(self.memory)

@@ -1,0 +1,127 @@
+"""The embedded store: atomic graph writes (small and spilled), replace on reload, queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from ptce_kg.errors import QueryError
+from ptce_kg.store import OxigraphStore, staging
+from tests.store.conftest import DATA, dump
+
+EXAMPLE = DATA / "sarthe-exemple.ttl"
+G = "https://w3id.org/ptce/graph/pole/test"
+OTHER = "https://w3id.org/ptce/graph/pole/other"
+
+
+def many_triples_turtle(n: int) -> str:
+    """Turtle with ``n`` good triples (built from the example file's subjects)."""
+    lines = ["@prefix ex: <https://example.org/test#> ."]
+    lines += [f'ex:s{i} ex:p "value {i}" ; ex:q ex:o{i % 7} .' for i in range(n // 2)]
+    return "\n".join(lines) + "\n"
+
+
+def truncated(tmp_path: Path, n: int) -> Path:
+    """A Turtle file whose last statement is cut half way, after ``n`` good triples."""
+    path = tmp_path / "cut.ttl"
+    path.write_text(many_triples_turtle(n) + 'ex:last ex:p "never closed', encoding="utf-8")
+    return path
+
+
+def example_triples() -> list[Triple]:
+    return [Triple(q.subject, q.predicate, q.object) for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)]
+
+
+def fill(store: OxigraphStore) -> None:
+    store.replace_graph(G, example_triples())
+    store.replace_graph(OTHER, [Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("c"))])
+
+
+@pytest.mark.parametrize("limit", [staging.MEMORY_LIMIT, 500], ids=["in-memory", "spilled"])
+def test_truncated_input_leaves_store_unchanged(
+    disk_store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    monkeypatch.setattr(staging, "MEMORY_LIMIT", limit)
+    fill(disk_store)
+    before = dump(disk_store)
+    bad = truncated(tmp_path, 4000)
+    for write in (disk_store.replace_graph, disk_store.add_to_graph):
+        with pytest.raises(SyntaxError):
+            write(G, parse(path=bad, format=RdfFormat.TURTLE))
+        assert dump(disk_store) == before
+
+
+@pytest.mark.parametrize("limit", [staging.MEMORY_LIMIT, 50], ids=["in-memory", "spilled"])
+def test_reload_replaces_instead_of_duplicating(
+    disk_store: OxigraphStore, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    monkeypatch.setattr(staging, "MEMORY_LIMIT", limit)
+    fill(disk_store)
+    first = dump(disk_store)
+    triples = example_triples()
+    assert disk_store.replace_graph(G, triples) == len(triples)
+    assert dump(disk_store) == first
+    sizes = {g.iri: g.triples for g in disk_store.graphs()}
+    assert sizes[G] == len(set(triples))
+    # A different content replaces the old one entirely; other graphs are untouched.
+    other_before = sorted(str(q) for q in disk_store.quads(OTHER))
+    new = [Triple(NamedNode("https://example.org/x"), NamedNode("https://example.org/y"), Literal("z", language="fr"))]
+    assert disk_store.replace_graph(G, new) == 1
+    assert [str(q.object) for q in disk_store.quads(G)] == ['"z"@fr']
+    assert sorted(str(q) for q in disk_store.quads(OTHER)) == other_before
+
+
+def test_blank_nodes_and_quads_are_retargeted(memory_store: OxigraphStore) -> None:
+    quads = list(parse(EXAMPLE.read_bytes(), RdfFormat.TURTLE))
+    memory_store.replace_graph(G, quads)  # quads of the default graph land in G
+    memory_store.replace_graph(G, quads)
+    assert {g.iri for g in memory_store.graphs()} == {G}
+    assert len(list(memory_store.quads(G))) == len(set(quads))
+
+
+def test_add_drop_and_empty_graphs(memory_store: OxigraphStore) -> None:
+    triple = Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("1"))
+    assert memory_store.replace_graph(G, []) == 0
+    assert [(g.iri, g.triples) for g in memory_store.graphs()] == [(G, 0)]
+    assert memory_store.add_to_graph(G, [triple]) == 1
+    assert memory_store.add_to_graph(G, [triple]) == 1
+    assert memory_store.graphs()[0].triples == 1
+    memory_store.drop_graph(G)
+    memory_store.drop_graph(G)  # absent: no error
+    assert memory_store.graphs() == []
+
+
+def test_query_substitutions_and_errors(memory_store: OxigraphStore) -> None:
+    fill(memory_store)
+    pole = NamedNode("https://w3id.org/ptce/id/pole/sarthe-exemple")
+    rows = list(
+        memory_store.query(
+            "SELECT ?label WHERE { GRAPH ?g { ?pole <http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
+            substitutions={"pole": pole},
+        )
+    )
+    expected = {
+        str(q.object.value)
+        for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)
+        if q.subject == pole and q.predicate.value.endswith("rdf-schema#label")
+    }
+    assert {r["label"].value for r in rows} == expected and expected
+    assert bool(memory_store.query(f"ASK {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))
+    with pytest.raises(QueryError, match="syntax"):
+        memory_store.query("SELECT ?x WHERE { ?x")
+    with pytest.raises(QueryError):
+        memory_store.update("INSERT DATA { <a> }")
+
+
+def test_on_disk_store_survives_reopening(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "db")
+    fill(store)
+    before = dump(store)
+    store.close()
+    again = OxigraphStore(tmp_path / "db")
+    try:
+        assert dump(again) == before
+    finally:
+        again.close()
