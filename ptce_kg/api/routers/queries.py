@@ -1,0 +1,148 @@
+"""``/queries``: the named-query catalogue, and one OpenAPI operation per named query.
+
+Each query of ``sparql/*.rq`` gets its own route ``/queries/<name>`` at app creation, with its
+parameters declared (description, enum, default), so ``/docs`` lists them one by one; the
+generic ``/queries/{name}`` answers for the same names. Values are read from the raw query
+string and checked by the catalogue (``NamedQuery.bind``), which names the parameter at fault
+(422); they reach the store as RDF terms, never as query text. Answers are negotiated like
+``/sparql`` (same service: guard, timeout, caps).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from ptce_kg.api.conneg import RESULTS_MEDIA_TYPES
+from ptce_kg.api.dependencies import get_query_service
+from ptce_kg.queries import Catalogue, NamedQuery, ParameterError, load_catalogue
+from ptce_kg.settings import Settings
+
+QUERY_TEXT_MEDIA_TYPE = "application/sparql-query"
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Query results, negotiated by Accept (as /sparql)",
+        "content": {media: {} for media in RESULTS_MEDIA_TYPES},
+    },
+    404: {"description": "No named query of that name"},
+    406: {"description": "No acceptable media type"},
+    413: {"description": "Result too large"},
+    422: {"description": "A parameter is unknown, missing, repeated or has a bad value"},
+    503: {"description": "The query ran past the time limit and was stopped"},
+}
+
+
+def run_named_query(request: Request, query: NamedQuery) -> Response:
+    """Bind the query-string parameters and run ``query`` through the query service."""
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name in values:
+            raise ParameterError(name, "given more than once")
+        values[name] = value
+    substitutions = query.bind(values)
+    result = get_query_service(request).execute(
+        query.text, substitutions=substitutions, accept=request.headers.get("accept")
+    )
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+def _text(query: NamedQuery) -> Response:
+    return Response(query.text, media_type=f"{QUERY_TEXT_MEDIA_TYPE}; charset=utf-8")
+
+
+def _declared(query: NamedQuery) -> list[inspect.Parameter]:
+    """FastAPI query parameters documenting ``query``'s parameters in the OpenAPI document."""
+    declared = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for param in query.params:
+        text = param.description.get("en") or param.description.get("fr") or ""
+        extra: dict[str, Any] = {"x-ptce-type": param.type}
+        if param.allowed:
+            extra["enum"] = list(param.allowed)
+        if param.base:
+            extra["x-ptce-base"] = param.base
+        if param.pattern:
+            extra["pattern"] = param.pattern
+        if param.type == "date":
+            extra["format"] = "date"
+        marker = Query(
+            ... if param.required else param.default,
+            alias=param.name,
+            description=text + (f" Short keys are appended to <{param.base}>." if param.base else ""),
+            json_schema_extra=extra,
+        )
+        declared.append(
+            inspect.Parameter(
+                f"param_{param.name}",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=marker,
+                annotation=str if param.required else str | None,
+            )
+        )
+    return declared
+
+
+def _operation(query: NamedQuery) -> Callable[..., Response]:
+    def operation(request: Request, **_declared_values: Any) -> Response:
+        # Declared parameters only document the operation; values are read raw and checked
+        # by the catalogue, so unknown or repeated parameters are refused too.
+        return run_named_query(request, query)
+
+    operation.__signature__ = inspect.Signature(_declared(query))  # type: ignore[attr-defined]
+    operation.__name__ = f"query_{query.name.replace('-', '_')}"
+    return operation
+
+
+def _describe(query: NamedQuery) -> str:
+    return f"{query.description.get('en', '')}\n\n*FR* — {query.description.get('fr', '')}"
+
+
+def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRouter:
+    """The catalogue routes; the catalogue is read once, when the app is created."""
+    del settings  # the query service carries the limits; nothing else is configurable here
+    catalogue = catalogue or load_catalogue()
+    router = APIRouter(tags=["Named queries"])
+
+    def list_queries() -> list[dict[str, Any]]:
+        """The catalogue: name, summary, description (fr/en), tags and parameters of each query."""
+        return [query.as_dict() for query in catalogue]
+
+    def lookup(name: str) -> NamedQuery:
+        query = catalogue.get(name)
+        if query is None:
+            raise HTTPException(404, f"no named query {name!r}; GET /queries lists them")
+        return query
+
+    def run_any(name: str, request: Request) -> Response:
+        """Run the named query ``name`` with parameters from the query string."""
+        return run_named_query(request, lookup(name))
+
+    def text_of(name: str) -> Response:
+        """The SPARQL text of a named query (to open it in an editor)."""
+        return _text(lookup(name))
+
+    router.add_api_route("/queries", list_queries, methods=["GET"], summary="The named-query catalogue")
+    for query in catalogue:
+        router.add_api_route(
+            f"/queries/{query.name}",
+            _operation(query),
+            methods=["GET"],
+            summary=query.summary.get("en", query.name),
+            description=_describe(query),
+            responses=_RESPONSES,
+        )
+    router.add_api_route(
+        "/queries/{name}", run_any, methods=["GET"], summary="Run any named query", responses=_RESPONSES
+    )
+    router.add_api_route(
+        "/queries/{name}/text",
+        text_of,
+        methods=["GET"],
+        summary="The SPARQL text of a named query",
+        response_class=Response,
+        responses={200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}}, 404: {"description": "Unknown name"}},
+    )
+    return router
