@@ -33,6 +33,20 @@ def load_mapping(path: Path | None = None) -> dict[str, Any]:
     return yaml.safe_load(source.read_text(encoding="utf-8"))
 
 
+def load_lookups(mapping: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The mapping's code tables: ``{file, key}`` names a table ``value -> [first, last]`` of
+    code ranges in another mapping file; it becomes ``code -> value`` for every code."""
+    tables: dict[str, dict[str, str]] = {}
+    for name, spec in mapping.get("lookups", {}).items():
+        source = yaml.safe_load((mappings_dir() / spec["file"]).read_text(encoding="utf-8"))
+        tables[name] = {
+            f"{code:0{len(first)}d}": value
+            for value, (first, last) in source[spec["key"]].items()
+            for code in range(int(first), int(last) + 1)
+        }
+    return tables
+
+
 @dataclass(frozen=True)
 class _Node:
     """A node one row describes: its IRI and the merged spec of the chosen alternative."""
@@ -50,6 +64,7 @@ class _Mapper:
         self.base: str = mapping["base"]
         self.vocab: str = mapping["vocab"]
         self.prefixes: dict[str, str] = mapping["prefixes"]
+        self.lookups = load_lookups(mapping)
         self.errors: list[TableError] = []
         self.context: dict[str, Any] = {}
         # (sheet, row index) -> node name -> _Node ; sheet -> key text -> row index
@@ -152,6 +167,11 @@ class _Mapper:
         cell = record.values.get(prop["column"])
         items = cell if isinstance(cell, list) else ([] if cell is None else [cell])
         found: list[URIRef | Literal] = []
+        if "if_in" in prop:
+            items = [item for item in items if _text(item) in self.lookups[prop["if_in"]]]
+        if "lookup" in prop:
+            table = self.lookups[prop["lookup"]]
+            items = [table.get(_text(item), item) for item in items]
         for item in items:
             if "concept" in prop:
                 found.append(URIRef(f"{self.vocab}{prop['concept']}/{_encode(_text(item))}"))

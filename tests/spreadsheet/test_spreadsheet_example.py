@@ -225,3 +225,32 @@ def test_is_spreadsheet(templates: Path) -> None:
     assert is_spreadsheet(Path("pole.xlsx")) and is_spreadsheet(Path("MEMBRES.CSV"))
     assert is_spreadsheet(templates / "exemple")
     assert not is_spreadsheet(Path("pole.ttl"))
+
+
+def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) -> None:
+    """A Paris arrondissement code (as SIRENE gives it) maps to the commune of Paris, with the
+    arrondissement kept, from the table of mappings/sirene-columns.yaml."""
+    import shutil
+
+    import yaml
+
+    from ptce_kg.paths import mappings_dir
+
+    plm = yaml.safe_load((mappings_dir() / "sirene-columns.yaml").read_text(encoding="utf-8"))
+    commune, (first, _last) = next(iter(plm["plm_arrondissements"].items()))
+    folder = tmp_path / "pole"
+    shutil.copytree(templates / "exemple", folder)
+    members = rows(folder, "membres")
+    members[0]["commune"] = first
+    with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(members[0]))
+        writer.writeheader()
+        writer.writerows(members)
+    graph = to_rdf(folder)
+    (slug,) = (row["identifiant"] for row in rows(folder, "pole"))
+    (site,) = graph.objects(member_iri(members[0], slug), PTCE.hasEstablishment)
+    assert (site, PTCE.commune, URIRef(f"http://id.insee.fr/geo/commune/{commune}")) in graph
+    assert (site, PTCE.municipalArrondissement,
+            URIRef(f"http://id.insee.fr/geo/arrondissementMunicipal/{first}")) in graph
+    assert (site, PTCE.communeCode, Literal(first)) in graph
+    assert len(set(graph.objects(None, PTCE.municipalArrondissement))) == 1
