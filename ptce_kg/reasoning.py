@@ -48,10 +48,11 @@ class ReasonerReport:
     unsatisfiable: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    misuses: list[Conflict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.consistent and not self.unsatisfiable
+        return self.consistent and not self.unsatisfiable and not self.misuses
 
     def to_text(self) -> str:
         lines = [f"checked: {', '.join(self.files)}"]
@@ -66,6 +67,9 @@ class ReasonerReport:
                     "  no class-disjointness conflict found by the explainer; look for a "
                     "literal that breaks a datatype range or a functional property"
                 )
+        if self.misuses:
+            lines.append("not OWL 2 DL (HermiT ignores these triples):")
+            lines += [f"  - {m}" for m in self.misuses]
         if self.unsatisfiable:
             lines.append("unsatisfiable classes:")
             lines += [f"  - {iri}" for iri in self.unsatisfiable]
@@ -99,6 +103,12 @@ def load_data(path: Path) -> Graph:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
         raise InputError(f"cannot parse as {fmt}: {exc}", where=str(path)) from exc
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.ill_typed is True:
+            raise InputError(
+                f'ill-typed literal "{o}" (datatype <{o.datatype}>) as the value of <{p}> on <{s}>',
+                str(path),
+            )
     return graph
 
 
@@ -127,10 +137,16 @@ def reason(
         nt = Path(tmp) / "merged.nt"
         merged.serialize(nt, format="nt", encoding="utf-8")
         world = owlready2.World()
-        world.get_ontology(nt.as_uri()).load(format="ntriples")
+        try:
+            world.get_ontology(nt.as_uri()).load(format="ntriples")
+        except owlready2.OwlReadyOntologyParsingError as exc:
+            world.close()
+            raise InputError(f"owlready2 cannot read the merged data: {exc}") from exc
         # owlready2 configures Java through module globals: one run at a time (API threads).
         with _OWLREADY_LOCK:
-            return _run_hermit(world, merged, files, java_exe, timeout)
+            report = _run_hermit(world, merged, files, java_exe, timeout)
+    report.misuses = kind_misuses(merged)
+    return report
 
 
 def _run_hermit(
@@ -269,3 +285,19 @@ def _literal_conflicts(graph: Graph) -> list[Conflict]:
                     )
                 )
     return found
+
+
+def kind_misuses(graph: Graph) -> list[Conflict]:
+    """Object properties given a literal, datatype properties given a node.
+
+    OWL 2 DL forbids both; HermiT silently drops such triples, so they are reported here.
+    """
+    objects = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    datatypes = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
+    found = []
+    for s, p, o in graph:
+        if p in objects and isinstance(o, Literal):
+            found.append(Conflict(str(s), f"{_short(graph, p)} needs a node, got {o.n3()}"))
+        elif p in datatypes and not isinstance(o, Literal):
+            found.append(Conflict(str(s), f"{_short(graph, p)} needs a literal, got {o.n3()}"))
+    return sorted(found, key=str)

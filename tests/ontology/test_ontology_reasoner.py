@@ -113,3 +113,30 @@ def test_natural_person_member_is_never_inferred_an_organization() -> None:
     )
     assert not control.consistent
     assert "org:classification" in str(control.conflicts[0])
+
+
+def test_ill_typed_literal_is_an_input_error(tmp_path: Path) -> None:
+    data = tmp_path / "ill-typed.ttl"
+    data.write_text(
+        "@prefix ptce: <https://w3id.org/ptce/ontology#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/ptce/id/jobs/exemple> ptce:jobCount "douze"^^xsd:decimal .\n'
+    )
+    with pytest.raises(InputError, match='ill-typed literal "douze"') as info:
+        load_data(data)
+    assert "jobCount" in info.value.message and info.value.where == str(data)
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_property_kind_misuse_is_reported_not_silently_dropped(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "misuse.ttl"
+    data.write_text(
+        "@prefix ptce: <https://w3id.org/ptce/ontology#> .\n"
+        '<https://w3id.org/ptce/id/pole/exemple> a ptce:Pole ; ptce:territory "Sarthe" .\n'
+    )
+    report = reason([data])
+    assert report.consistent and not report.ok
+    assert "ptce:territory needs a node" in str(report.misuses[0])
+    assert main(["reason", str(data)]) == EXIT_NONCONFORMANT
+    assert "not OWL 2 DL" in capsys.readouterr().out
