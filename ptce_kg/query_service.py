@@ -370,7 +370,9 @@ class WorkerPool:
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         with self._cond:
-            if healthy and not self._closed and len(self._idle) < self._size + 1:
+            # Healthy workers stay (the pool is bounded by max_size): killing and respawning
+            # them under steady concurrency would cost a process start per request.
+            if healthy and not self._closed:
                 self._idle.append(worker)
                 self._cond.notify()
                 return
