@@ -254,3 +254,40 @@ def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) ->
             URIRef(f"http://id.insee.fr/geo/arrondissementMunicipal/{first}")) in graph
     assert (site, PTCE.communeCode, Literal(first)) in graph
     assert len(set(graph.objects(None, PTCE.municipalArrondissement))) == 1
+
+
+def reference_column(name: str, column: str, **where: str) -> set[str]:
+    from ptce_kg.paths import data_dir
+
+    with (data_dir() / "reference" / name).open(encoding="utf-8", newline="") as handle:
+        return {row[column] for row in csv.DictReader(handle)
+                if all(row[k] == v for k, v in where.items())}
+
+
+def test_example_codes_exist_in_the_reference_data(example: Path, pole: dict[str, str]) -> None:
+    """SHACL-free data-quality check of the example: every code exists in the shipped reference
+    data, and every member but the real SIRENE unit is located in the pole's territory."""
+    legal_forms = reference_column("categories-juridiques.csv", "code")
+    naf = reference_column("naf-rev2-codes.csv", "code", niveau="sous-classe")
+    epcis = reference_column("epci.csv", "code")
+    communes = reference_column("communes.csv", "code")
+    territory = set()
+    for epci in items(pole["territoire_epci"]):
+        assert epci in epcis
+        territory |= reference_column("communes.csv", "code", epci=epci)
+    territory |= set(items(pole["territoire_communes"]))
+    assert territory
+    for sheet in ("membres", "partenaires"):
+        for row in rows(example, sheet):
+            if row["forme_juridique"]:
+                assert row["forme_juridique"] in legal_forms, row["identifiant"]
+    outside = set()
+    for row in rows(example, "membres"):
+        if row["naf"]:
+            assert row["naf"] in naf, row["identifiant"]
+        if row["commune"]:
+            assert row["commune"] in communes, row["identifiant"]
+            if row["commune"] not in territory:
+                outside.add(row["identifiant"])
+    # documented in templates/README.md: only the real unit is established elsewhere
+    assert {row["identifiant"] for row in rows(example, "membres") if row["siren"]} == outside
