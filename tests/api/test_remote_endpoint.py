@@ -1,0 +1,96 @@
+"""QueryService over a remote SPARQL endpoint (a real ``oxigraph serve`` on loopback)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from ptce_kg.errors import QueryError
+from ptce_kg.query_service import QueryService
+from ptce_kg.settings import Settings
+from ptce_kg.store import RemoteStore
+from tests.api.conftest import free_port
+
+# the server from the PyPI package ``oxigraph`` (test extra), next to this Python
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+    "oxigraph"
+)
+G = "http://example.org/graph/remote"
+P = NamedNode("http://example.org/p")
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph server binary is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[QueryService]:
+    port = free_port()
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(url, params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        store = RemoteStore(url, timeout=10)
+        triples = [Triple(NamedNode(f"http://example.org/s/{v}"), P, Literal(v)) for v in "abc"]
+        store.add_to_graph(G, triples)
+        settings = Settings(endpoint=url)
+        query_service = QueryService(settings, store)
+        yield query_service
+        query_service.close()
+        store.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_select_through_the_endpoint_uses_the_union_default_graph(service: QueryService) -> None:
+    assert not service.isolated
+    result = service.execute("SELECT ?v { ?s ?p ?v } ORDER BY ?v")
+    rows = json.loads(result.body)["results"]["bindings"]
+    assert [r["v"]["value"] for r in rows] == ["a", "b", "c"]
+    csv = service.execute("SELECT ?v { ?s ?p ?v }", accept="text/csv")
+    assert csv.media_type == "text/csv" and len(csv.body.splitlines()) == 4
+
+
+def test_ask_construct_and_substitutions(service: QueryService) -> None:
+    ask = service.execute("ASK { ?s ?p 'b' }")
+    assert json.loads(ask.body)["boolean"] is True
+    graph = service.execute("CONSTRUCT WHERE { ?s ?p ?o }", accept="text/turtle")
+    assert len(list(parse(graph.body, RdfFormat.TURTLE))) == 3
+    bound = service.execute(
+        "SELECT ?s ?v { ?s ?p ?v }", substitutions={"s": NamedNode("http://example.org/s/c")}
+    )
+    assert [r["v"]["value"] for r in json.loads(bound.body)["results"]["bindings"]] == ["c"]
+
+
+def test_the_guard_still_applies(service: QueryService) -> None:
+    with pytest.raises(QueryError, match="SERVICE"):
+        service.execute(f"SELECT * {{ SERVICE <{service.settings.endpoint}> {{ ?s ?p ?o }} }}")
+
+
+def test_update_with_using_through_the_endpoint(service: QueryService) -> None:
+    service.update(
+        "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+        using_graph_uris=[G],
+    )
+    copied = service.execute("ASK { GRAPH <http://example.org/copy> { ?s ?p 'a' } }")
+    assert json.loads(copied.body)["boolean"] is True
