@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import owlready2
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
 from ptce_kg.paths import ontology_dir
 
-# Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
 _OWLREADY_LOCK = threading.Lock()
+# Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 
 
@@ -98,11 +98,15 @@ def load_data(path: Path) -> Graph:
         )
     if not path.is_file():
         raise InputError("file not found", where=str(path))
-    graph = Graph()
+    dataset = Dataset()
     try:
-        graph.parse(path, format=fmt)
+        dataset.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
         raise InputError(f"cannot parse as {fmt}: {exc}", where=str(path)) from exc
+    # the reasoner sees one graph: the union of the default and all named graphs
+    graph = Graph()
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
     for s, p, o in graph:
         if isinstance(o, Literal) and o.ill_typed is True:
             raise InputError(

@@ -140,3 +140,16 @@ def test_property_kind_misuse_is_reported_not_silently_dropped(tmp_path: Path, c
     assert "ptce:territory needs a node" in str(report.misuses[0])
     assert main(["reason", str(data)]) == EXIT_NONCONFORMANT
     assert "not OWL 2 DL" in capsys.readouterr().out
+
+
+def test_named_graphs_of_trig_and_nquads_are_read(tmp_path: Path) -> None:
+    # the triples of a named graph must reach the reasoner, not vanish
+    person = "<https://w3id.org/ptce/id/person/exemple>"
+    natural = "<https://w3id.org/ptce/ontology#NaturalPerson>"
+    trig = tmp_path / "pole.trig"
+    trig.write_text(f"<https://w3id.org/ptce/graph/pole/exemple> {{ {person} a {natural} . }}\n")
+    nquads = tmp_path / "pole.nq"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    nquads.write_text(f"{person} {rdf_type} {natural} <https://w3id.org/ptce/graph/pole/exemple> .\n")
+    for path in (trig, nquads):
+        assert len(load_data(path)) == 1, path.name
