@@ -74,8 +74,9 @@ def _header_errors(raw: RawTable, header: list[str], spec: TableSpec) -> list[Ta
     for index, name in enumerate(header):
         if not name:
             if any(index < len(cells) and cells[index] for _, cells in raw.rows):
-                errors.append(TableError(raw.name, header_row, f"n° {index + 1}",
-                                         "des cellules sont remplies sous une colonne sans en-tête"))
+                errors.append(TableError(
+                    raw.name, header_row, f"n° {index + 1}",
+                    "des cellules sont remplies sous une colonne sans en-tête"))
         elif name not in names:
             errors.append(TableError(raw.name, header_row, name,
                                      f"colonne inconnue ; colonnes attendues : {', '.join(names)}"))

@@ -148,8 +148,10 @@ class _Mapper:
                       record: Record, values: dict[str, Any], row_nodes: dict[str, _Node]) -> None:
         predicate = self.curie(prop["predicate"])
         for obj in self.objects(prop, sheet, record, values, row_nodes):
-            triple = (obj, predicate, node.iri) if prop.get("inverse") else (node.iri, predicate, obj)
-            graph.add(triple)  # type: ignore[arg-type]
+            if prop.get("inverse"):
+                graph.add((obj, predicate, node.iri))
+            else:
+                graph.add((node.iri, predicate, obj))
 
     def objects(self, prop: dict[str, Any], sheet: str, record: Record, values: dict[str, Any],
                 row_nodes: dict[str, _Node]) -> list[URIRef | Literal]:
@@ -191,7 +193,9 @@ class _Mapper:
                   item: Any) -> URIRef | None:
         ref = prop["ref"]
         index = self.keys.get(ref["sheet"], {}).get(_text(item))
-        target = self.nodes.get((ref["sheet"], index), {}).get(ref["node"]) if index is not None else None
+        target = None
+        if index is not None:
+            target = self.nodes[(ref["sheet"], index)].get(ref["node"])
         if target is None:
             key = self.mapping["sheets"][ref["sheet"]].get("key")
             self.errors.append(TableError(

@@ -103,8 +103,9 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
             if name in HELPER_SHEETS:
                 continue
             if name not in sheets:
-                errors.append(TableError(sheet.title, None, None,
-                                         f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}"))
+                errors.append(TableError(
+                    sheet.title, None, None,
+                    f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}"))
                 continue
             tables[name] = _table(name, _sheet_rows(sheet, path))
     except UnsafeSpreadsheet:

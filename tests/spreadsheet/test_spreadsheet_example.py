@@ -98,10 +98,12 @@ def test_members_and_memberships(graph: rdflib.Graph, example: Path, pole: dict[
             assert (member, PTCE.legalForm,
                     URIRef(f"{VOCAB}legal-form/{row['forme_juridique']}")) in graph
         if row["date_entree"]:
-            assert (membership, PTCE.startDate, Literal(row["date_entree"], datatype=XSD.date)) in graph
+            start = Literal(row["date_entree"], datatype=XSD.date)
+            assert (membership, PTCE.startDate, start) in graph
         if row["commune"]:
             (site,) = graph.objects(member, PTCE.hasEstablishment)
-            assert (site, PTCE.commune, URIRef(f"http://id.insee.fr/geo/commune/{row['commune']}")) in graph
+            commune = URIRef(f"http://id.insee.fr/geo/commune/{row['commune']}")
+            assert (site, PTCE.commune, commune) in graph
             if row["siret"]:
                 assert site == URIRef(f"{ID}establishment/{row['siret']}")
                 assert (site, PTCE.siret, Literal(row["siret"])) in graph
@@ -122,7 +124,8 @@ def test_cooperations_strategy_projects_jobs_partners(
                 URIRef(f"{VOCAB}cooperation-level/{row['niveau']}")) in graph
         assert (node, PTCE.withinGrouping, pole_iri) in graph
         if row["projet"]:
-            assert (node, PTCE.concernsProject, URIRef(f"{ID}project/{slug}/{row['projet']}")) in graph
+            project = URIRef(f"{ID}project/{slug}/{row['projet']}")
+            assert (node, PTCE.concernsProject, project) in graph
     for row in rows(example, "strategie"):
         node = URIRef(f"{ID}strategy/{slug}/{row['numero']}")
         assert (pole_iri, PTCE.strategy, node) in graph

@@ -39,7 +39,8 @@ def huge_dimension(templates: Path, tmp_path: Path) -> Path:
     source = templates / "ptce-modele-exemple.xlsx"
     target = tmp_path / "dimension.xlsx"
     rewrite_sheet(source, target, pole_sheet_part(source),
-                  lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml))
+                  lambda xml: re.sub(r'<dimension ref="[^"]*"',
+                                     '<dimension ref="A1:XFD1048576"', xml))
     return target
 
 

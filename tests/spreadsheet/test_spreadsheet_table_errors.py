@@ -41,7 +41,8 @@ def test_references_to_unknown_rows_are_located() -> None:
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_cli_reports_table_errors_with_exit_2(kind: str, workbook_from, cli, tmp_path: Path) -> None:
+def test_cli_reports_table_errors_with_exit_2(kind: str, workbook_from, cli,
+                                              tmp_path: Path) -> None:
     source = DATA / "erreurs" if kind == "csv" else workbook_from(DATA / "erreurs")
     target = tmp_path / "pole.ttl"
     result = cli("convert", str(source), "-o", str(target))
