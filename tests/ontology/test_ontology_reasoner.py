@@ -150,6 +150,7 @@ def test_named_graphs_of_trig_and_nquads_are_read(tmp_path: Path) -> None:
     trig.write_text(f"<https://w3id.org/ptce/graph/pole/exemple> {{ {person} a {natural} . }}\n")
     nquads = tmp_path / "pole.nq"
     rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    nquads.write_text(f"{person} {rdf_type} {natural} <https://w3id.org/ptce/graph/pole/exemple> .\n")
+    graph = "<https://w3id.org/ptce/graph/pole/exemple>"
+    nquads.write_text(f"{person} {rdf_type} {natural} {graph} .\n")
     for path in (trig, nquads):
         assert len(load_data(path)) == 1, path.name
