@@ -17,6 +17,7 @@ from rdflib.namespace import SKOS, XSD
 from ptce_kg.namespaces import ORG, PTCE
 from ptce_kg.paths import ontology_dir
 from ptce_kg.spreadsheet import is_spreadsheet, to_rdf
+from ptce_kg.spreadsheet.export import serialize
 
 ID = "https://w3id.org/ptce/id/"
 VOCAB = "https://w3id.org/ptce/vocab/"
@@ -215,13 +216,17 @@ def test_blank_templates_give_an_empty_graph(templates: Path, cli) -> None:
 
 @pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("nt", "nt"),
                                              ("jsonld", "json-ld")])
-def test_cli_writes_each_format(fmt: str, parser: str, graph: rdflib.Graph, templates: Path,
-                                tmp_path: Path, cli) -> None:
-    target = tmp_path / "pole.out"
-    result = cli("convert", str(templates / "ptce-modele-exemple.xlsx"), "-o", str(target),
-                 "--format", fmt)
+def test_each_format_round_trips(fmt: str, parser: str, graph: rdflib.Graph) -> None:
+    data = serialize(graph, fmt)
+    assert isomorphic(graph, rdflib.Graph().parse(data=data, format=parser))
+
+
+def test_cli_writes_the_format_of_the_output_suffix(graph: rdflib.Graph, templates: Path,
+                                                    tmp_path: Path, cli) -> None:
+    target = tmp_path / "pole.jsonld"
+    result = cli("convert", str(templates / "ptce-modele-exemple.xlsx"), "-o", str(target))
     assert result.returncode == 0, result.stderr
-    assert isomorphic(graph, rdflib.Graph().parse(target, format=parser))
+    assert isomorphic(graph, rdflib.Graph().parse(target, format="json-ld"))
 
 
 def test_is_spreadsheet(templates: Path) -> None:
