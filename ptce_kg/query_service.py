@@ -444,7 +444,13 @@ class QueryService:
             self._snapshots = folder.parent / f".{folder.name}.query-snapshots"
             # Only one process can hold the store, so snapshots left here are from a dead one.
             shutil.rmtree(self._snapshots, ignore_errors=True)
-            self._snapshots.mkdir(parents=True)
+            try:
+                self._snapshots.mkdir(parents=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create {self._snapshots} for the query workers' snapshots "
+                    f"(beside the store folder): {exc}"
+                ) from exc
             self._snapshot(self.generation)
             self._pool = WorkerPool(
                 self._snapshots,

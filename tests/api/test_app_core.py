@@ -1,10 +1,12 @@
 """create_app pieces that need no worker processes: service description, CORS, OpenAPI, request
-errors (in-process on the in-memory store), and ``ptce-kg serve`` on a fresh store (live)."""
+errors (in-process on the in-memory store).
+
+``ptce-kg serve`` running ``init`` on a fresh store is exercised by the live server of
+``tests/web`` (a full init takes most of a minute; it is not repeated here)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -13,7 +15,6 @@ from fastapi.testclient import TestClient
 from ptce_kg.api.app import create_app
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
-from tests.api.conftest import start_server, stop_server
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 
@@ -113,19 +114,3 @@ def test_health_in_memory(client: TestClient) -> None:
     assert (
         body["status"] == "ok" and body["triples"] == 0 and body["isolated_query_workers"] is False
     )
-
-
-@pytest.mark.server
-def test_serve_runs_init_on_a_fresh_store(tmp_path: Path) -> None:
-    server = start_server(tmp_path / "fresh", tmp_path / "server.log")
-    try:
-        with server.client() as c:
-            assert c.get("/health").json()["triples"] > 0
-            poles = c.get(
-                "/sparql",
-                params={"query": "ASK { ?p a <https://w3id.org/ptce/ontology#Pole> }"},
-            )
-        assert poles.json()["boolean"] is True
-        assert "running init" in server.log.read_text()
-    finally:
-        stop_server(server)
