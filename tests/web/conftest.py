@@ -22,6 +22,7 @@ from ptce_kg.paths import data_dir
 
 STARTUP_SECONDS = 180  # init of a fresh store (reference data, demo, linking) comes first
 POLES = ("sarthe-exemple", "drome-non-conforme-exemple")
+MAX_BODY_BYTES = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class LiveServer:
     url: str
     store: Path
     tokens: dict[str, str]
+    max_body_bytes: int
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=120)
@@ -50,7 +52,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     store = root / "store"
     tokens = {pole: secrets.token_urlsafe(24) for pole in POLES}
     port = free_port()
-    env = {**os.environ, "PTCE_POLE_TOKENS": json.dumps(tokens), "PTCE_QUERY_TIMEOUT": "60"}
+    env = {**os.environ, "PTCE_POLE_TOKENS": json.dumps(tokens), "PTCE_QUERY_TIMEOUT": "60",
+           "PTCE_MAX_BODY_BYTES": str(MAX_BODY_BYTES)}
     log_path = root / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -74,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 pytest.fail(f"ptce-kg serve did not answer /health within {STARTUP_SECONDS} s:\n"
                             f"{log_path.read_text(errors='replace')[-4000:]}")
             time.sleep(0.3)
-        yield LiveServer(url, store, tokens)
+        yield LiveServer(url, store, tokens, MAX_BODY_BYTES)
     finally:
         process.terminate()
         try:

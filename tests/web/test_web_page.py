@@ -16,7 +16,8 @@ def test_page_references_only_local_assets(live_server):
     with live_server.client() as client:
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-        for asset, media in (("/assets/app.js", "text/javascript"), ("/assets/app.css", "text/css")):
+        assets = (("/assets/app.js", "text/javascript"), ("/assets/app.css", "text/css"))
+        for asset, media in assets:
             assert asset in page.text
             response = client.get(asset)
             assert response.status_code == 200

@@ -1,5 +1,7 @@
-"""The web page at ``/``: our page and assets, the YASGUI build from ``node_modules``, and the
-text of each catalogue query (``/queries/{name}/text``) for the page to load into the editor.
+"""The web page at ``/``: our page and assets, and the YASGUI build from ``node_modules``.
+
+The page loads catalogue queries through the catalogue router (``/queries``,
+``/queries/{name}/text``).
 
 Only files found at start-up in the two asset folders are served (a fixed allow-list by name),
 so no request path can reach another file.
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import FileResponse
 
 from ptce_kg.paths import resource_dir
 
@@ -71,19 +73,6 @@ def _build_router() -> APIRouter:
         if not yasgui:
             raise HTTPException(status_code=404, detail="YASGUI is not installed: run `npm ci`")
         return _serve(yasgui, name)
-
-    @router.get(
-        "/queries/{name}/text",
-        response_class=PlainTextResponse,
-        summary="Text of a catalogue query (SPARQL), as the web page loads it into the editor",
-    )
-    def query_text(name: str) -> PlainTextResponse:
-        from ptce_kg.queries import load_catalogue
-
-        named = load_catalogue().get(name)
-        if named is None:
-            raise HTTPException(status_code=404, detail=f"no catalogue query named {name!r}")
-        return PlainTextResponse(named.text, media_type="application/sparql-query; charset=utf-8")
 
     return router
 

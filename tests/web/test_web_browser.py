@@ -1,0 +1,154 @@
+"""The web page in a real headless Chromium (the Debian package, driven by Playwright): load
+``/``, run a catalogue query and see its rows, upload an invalid file and see the violations.
+
+The expected rows and messages are computed from the API itself (same query over /sparql, same
+file over /validate), never written down here. Requests leaving the live server are aborted
+and reported: the page must work without the network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ptce_kg.api.routers.web import yasgui_dir
+
+from .conftest import LiveServer, demo_file
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MAX_ROWS = 10  # a query whose rows fit on YASR's first page
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium "
+                       "(/usr/bin/chromium; apt-get install chromium chromium-driver)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="Python playwright missing")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, live_server: LiveServer, tmp_path: Path, request: pytest.FixtureRequest):
+    """A page that may only talk to the live server; ``page.outside`` lists refused requests."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.outside = []
+    local = (live_server.url, "data:", "blob:", "about:")
+
+    def only_local(route):
+        if route.request.url.startswith(local):
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    yield page
+    # PTCE_WEB_SCREENSHOTS=DIR keeps a screenshot of each test's final page, to look at it.
+    shots = Path(os.environ.get("PTCE_WEB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def small_catalogue_query(server: LiveServer) -> tuple[str, dict]:
+    """The first catalogue query whose text gives 1..MAX_ROWS rows over /sparql, and its results."""
+    with server.client() as client:
+        catalogue = client.get("/queries", headers={"Accept": "application/json"}).json()
+        entries = catalogue if isinstance(catalogue, list) else catalogue["queries"]
+        for entry in entries:
+            text = client.get(f"/queries/{entry['name']}/text").text
+            answer = client.post("/sparql", data={"query": text},
+                                 headers={"Accept": "application/sparql-results+json"})
+            if answer.status_code != 200:
+                continue
+            results = answer.json()
+            if "results" in results and 0 < len(results["results"]["bindings"]) <= MAX_ROWS:
+                return entry["name"], results
+    pytest.fail(f"no catalogue query gives between 1 and {MAX_ROWS} rows on the demo data")
+
+
+def literal_values(results: dict) -> list[str]:
+    return [b["value"] for row in results["results"]["bindings"] for b in row.values()
+            if b["type"] in ("literal", "typed-literal") and 3 < len(b["value"]) <= 30]
+
+
+def test_page_runs_a_catalogue_query_in_yasgui(page, live_server: LiveServer):
+    if yasgui_dir() is None:
+        pytest.skip("YASGUI is not installed (npm ci); the fallback test covers the page")
+    name, results = small_catalogue_query(live_server)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("body[data-editor='yasgui']")
+    page.locator(f".catalogue-item[data-name='{name}']").click()
+    page.wait_for_selector(f"#query-panel[data-loaded='{name}']")
+    page.locator(".yasqe_queryButton").click()
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    expected = len(results["results"]["bindings"])
+    page.wait_for_function(
+        "n => document.querySelectorAll('.yasr table.dataTable tbody tr').length === n",
+        arg=expected)
+    table_text = page.locator(".yasr table.dataTable").inner_text()
+    for value in literal_values(results)[:3]:
+        assert value in table_text
+    assert page.outside == []
+
+
+def test_fallback_editor_without_yasgui(page, live_server: LiveServer):
+    """With YASGUI absent (its files refused here), the plain editor shows a table and a CSV."""
+    page.route("**/yasgui/**", lambda route: route.fulfill(status=404, body="not installed"))
+    name, results = small_catalogue_query(live_server)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("body[data-editor='fallback']")
+    assert "YASGUI" in page.locator("#editor-status").inner_text()
+    page.locator(f".catalogue-item[data-name='{name}']").click()
+    page.wait_for_selector(f"#query-panel[data-loaded='{name}']")
+    page.locator("#run-query").click()
+    expected = len(results["results"]["bindings"])
+    page.wait_for_function("n => document.querySelectorAll('#results tbody tr').length === n",
+                           arg=expected)
+    headers = page.locator("#results thead th").all_inner_texts()
+    assert headers == results["head"]["vars"]
+    with page.expect_download() as download_info:
+        page.locator("#download-csv").click()
+    csv_text = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].split(",") == results["head"]["vars"]
+    assert len(csv_text.strip().splitlines()) == expected + 1
+    assert page.outside == []
+
+
+def test_upload_of_an_invalid_file_shows_the_violations(page, live_server: LiveServer):
+    pytest.importorskip("ptce_kg.validation", reason="the validation area has not landed")
+    invalid = demo_file("drome-non-conforme-exemple")
+    with live_server.client() as client, invalid.open("rb") as handle:
+        expected = client.post("/validate", files={"file": (invalid.name, handle)},
+                               data={"rules": "all", "lang": "fr"},
+                               headers={"Accept": "application/json"}).json()
+    violations = [r for r in expected["results"] if r["severity"] == "Violation"]
+    assert violations, "the non-conforming demo pole should have violations"
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("body[data-editor]")
+    page.set_input_files("#validate-file", str(invalid))
+    page.locator("#validate-submit").click()
+    page.wait_for_selector("#validate-status.bad")
+    assert str(len(violations)) in page.locator("#validate-status").inner_text()
+    report = page.frame_locator("#validate-report").locator("body")
+    report.wait_for()
+    report_text = report.inner_text()
+    for violation in violations[:3]:
+        assert violation["message"].split("\n")[0][:60] in report_text
+    assert page.outside == []
