@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 HERE = Path(__file__).resolve().parent
 SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires")
 BOOLEAN_CHOICES = ["oui", "non"]
-VALIDATED_ROWS = 500  # rows that get the drop-downs and formats below the header
+VALIDATED_ROWS = 500  # rows that get the drop-downs below the header
 FIXED_TIME = datetime(2026, 11, 28)  # workbook metadata, so rebuilding changes nothing
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -131,8 +131,8 @@ def write_table(sheet: Any, schema: dict[str, Any], header: list[str], rows: lis
         # Text format keeps leading zeros of codes (SIREN, commune codes) typed by hand.
         number_format = {"date": "yyyy-mm-dd", "integer": "0", "year": "0",
                          "number": "General"}.get(field["type"], "@")
-        for row in range(2, VALIDATED_ROWS + 2):
-            sheet.cell(row=row, column=index).number_format = number_format
+        # a column style, not styled empty cells: the file stays small and quick to read
+        sheet.column_dimensions[letter].number_format = number_format
         source = ranges.get((schema["path"].removesuffix(".csv"), field["name"]))
         if source:
             multiple = "x-list" in field

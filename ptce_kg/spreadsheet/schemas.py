@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ class TableSpec:
     name: str
     descriptor: dict[str, Any]
 
-    @property
+    @cached_property
     def schema(self) -> Schema:
         return Schema.from_descriptor(self.descriptor)
 
