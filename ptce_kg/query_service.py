@@ -27,7 +27,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import count
 from multiprocessing.connection import Connection
@@ -592,3 +592,34 @@ class QueryService:
         if self._snapshots is not None:
             shutil.rmtree(self._snapshots, ignore_errors=True)
             self._snapshots = None
+
+
+class RefreshingStore:
+    """The store as the API's routers see it: every write is followed by ``service.refresh()``,
+    so a router that writes (a pole's data upload…) cannot leave the query workers on old data.
+    Everything else is passed through to the wrapped store."""
+
+    def __init__(self, store: Store, service: QueryService) -> None:
+        self._store = store
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _written(self, write: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return write(*args)
+        finally:  # even a failed write may have changed something
+            self._service.refresh()
+
+    def update(self, sparql: str) -> None:
+        self._written(self._store.update, sparql)
+
+    def replace_graph(self, graph: str, quads_or_triples: Iterable[Any]) -> int:
+        return self._written(self._store.replace_graph, graph, quads_or_triples)
+
+    def add_to_graph(self, graph: str, quads_or_triples: Iterable[Any]) -> int:
+        return self._written(self._store.add_to_graph, graph, quads_or_triples)
+
+    def drop_graph(self, graph: str) -> None:
+        self._written(self._store.drop_graph, graph)

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
-from ptce_kg.query_service import QueryService
+from ptce_kg.query_service import QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
 
@@ -123,7 +123,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = store
+    app.state.store = RefreshingStore(store, service)  # writes by routers refresh the workers
     app.state.query_service = service
     install_error_handlers(app)
     for name in ROUTER_MODULES:

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from ptce_kg.errors import QueryError, QueryTimeout, ResultTooLarge
-from ptce_kg.query_service import NotAcceptable, QueryService
+from ptce_kg.query_service import NotAcceptable, QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 from tests.api.test_hostile_requests import CARTESIAN
@@ -125,3 +125,14 @@ def test_update_then_query(tmp_path: Path) -> None:
             service.update("INSERT DATA {", base_iri="http://b/")
     finally:
         service.close()
+
+
+def test_writes_through_the_api_store_refresh_the_workers(disk) -> None:
+    store, service = disk
+    api_store = RefreshingStore(store, service)
+    query = "SELECT ?v { ?s ?p ?v }"
+    api_store.add_to_graph(G1, quads(G1, "x"))
+    assert values(service.execute(query)) == ["a", "b", "c", "x"]
+    api_store.drop_graph(G1)
+    assert values(service.execute(query)) == ["c"]
+    assert api_store.path == store.path  # everything else passes through
