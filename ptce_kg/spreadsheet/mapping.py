@@ -58,6 +58,8 @@ class _Node:
 
 
 class _Mapper:
+    """One application of the mapping to one file's tables (collects reference errors)."""
+
     def __init__(self, mapping: dict[str, Any], tables: dict[str, list[Record]]) -> None:
         self.mapping = mapping
         self.tables = tables
@@ -116,7 +118,8 @@ class _Mapper:
         else:
             if "choose" in spec and "iri" not in spec:
                 return None
-        iri = self.template_iri(chosen.get("iri", spec.get("iri", "")), values)
+        template = chosen.get("iri", spec.get("iri"))
+        iri = self.template_iri(template, values) if template else None
         if iri is None:
             return None
         return _Node(
