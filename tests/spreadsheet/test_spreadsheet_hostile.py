@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg.errors import EXIT_INPUT
-from ptce_kg.spreadsheet import UnsafeSpreadsheet, to_rdf
+from ptce_kg.errors import EXIT_INPUT, InputError
+from ptce_kg.spreadsheet import TableErrors, UnsafeSpreadsheet, to_rdf
 from ptce_kg.spreadsheet.readers import MAX_UNCOMPRESSED_BYTES
 
 DATA = Path(__file__).parent / "data"
@@ -87,3 +87,22 @@ def test_missing_file_is_an_input_error(tmp_path: Path, cli) -> None:
     result = cli("convert", str(tmp_path / "absent.xlsx"))
     assert result.returncode == EXIT_INPUT
     assert "not found" in result.stderr
+
+
+def test_random_bytes_as_csv_are_refused(tmp_path: Path, cli) -> None:
+    import random
+
+    (tmp_path / "pole.csv").write_bytes(random.Random(3).randbytes(1 << 20))
+    with pytest.raises(InputError):
+        to_rdf(tmp_path)
+    result = cli("convert", str(tmp_path))
+    assert result.returncode == EXIT_INPUT
+    assert "Traceback" not in result.stderr
+
+
+def test_oversized_csv_cell_is_refused(templates: Path, tmp_path: Path) -> None:
+    header = (templates / "vierge" / "pole.csv").read_text(encoding="utf-8")
+    (tmp_path / "pole.csv").write_text(header + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(tmp_path)
+    assert [(e.sheet, e.row) for e in caught.value.errors] == [("pole", 2)]
