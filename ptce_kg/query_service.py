@@ -296,8 +296,7 @@ class _Worker:
         self.conn: Connection = parent
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.kill()  # SIGKILL; a worker that already died is no error
         self.process.join(timeout=5)
         self.conn.close()
 
