@@ -299,3 +299,25 @@ def test_example_codes_exist_in_the_reference_data(example: Path, pole: dict[str
                 outside.add(row["identifiant"])
     # documented in templates/README.md: only the real unit is established elsewhere
     assert {row["identifiant"] for row in rows(example, "membres") if row["siren"]} == outside
+
+
+def test_optional_columns_and_sheets_may_be_left_out(graph: rdflib.Graph, templates: Path,
+                                                     tmp_path: Path) -> None:
+    """Dropping an optional column or a whole optional sheet loses only what it held."""
+    import shutil
+
+    folder = tmp_path / "pole"
+    shutil.copytree(templates / "exemple", folder)
+    members = rows(folder, "membres")
+    kept = [name for name in members[0] if name != "site_web"]
+    with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, kept, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(members)
+    (folder / "emplois.csv").unlink()
+    smaller = to_rdf(folder)
+    lost = graph - smaller
+    assert len(lost) and not smaller - graph
+    jobs = set(graph.subjects(RDF.type, PTCE.JobObservation))
+    for s, p, o in lost:
+        assert s in jobs or o in jobs or p == PTCE.website, (s, p, o)
