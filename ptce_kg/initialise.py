@@ -18,7 +18,7 @@ from pyoxigraph import Quad, RdfFormat, Triple, parse
 
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.metadata import GraphDescription, record, recorded_fingerprint, sha256_of
+from ptce_kg.metadata import GraphDescription, GraphOutcome, sha256_of, write_described
 from ptce_kg.optional import optional_module
 from ptce_kg.paths import ontology_dir
 from ptce_kg.reference import DATASETS
@@ -26,15 +26,6 @@ from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
-
-
-@dataclass(frozen=True)
-class GraphOutcome:
-    """What ``init`` did with one graph."""
-
-    graph: str
-    triples: int
-    changed: bool
 
 
 @dataclass
@@ -86,41 +77,6 @@ def vocab_files() -> list[Path]:
     return sorted((ontology_dir() / "vocab").glob("*.ttl"))
 
 
-def ensure_graph(
-    store: Store,
-    description: GraphDescription,
-    triples: Callable[[], list[Triple]],
-    *,
-    sizes: dict[str, int],
-) -> GraphOutcome:
-    """Write ``triples()`` into ``description.graph`` unless the store already holds that version.
-
-    ``description.triples`` is ignored: the count is that of the distinct triples built.
-    """
-    content = list(dict.fromkeys(triples()))
-    fingerprint = (description.sha256, len(content))
-    if recorded_fingerprint(store, description.graph) == fingerprint and sizes.get(
-        description.graph
-    ) == len(content):
-        return GraphOutcome(description.graph, len(content), changed=False)
-    count = store.replace_graph(description.graph, content)
-    record(store, _with_count(description, count))
-    return GraphOutcome(description.graph, count, changed=True)
-
-
-def _with_count(description: GraphDescription, count: int) -> GraphDescription:
-    return GraphDescription(
-        graph=description.graph,
-        title=description.title,
-        sources=description.sources,
-        sha256=description.sha256,
-        triples=count,
-        license=description.license,
-        credit=description.credit,
-        description=description.description,
-    )
-
-
 def _shipped(
     graph: str, title: str, paths: list[Path], license: str | None, credit: str | None
 ) -> GraphDescription:
@@ -148,7 +104,9 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
     sizes = {g.iri: g.triples for g in store.graphs()}
 
     def ensure(description: GraphDescription, build: Callable[[], list[Triple]]) -> None:
-        summary.graphs.append(ensure_graph(store, description, build, sizes=sizes))
+        # Built even when unchanged: the triple count is part of the fingerprint.
+        outcome = write_described(store, description, build(), sizes.get(description.graph))
+        summary.graphs.append(outcome)
 
     onto, vocab = ontology_files(), vocab_files()
     ensure(

@@ -17,7 +17,7 @@ from pyoxigraph import Triple
 
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.metadata import GraphDescription, descriptions, record, sha256_of
+from ptce_kg.metadata import GraphDescription, descriptions, sha256_of, write_described
 from ptce_kg.optional import optional_module
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
@@ -33,6 +33,7 @@ class LoadResult:
     graph: str
     files: tuple[Path, ...]
     triples: int
+    changed: bool  # False: the graph already held exactly these files
 
 
 def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
@@ -98,21 +99,19 @@ def load_files(
         )
         for target, files in targets.items()
     }
+    sizes = {g.iri: g.triples for g in store.graphs()}
     results = []
     for target, files in targets.items():
-        count = store.replace_graph(target, parsed[target])
-        record(
-            store,
-            GraphDescription(
-                graph=target,
-                title=f"Loaded from {', '.join(p.name for p in files)}",
-                sources=tuple(sorted(p.resolve().as_uri() for p in files)),
-                sha256=sha256_of(files),
-                triples=count,
-            ),
+        description = GraphDescription(
+            graph=target,
+            title=f"Loaded from {', '.join(p.name for p in files)}",
+            sources=tuple(sorted(p.resolve().as_uri() for p in files)),
+            sha256=sha256_of(files),
+            triples=len(parsed[target]),
         )
-        results.append(LoadResult(target, tuple(files), count))
+        outcome = write_described(store, description, parsed[target], sizes.get(target))
+        results.append(LoadResult(target, tuple(files), outcome.triples, outcome.changed))
     linking = optional_module("ptce_kg.linking") if link else None
-    if linking is not None:
+    if linking is not None and any(r.changed for r in results):
         linking.rebuild_derived(store)
     return results

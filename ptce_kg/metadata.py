@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,17 +121,49 @@ def forget(store: Store, graph: str) -> None:
     store.update(forget_update(graph))
 
 
-def recorded_fingerprint(store: Store, graph: str) -> tuple[str, int] | None:
-    """The recorded (sha256, triple count) of ``graph``, or None when it is not described."""
+@dataclass(frozen=True)
+class GraphOutcome:
+    """What happened to one graph written with its description."""
+
+    graph: str
+    triples: int
+    changed: bool
+
+
+def write_described(
+    store: Store, description: GraphDescription, triples: list[Triple], stored_size: int | None
+) -> GraphOutcome:
+    """Replace ``description.graph`` by ``triples`` and record its description, unless the
+    store already holds that version (same sha256, count and sources recorded, same size).
+
+    Keeping an unchanged graph keeps its blank-node labels and load time, so writing the same
+    sources twice leaves the store identical.
+    """
+    content = list(dict.fromkeys(triples))
+    fingerprint = (description.sha256, len(content), tuple(sorted(set(description.sources))))
+    if (
+        stored_size == len(content)
+        and recorded_fingerprint(store, description.graph) == fingerprint
+    ):
+        return GraphOutcome(description.graph, len(content), changed=False)
+    count = store.replace_graph(description.graph, content)
+    record(store, replace(description, triples=count))
+    return GraphOutcome(description.graph, count, changed=True)
+
+
+def recorded_fingerprint(store: Store, graph: str) -> tuple[str, int, tuple[str, ...]] | None:
+    """The recorded (sha256, triple count, sorted sources) of ``graph``, or None."""
     rows = list(
         store.query(
-            f"""SELECT ?id ?n WHERE {{ GRAPH <{METADATA}> {{
-                <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n }} }}"""
+            f"""SELECT ?id ?n ?source WHERE {{ GRAPH <{METADATA}> {{
+                <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n
+                OPTIONAL {{ <{graph}> <{DCTERMS}source> ?source }} }} }}"""
         )
     )
-    if len(rows) != 1:
+    if not rows or len({(r["id"].value, r["n"].value) for r in rows}) != 1:
         return None
-    return rows[0]["id"].value.removeprefix(SHA256_PREFIX), int(rows[0]["n"].value)
+    sources = tuple(sorted({r["source"].value for r in rows if r["source"] is not None}))
+    return rows[0]["id"].value.removeprefix(SHA256_PREFIX), int(rows[0]["n"].value), sources
 
 
 def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:

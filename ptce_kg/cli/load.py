@@ -49,4 +49,5 @@ def load(
         )
     for result in results:
         names = ", ".join(str(p) for p in result.files)
-        click.echo(f"{result.triples} triples -> <{result.graph}> ({names})")
+        what = "triples ->" if result.changed else "triples unchanged in"
+        click.echo(f"{result.triples} {what} <{result.graph}> ({names})")

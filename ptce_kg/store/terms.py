@@ -25,10 +25,7 @@ def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
 
 def triples_from_rdflib(graph: rdflib.Graph) -> Iterator[Triple]:
     """Every triple of ``graph`` (of all graphs of a Dataset) as pyoxigraph triples."""
-    source = (
-        graph.quads((None, None, None, None))
-        if isinstance(graph, rdflib.ConjunctiveGraph)
-        else graph
-    )
-    for s, p, o, *_ in source:
-        yield Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+    parts = list(graph.graphs()) if isinstance(graph, rdflib.Dataset) else [graph]
+    for part in parts:
+        for s, p, o in part:
+            yield Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))

@@ -37,14 +37,20 @@ def reference_store() -> OxigraphStore:
 
 
 def count(store: OxigraphStore, where: str) -> int:
-    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {where} }} }}")))["n"].value)
+    return int(
+        next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {where} }} }}")))[
+            "n"
+        ].value
+    )
 
 
 def test_every_cog_entry_is_typed_with_its_igeo_class(reference_store: OxigraphStore) -> None:
     expected = Counter(r["typecom"] for r in rows("communes.csv"))
     for typecom, (_, cls) in reference.COMMUNE_TYPES.items():
         assert count(reference_store, f"?c a <{IGEO}{cls}>") == expected[typecom], typecom
-    assert count(reference_store, f"?c a <{IGEO}Intercommunalite> ; <{PTCE}siren> ?s") == len(rows("epci.csv"))
+    assert count(reference_store, f"?c a <{IGEO}Intercommunalite> ; <{PTCE}siren> ?s") == len(
+        rows("epci.csv")
+    )
     assert count(reference_store, f"?c a <{IGEO}Departement>") == len(rows("departements.csv"))
     assert count(reference_store, f"?c a <{IGEO}Region>") == len(rows("regions.csv"))
 
@@ -76,7 +82,9 @@ def test_paris_arrondissements_lead_to_paris_and_up() -> None:
     graph = reference.reference_subset(commune_codes=[r["code"] for r in arm])
     for row in arm:
         iri = rdflib.URIRef(reference.commune_iri(row["code"], "ARM"))
-        assert rdflib.URIRef(reference.commune_iri(row["commune_parente"])) in set(graph.objects(iri, PART_OF))
+        assert rdflib.URIRef(reference.commune_iri(row["commune_parente"])) in set(
+            graph.objects(iri, PART_OF)
+        )
 
 
 def test_naf_levels_and_broader_chain(reference_store: OxigraphStore) -> None:
@@ -84,16 +92,27 @@ def test_naf_levels_and_broader_chain(reference_store: OxigraphStore) -> None:
     for level, segment in reference.NAF_LEVELS.items():
         found = count(
             reference_store,
-            f"?c <{SKOS}inScheme> <{reference.NAF_SCHEME}> FILTER(CONTAINS(STR(?c), '/{segment}/'))",
+            f"?c <{SKOS}inScheme> <{reference.NAF_SCHEME}> "
+            f"FILTER(CONTAINS(STR(?c), '/{segment}/'))",
         )
         assert found == levels[level], level
     # every sous-classe reaches a top concept (a section) in exactly four broader steps
-    chain = f"?c <{SKOS}broader>/<{SKOS}broader>/<{SKOS}broader>/<{SKOS}broader> ?top . ?top <{SKOS}topConceptOf> ?scheme"
-    assert count(reference_store, f"?c a <{SKOS}Concept> FILTER(CONTAINS(STR(?c), '/sousClasse/')) {chain}") == levels["sous-classe"]
+    steps = "/".join([f"<{SKOS}broader>"] * 4)
+    chain = f"?c {steps} ?top . ?top <{SKOS}topConceptOf> ?scheme"
+    assert (
+        count(
+            reference_store,
+            f"?c a <{SKOS}Concept> FILTER(CONTAINS(STR(?c), '/sousClasse/')) {chain}",
+        )
+        == levels["sous-classe"]
+    )
     row = rows("naf-rev2-5-niveaux.csv")[0]
     graph = reference.reference_subset(naf_codes=[row["code_sous_classe"]])
     labels = {str(o) for o in graph.objects(None, rdflib.URIRef(SKOS + "prefLabel"))}
-    assert {row[k] for k in ("libelle_sous_classe", "libelle_groupe", "libelle_division", "libelle_section")} <= labels
+    assert {
+        row[k]
+        for k in ("libelle_sous_classe", "libelle_groupe", "libelle_division", "libelle_section")
+    } <= labels
 
 
 def test_legal_forms_carry_their_ess_family(reference_store: OxigraphStore) -> None:
@@ -103,7 +122,9 @@ def test_legal_forms_carry_their_ess_family(reference_store: OxigraphStore) -> N
         if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
         and q.object.value == SKOS + "Concept"
     }
-    with open(mappings_dir() / "ess-family-by-legal-form.csv", encoding="utf-8", newline="") as handle:
+    with open(
+        mappings_dir() / "ess-family-by-legal-form.csv", encoding="utf-8", newline=""
+    ) as handle:
         mapping = list(csv.DictReader(handle))
     codes = {r["code"] for r in rows("categories-juridiques.csv")}
     graph = reference.reference_subset(legal_form_codes=[r["code"] for r in mapping])
@@ -113,11 +134,16 @@ def test_legal_forms_carry_their_ess_family(reference_store: OxigraphStore) -> N
         family = graph.value(form, rdflib.URIRef(PTCE + "essFamily"))
         assert str(family) in families and str(family).endswith("/" + row["ess_family"])
         borderline = graph.value(form, rdflib.URIRef(PTCE + "borderlineEss"))
-        assert (borderline is not None and borderline.toPython() is True) == (row["borderline"] == "true")
+        assert (borderline is not None and borderline.toPython() is True) == (
+            row["borderline"] == "true"
+        )
     assert count(reference_store, f"?f <{PTCE}essFamily> ?fam") == len(mapping)
     # every level-III form has a level-II then level-I broader concept
     scheme = reference.LEGAL_FORM_SCHEME
-    two_steps = f"?f <{SKOS}inScheme> <{scheme}> ; <{SKOS}broader>/<{SKOS}broader> ?top . ?top <{SKOS}topConceptOf> <{scheme}>"
+    two_steps = (
+        f"?f <{SKOS}inScheme> <{scheme}> ; <{SKOS}broader>/<{SKOS}broader> ?top . "
+        f"?top <{SKOS}topConceptOf> <{scheme}>"
+    )
     assert count(reference_store, two_steps) == len(codes)
 
 

@@ -31,12 +31,22 @@ def truncated(tmp_path: Path, n: int) -> Path:
 
 
 def example_triples() -> list[Triple]:
-    return [Triple(q.subject, q.predicate, q.object) for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)]
+    return [
+        Triple(q.subject, q.predicate, q.object)
+        for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)
+    ]
 
 
 def fill(store: OxigraphStore) -> None:
     store.replace_graph(G, example_triples())
-    store.replace_graph(OTHER, [Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("c"))])
+    store.replace_graph(
+        OTHER,
+        [
+            Triple(
+                NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("c")
+            )
+        ],
+    )
 
 
 @pytest.mark.parametrize("limit", [staging.MEMORY_LIMIT, 500], ids=["in-memory", "spilled"])
@@ -67,7 +77,13 @@ def test_reload_replaces_instead_of_duplicating(
     assert sizes[G] == len(set(triples))
     # A different content replaces the old one entirely; other graphs are untouched.
     other_before = sorted(str(q) for q in disk_store.quads(OTHER))
-    new = [Triple(NamedNode("https://example.org/x"), NamedNode("https://example.org/y"), Literal("z", language="fr"))]
+    new = [
+        Triple(
+            NamedNode("https://example.org/x"),
+            NamedNode("https://example.org/y"),
+            Literal("z", language="fr"),
+        )
+    ]
     assert disk_store.replace_graph(G, new) == 1
     assert [str(q.object) for q in disk_store.quads(G)] == ['"z"@fr']
     assert sorted(str(q) for q in disk_store.quads(OTHER)) == other_before
@@ -82,7 +98,9 @@ def test_blank_nodes_and_quads_are_retargeted(memory_store: OxigraphStore) -> No
 
 
 def test_add_drop_and_empty_graphs(memory_store: OxigraphStore) -> None:
-    triple = Triple(NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("1"))
+    triple = Triple(
+        NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("1")
+    )
     assert memory_store.replace_graph(G, []) == 0
     assert [(g.iri, g.triples) for g in memory_store.graphs()] == [(G, 0)]
     assert memory_store.add_to_graph(G, [triple]) == 1
@@ -98,7 +116,8 @@ def test_query_substitutions_and_errors(memory_store: OxigraphStore) -> None:
     pole = NamedNode("https://w3id.org/ptce/id/pole/sarthe-exemple")
     rows = list(
         memory_store.query(
-            "SELECT ?label WHERE { GRAPH ?g { ?pole <http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
+            "SELECT ?label WHERE { GRAPH ?g { "
+            "?pole <http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
             substitutions={"pole": pole},
         )
     )

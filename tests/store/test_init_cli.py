@@ -1,0 +1,87 @@
+"""``ptce-kg init`` and ``ptce-kg graphs``: idempotence and the metadata of every graph."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from ptce_kg import graphs, reference
+from ptce_kg.initialise import ontology_files, vocab_files
+from tests.store.conftest import dump_dir, run
+
+LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+def listing(capsys: pytest.CaptureFixture[str], folder: Path) -> list[dict]:
+    code, out, err = run(capsys, "graphs", "--store", str(folder), "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_init_twice_leaves_the_same_store(
+    initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = dump_dir(initialised_dir)
+    code, out, err = run(capsys, "init", "--store", str(initialised_dir))
+    assert code == 0, err
+    assert "loaded" not in out  # every graph kept as it was
+    assert dump_dir(initialised_dir) == before
+
+
+def test_init_fills_every_graph_of_the_design(
+    initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {row["graph"]: row for row in listing(capsys, initialised_dir)}
+    for iri in (
+        graphs.ONTOLOGY,
+        graphs.VOCAB,
+        graphs.METADATA,
+        *(d.graph for d in reference.DATASETS),
+    ):
+        assert found[iri]["triples"] > 0, iri
+    # demo data and the derived graph come from the other areas' modules
+    assert graphs.KNOWN_PTCE in found and graphs.DERIVED in found
+    assert any(iri.startswith(graphs.graph_iri("pole/")) for iri in found)
+
+
+def test_metadata_gives_sha256_count_and_licence(
+    initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {row["graph"]: row for row in listing(capsys, initialised_dir)}
+    described = [row for iri, row in found.items() if iri not in (graphs.METADATA, graphs.DERIVED)]
+    for row in described:
+        assert len(row["sha256"]) == 64 and row["source"] and row["modified"], row["graph"]
+        assert int(row["triples"]) > 0
+    naf = found[graphs.REFERENCE_NAF]
+    (naf_file,) = next(d for d in reference.DATASETS if d.graph == graphs.REFERENCE_NAF).paths()
+    assert naf["sha256"] == hashlib.sha256(naf_file.read_bytes()).hexdigest()
+    assert naf["source"] == [naf_file.resolve().as_uri()]
+    assert naf["license"] == LO2
+    assert len(reference.naf_triples()) == naf["triples"]
+    sources = set(found[graphs.ONTOLOGY]["source"]) | set(found[graphs.VOCAB]["source"])
+    assert sources == {p.resolve().as_uri() for p in ontology_files() + vocab_files()}
+
+
+def test_graphs_table_lists_every_graph(
+    initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = [row["graph"] for row in listing(capsys, initialised_dir)]
+    code, out, _ = run(capsys, "graphs", "--store", str(initialised_dir))
+    assert code == 0
+    assert all(name in out for name in names)
+
+
+def test_graphs_on_an_empty_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert listing(capsys, tmp_path / "empty") == []
+
+
+def test_store_and_endpoint_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "graphs", "--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9/query"
+    )
+    assert code == 2 and "not both" in err
