@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shutil
 import signal
 import threading
@@ -80,6 +81,12 @@ _MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the usef
 _KEPT_SNAPSHOTS = 3  # a query may still be reading an older one after two quick writes
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
 _COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class QueryAborted(PtceError):
+    """The worker running the query died, most likely past its memory cap (HTTP 503)."""
+
+    http_status = 503
 
 
 class NotAcceptable(PtceError):
@@ -249,12 +256,15 @@ def _snapshot_path(root: str | Path, generation: int) -> str:
     return os.path.join(root, f"gen-{generation}")
 
 
-def _worker_main(conn: Connection, snapshots: str, generation: int) -> None:
+def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit: int) -> None:
     """Loop of a worker process: receive a job, answer ("ok", result) or ("error", kind, message).
 
-    The store is opened at start, so the first query does not pay for it.
+    The store is opened at start, so the first query does not pay for it. The address space is
+    capped so that a query materialising a huge intermediate result kills its own worker (an
+    allocation failure aborts it) instead of pushing the machine into swap or the OOM killer.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is for it
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     store: OxStore | None = None
     try:
         store = OxStore.read_only(_snapshot_path(snapshots, generation))
@@ -282,12 +292,19 @@ def _worker_main(conn: Connection, snapshots: str, generation: int) -> None:
             return
 
 
+def worker_memory_limit(max_workers: int) -> int:
+    """Address-space cap per worker: the machine's memory shared by the most workers that can
+    run at once, never below 2 GiB (an idle worker maps about 0.7 GiB)."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(2 * 2**30, physical // max(max_workers, 1))
+
+
 class _Worker:
-    def __init__(self, ctx: Any, snapshots: str, generation: int) -> None:
+    def __init__(self, ctx: Any, snapshots: str, generation: int, memory_limit: int) -> None:
         parent, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, snapshots, generation),
+            args=(child, snapshots, generation, memory_limit),
             daemon=True,
             name="ptce-query-worker",
         )
@@ -311,6 +328,7 @@ class WorkerPool:
         self.generation = generation  # kept by the service; new workers open this version
         self._size = max(size, 1)
         self._max = max(max_size, self._size + 1)
+        self.memory_limit = worker_memory_limit(self._max)
         self._idle: list[_Worker] = []
         self._count = 0
         self._closed = False
@@ -325,7 +343,7 @@ class WorkerPool:
                 return
             self._count += 1
         try:
-            worker = _Worker(self._ctx, self._path, self.generation)
+            worker = _Worker(self._ctx, self._path, self.generation, self.memory_limit)
         except Exception:
             with self._cond:
                 self._count -= 1
@@ -360,7 +378,7 @@ class WorkerPool:
                     self._spawn_in_background()  # keep one warm for the next request
                 return worker
         try:
-            return _Worker(self._ctx, self._path, self.generation)
+            return _Worker(self._ctx, self._path, self.generation, self.memory_limit)
         except Exception as exc:
             with self._cond:
                 self._count -= 1
@@ -392,7 +410,10 @@ class WorkerPool:
                 ready = worker.conn.poll(max(deadline - time.monotonic(), 0.0))
                 reply = worker.conn.recv() if ready else None
             except (EOFError, OSError) as exc:
-                raise StoreError("the query worker stopped unexpectedly") from exc
+                raise QueryAborted(
+                    "the query worker stopped: the query needed more than "
+                    f"{self.memory_limit // 2**20} MB of memory, or the worker crashed"
+                ) from exc
             if reply is None:
                 raise QueryTimeout(
                     f"the query ran past the {timeout:g} s limit and was stopped; "
