@@ -1,0 +1,132 @@
+"""The remote backend against a live ``oxigraph serve``: commands work as on the embedded store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+
+from ptce_kg import graphs
+from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.store import RemoteStore
+from tests.store.conftest import DATA, run
+
+pytestmark = pytest.mark.server
+
+EXAMPLE = DATA / "sarthe-exemple.ttl"
+QUERY = """PREFIX igeo: <http://rdf.insee.fr/def/geo#>
+PREFIX ptce: <https://w3id.org/ptce/ontology#>
+SELECT ?area ?name WHERE { ?c igeo:codeINSEE ?code ; ptce:partOfArea ?area . ?area igeo:nom ?name }
+ORDER BY ?area"""
+
+
+def listing(capsys: pytest.CaptureFixture[str], *where: str) -> dict[str, dict]:
+    code, out, err = run(capsys, "graphs", *where, "--format", "json")
+    assert code == 0, err
+    return {row["graph"]: row for row in json.loads(out)}
+
+
+def remote_dump(base: str) -> list[str]:
+    """Every graph's size, and every quad outside the big COG graph (its size is compared)."""
+    with RemoteStore(base) as store:
+        infos = store.graphs()
+        quads = [
+            str(q)
+            for info in infos
+            if info.iri != graphs.REFERENCE_COG
+            for q in store.quads(info.iri)
+        ]
+        return sorted(quads + [f"{info.iri} {info.triples}" for info in infos])
+
+
+@pytest.fixture(scope="module")
+def initialised_server(oxigraph_server: str) -> str:
+    from ptce_kg.cli import main
+
+    assert main(["init", "--endpoint", f"{oxigraph_server}/query"]) == 0
+    return oxigraph_server
+
+
+def test_init_graphs_and_query_match_the_embedded_store(
+    initialised_server: str, initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    remote = listing(capsys, "--endpoint", initialised_server)
+    local = listing(capsys, "--store", str(initialised_dir))
+    assert {g: (r["triples"], r.get("sha256")) for g, r in remote.items()} == {
+        g: (r["triples"], r.get("sha256")) for g, r in local.items()
+    }
+    outputs = []
+    for where in (["--endpoint", initialised_server], ["--store", str(initialised_dir)]):
+        code, out, err = run(
+            capsys, "query", *where, "--format", "csv", "--param", "code=72181", QUERY
+        )
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1] and outputs[0].count("\r\n") == 4  # header + EPCI, dép., région
+
+
+def test_init_again_changes_nothing(
+    initialised_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = remote_dump(initialised_server)
+    code, out, err = run(capsys, "init", "--endpoint", initialised_server)
+    assert code == 0, err
+    assert "loaded" not in out
+    assert remote_dump(initialised_server) == before
+
+
+def test_load_through_the_graph_store_protocol(
+    initialised_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ["--endpoint", initialised_server, "--gsp-endpoint", f"{initialised_server}/store"]
+    target = graphs.graph_iri("pole/remote-test")
+    code, _, err = run(capsys, "load", *where, "--graph", target, "--no-link", str(EXAMPLE))
+    assert code == 0, err
+    expected = {
+        str(Triple(q.subject, q.predicate, q.object))
+        for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)
+    }
+    assert listing(capsys, *where)[target]["triples"] == len(expected)
+    before = remote_dump(initialised_server)
+    cut = tmp_path / "cut.ttl"
+    cut.write_text(
+        EXAMPLE.read_text(encoding="utf-8") + '<urn:x:a> <urn:x:b> "open', encoding="utf-8"
+    )
+    code, _, err = run(capsys, "load", *where, "--graph", target, "--replace", str(cut))
+    assert code == 2 and "cut.ttl" in err
+    assert remote_dump(initialised_server) == before
+
+
+def test_remote_store_api(oxigraph_server: str) -> None:
+    graph = graphs.graph_iri("pole/remote-api")
+    a, p = NamedNode("https://example.org/a"), NamedNode("https://example.org/p")
+    with RemoteStore(oxigraph_server) as store:
+        assert (
+            store.replace_graph(graph, [Triple(a, p, Literal("1")), Triple(a, p, Literal("2"))])
+            == 2
+        )
+        assert store.replace_graph(graph, [Triple(a, p, Literal("3", language="fr"))]) == 1
+        assert store.add_to_graph(graph, [Triple(a, p, Literal("4"))]) == 1
+        rows = store.query(
+            f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", substitutions={"s": a}
+        )
+        assert sorted(str(r["o"]) for r in rows) == ['"3"@fr', '"4"']
+        assert bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        built = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert len(built) == 2 and all(isinstance(t, Triple) for t in built)
+        with pytest.raises(QueryError):
+            store.query("SELECT ?x WHERE { ?x")
+        store.drop_graph(graph)
+        assert graph not in {g.iri for g in store.graphs()}
+
+
+def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with (
+        pytest.raises(StoreError, match="cannot reach"),
+        RemoteStore("http://127.0.0.1:9") as store,
+    ):
+        store.graphs()
+    code, _, err = run(capsys, "graphs", "--endpoint", "http://127.0.0.1:9/query")
+    assert code == 3 and "cannot reach" in err
