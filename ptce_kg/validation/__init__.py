@@ -1,0 +1,9 @@
+"""Validation of pole data against the law (art. 9, art. 1–2), State call eligibility and data
+quality: SHACL shapes in ``shapes/``, pySHACL, a typed report and its renderers."""
+
+from ptce_kg.validation.engine import read_inputs, validate, validate_files
+from ptce_kg.validation.render import FORMATS, render
+from ptce_kg.validation.report import Report, Result
+from ptce_kg.validation.shapes import RULE_SETS
+
+__all__ = ["FORMATS", "RULE_SETS", "Report", "Result", "read_inputs", "render", "validate", "validate_files"]

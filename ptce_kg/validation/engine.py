@@ -1,0 +1,86 @@
+"""validate(): run the shapes of the chosen rule sets over data with pySHACL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyshacl
+import rdflib
+
+from ptce_kg import rdfio
+from ptce_kg.errors import InputError
+from ptce_kg.validation.prepare import validation_graph
+from ptce_kg.validation.report import Report, build_report
+from ptce_kg.validation.shapes import rule_sets, shapes_graph
+
+LANGS = ("fr", "en")
+
+
+def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str = "fr") -> Report:
+    """Validate ``data`` (a Graph, or a Dataset: all its graphs together) against the rule sets
+    ``rules`` ("legal", "call", "quality" or "all"); messages in ``lang``.
+
+    Refuses (UnsafeInputError) data that declares ``owl:imports``: they are never followed.
+    """
+    if lang not in LANGS:
+        raise InputError(f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang")
+    sets = rule_sets(rules)
+    data = _flatten(data)
+    rdfio.refuse_imports(data, where="data")
+    graph = validation_graph(data)
+    _, report_graph, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes_graph(sets),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        allow_infos=True,
+        meta_shacl=False,
+        advanced=False,
+        do_owl_imports=False,
+        inplace=True,
+    )
+    return build_report(report_graph, graph, sets, lang)
+
+
+def read_inputs(paths: Sequence[Path], input_format: str | None = None) -> rdflib.Graph:
+    """Read every file (RDF in any syntax, or the spreadsheet template) into one graph."""
+    if not paths:
+        raise InputError("no file to validate")
+    graph = rdflib.Graph()
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or folder", where=str(path))
+        part = _read_one(path, input_format)
+        rdfio.refuse_imports(part, where=str(path))
+        for triple in part:
+            graph.add(triple)
+    return graph
+
+
+def validate_files(
+    paths: Sequence[Path], rules: str | Iterable[str] = "all", lang: str = "fr", input_format: str | None = None
+) -> Report:
+    """Read ``paths`` (see :func:`read_inputs`) and validate them together."""
+    return validate(read_inputs(paths, input_format), rules=rules, lang=lang)
+
+
+def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:
+    if input_format is None and (path.is_dir() or path.suffix.lower() in (".xlsx", ".csv")):
+        try:
+            from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
+        except ModuleNotFoundError as exc:
+            raise InputError("spreadsheet input is not supported by this installation", where=str(path)) from exc
+        return spreadsheet.to_rdf(path)
+    return _flatten(rdfio.parse_file(path, input_format))
+
+
+def _flatten(data: rdflib.Graph) -> rdflib.Graph:
+    """All triples of a Dataset (every named graph) in one Graph; a Graph is returned as is."""
+    if not isinstance(data, rdflib.Dataset):
+        return data
+    graph = rdflib.Graph()
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph

@@ -1,0 +1,100 @@
+"""Render a Report as text, JSON, Turtle (the standard SHACL report) or one self-contained HTML page."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from itertools import groupby
+from pathlib import Path
+from string import Template
+
+from ptce_kg.errors import InputError
+from ptce_kg.validation.report import SEVERITIES, Report, Result
+
+FORMATS = ("text", "json", "turtle", "html")
+_TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
+
+_WORDS = {
+    "fr": {"Violation": "Violation", "Warning": "Avertissement", "Info": "Information",
+           "conforms": "Conforme : aucune violation.", "fails": "Non conforme : au moins une violation.",
+           "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
+           "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat."},
+    "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
+           "conforms": "Conforms: no violation.", "fails": "Does not conform: at least one violation.",
+           "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
+           "value": "value", "path": "property", "source": "text", "none": "No result."},
+}  # fmt: skip
+
+
+def render(report: Report, format: str = "text", lang: str = "fr") -> str:
+    """The report in ``format`` (text, json, turtle, html), words in ``lang``."""
+    if format not in FORMATS:
+        raise InputError(f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format")
+    words = _WORDS.get(lang, _WORDS["en"])
+    if format == "json":
+        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if format == "turtle":
+        return report.report_graph.serialize(format="turtle")
+    if format == "html":
+        return _html(report, words, lang)
+    return _text(report, words)
+
+
+def _summary(report: Report, words: dict[str, str]) -> str:
+    counts = ", ".join(f"{words[s]}: {report.counts.get(s, 0)}" for s in SEVERITIES)
+    return f"{words['conforms'] if report.conforms else words['fails']} ({counts}; {words['rules']}: {', '.join(report.rules)})"
+
+
+def _text(report: Report, words: dict[str, str]) -> str:
+    lines = [_summary(report, words)]
+    for result in report.results:
+        lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
+        lines.append(f"    {result.message}")
+        details = [f"{words['path']}: {result.path}" if result.path else "",
+                   f"{words['value']}: {result.value}" if result.value else "",
+                   f"{words['source']}: {result.source}" if result.source else ""]
+        if any(details):
+            lines.append("    " + " ; ".join(d for d in details if d))
+    return "\n".join(lines) + "\n"
+
+
+def _html(report: Report, words: dict[str, str], lang: str) -> str:
+    template = Template(_TEMPLATE.read_text(encoding="utf-8"))
+    sections = []
+    by_pole = sorted(report.results, key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label))
+    for pole_label, pole_results in groupby(by_pole, key=lambda r: r.pole_label):
+        organisations = []
+        for focus_label, focus_results in groupby(pole_results, key=lambda r: r.focus_label):
+            items = "".join(_html_item(r, words) for r in focus_results)
+            organisations.append(f"<section class=\"focus\"><h3>{escape(focus_label)}</h3><ul>{items}</ul></section>")
+        title = escape(pole_label) if pole_label else words["no_pole"]
+        sections.append(f"<section class=\"pole\"><h2>{title}</h2>{''.join(organisations)}</section>")
+    counts = "".join(
+        f"<li class=\"{s.lower()}\">{words[s]} : {report.counts.get(s, 0)}</li>" for s in SEVERITIES
+    )
+    return template.substitute(
+        lang=escape(lang),
+        title=escape(words["title"]),
+        verdict_class="ok" if report.conforms else "ko",
+        verdict=escape(words["conforms"] if report.conforms else words["fails"]),
+        counts=counts,
+        rules=escape(", ".join(report.rules)),
+        rules_word=escape(words["rules"]),
+        body="".join(sections) or f"<p>{escape(words['none'])}</p>",
+    )
+
+
+def _html_item(result: Result, words: dict[str, str]) -> str:
+    details = []
+    if result.path:
+        details.append(f"{escape(words['path'])} : <code>{escape(result.path)}</code>")
+    if result.value:
+        details.append(f"{escape(words['value'])} : <code>{escape(result.value)}</code>")
+    if result.source:
+        details.append(f"<a href=\"{escape(result.source)}\">{escape(words['source'])}</a>")
+    return (
+        f"<li class=\"{result.severity.lower()}\"><span class=\"sev\">{escape(words[result.severity])}</span> "
+        f"<span class=\"rule\">{escape(result.rule)}</span><p>{escape(result.message)}</p>"
+        f"<p class=\"details\">{' · '.join(details)}</p></li>"
+    )
+

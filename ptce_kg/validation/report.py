@@ -1,0 +1,172 @@
+"""The typed validation report built from pySHACL's standard SHACL report graph."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
+
+from ptce_kg.namespaces import ORG, PTCE, ROV
+from ptce_kg.validation.shapes import Rule, rule_index
+
+SEVERITIES = ("Violation", "Warning", "Info")
+_PREFIXES = rdflib.namespace.NamespaceManager(rdflib.Graph(), bind_namespaces="core")
+for _prefix, _namespace in (("ptce", PTCE), ("org", ORG), ("rov", ROV), ("ptcesh", "https://w3id.org/ptce/shapes#"),
+                            ("igeo", "http://rdf.insee.fr/def/geo#")):
+    _PREFIXES.bind(_prefix, str(_namespace))
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL result, mapped to its rule and described for a pole coordinator."""
+
+    rule: str
+    severity: str
+    focus: str
+    focus_label: str
+    path: str | None
+    value: str | None
+    message: str
+    source: str
+    pole: str | None = None
+    pole_label: str | None = None
+
+
+@dataclass
+class Report:
+    """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed)."""
+
+    conforms: bool
+    counts: dict[str, int]
+    results: list[Result]
+    rules: tuple[str, ...]
+    report_graph: rdflib.Graph = field(repr=False)
+
+    def rule_ids(self, severity: str | None = None) -> set[str]:
+        """The ids of the rules that fired (optionally of one severity)."""
+        return {r.rule for r in self.results if severity is None or r.severity == severity}
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form: conforms, counts, rule sets and results."""
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts,
+            "rules": list(self.rules),
+            "results": [asdict(r) for r in self.results],
+        }
+
+
+def build_report(report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[str, ...], lang: str) -> Report:
+    """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data``."""
+    index = rule_index()
+    labels = _Labels(data, lang)
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        shape = report_graph.value(node, SH.sourceShape)
+        rule = index.get(shape) or Rule("UNIDENTIFIED", "", "")
+        focus = report_graph.value(node, SH.focusNode)
+        path = report_graph.value(node, SH.resultPath)
+        value = report_graph.value(node, SH.value)
+        severity = str(report_graph.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
+        pole = labels.pole_of(focus)
+        results.append(Result(
+            rule=rule.rule,
+            severity=severity,
+            focus=str(focus),
+            focus_label=labels.describe(focus),
+            path=_path_text(path, report_graph),
+            value=None if value is None or value == focus else str(value),
+            message=_message(report_graph, node, lang),
+            source=rule.source,
+            pole=None if pole is None else str(pole),
+            pole_label=None if pole is None else labels.describe(pole),
+        ))
+    results.sort(key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+                                r.pole_label or "", r.focus_label, r.rule, r.value or ""))
+    counts = {s: sum(1 for r in results if r.severity == s) for s in SEVERITIES}
+    return Report(counts["Violation"] == 0, counts, results, rules, report_graph)
+
+
+def _message(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str:
+    messages = list(graph.objects(node, SH.resultMessage))
+    for wanted in (lang, "en", "fr", None):
+        for message in messages:
+            if getattr(message, "language", None) == wanted:
+                return str(message)
+    return str(messages[0]) if messages else ""
+
+
+def _path_text(path: rdflib.term.Node | None, graph: rdflib.Graph) -> str | None:
+    """A readable property path: the property IRI, or ``^p`` / ``p1/p2`` for simple complex paths."""
+    if path is None:
+        return None
+    if isinstance(path, rdflib.URIRef):
+        return path.n3(_PREFIXES)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path_text(inverse, graph)}"
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(p, graph) or "?" for p in Collection(graph, path))
+    return "(complex path)"
+
+
+class _Labels:
+    """Human labels for focus nodes (name and SIREN/SIRET) and the pole a node belongs to."""
+
+    def __init__(self, data: rdflib.Graph, lang: str) -> None:
+        self.data = data
+        self.lang = lang
+
+    def name(self, node: rdflib.term.Node) -> str | None:
+        names = list(self.data.objects(node, RDFS.label)) + list(self.data.objects(node, ROV.legalName))
+        for name in names:
+            if getattr(name, "language", None) == self.lang:
+                return str(name)
+        return str(names[0]) if names else None
+
+    def describe(self, node: rdflib.term.Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, rdflib.Literal):
+            return str(node)
+        if (node, RDF.type, PTCE.Membership) in self.data or self.data.value(node, ORG.organization):
+            member = self.data.value(node, ORG.member)
+            pole = self.data.value(node, ORG.organization)
+            return f"{self.describe(member)} — {self.describe(pole)}"
+        text = self.name(node) or _local_name(node)
+        for key, predicate in (("SIREN", PTCE.siren), ("SIRET", PTCE.siret)):
+            number = self.data.value(node, predicate)
+            if number is not None:
+                text += f" ({key} {number})"
+        return text
+
+    def pole_of(self, node: rdflib.term.Node | None, depth: int = 0) -> rdflib.term.Node | None:
+        """The pole a focus node belongs to, for grouping (first one if several)."""
+        if node is None or isinstance(node, rdflib.Literal) or depth > 3:
+            return None
+        data = self.data
+        if (node, RDF.type, PTCE.Pole) in data:
+            return node
+        direct = data.value(node, ORG.organization)
+        if direct is not None:
+            return direct
+        for predicate in (PTCE.strategy, PTCE.project, PTCE.territory):
+            owner = data.value(None, predicate, node)
+            if owner is not None:
+                return owner
+        for membership in sorted(data.subjects(ORG.member, node)):
+            pole = data.value(membership, ORG.organization)
+            if pole is not None:
+                return pole
+        for predicate in (PTCE.hasEstablishment, PTCE.statutes, PTCE.financialYear):
+            owner = data.value(None, predicate, node)
+            if owner is not None:
+                return self.pole_of(owner, depth + 1)
+        return None
+
+
+def _local_name(node: rdflib.term.Node) -> str:
+    text = str(node)
+    return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(node, rdflib.URIRef) else text
