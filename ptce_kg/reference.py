@@ -9,8 +9,8 @@
   concepts (levels III → II → I) with their ESS family from
   ``mappings/ess-family-by-legal-form.csv``.
 
-Each dataset is built once per process (CSV parsed and triples indexed by subject), so
-``reference_subset`` answers in milliseconds after the first call.
+Each CSV is parsed once per process and triples are indexed by subject; ``reference_subset``
+builds the COG triples of only the areas it needs, so even its first call is quick.
 """
 
 from __future__ import annotations
@@ -122,46 +122,59 @@ def _area(iri: str, cls: str, code: str, name: str) -> list[Triple]:
     ]
 
 
-def _part_of(index: Index, iri: str, parents: Iterable[str]) -> None:
+@lru_cache(maxsize=1)
+def _cog_rows() -> dict[str, tuple[str, dict[str, str]]]:
+    """COG area IRI -> (kind, CSV row); kind: Region, Departement, Intercommunalite or TYPECOM."""
+    areas: dict[str, tuple[str, dict[str, str]]] = {}
+    for row in _rows("regions.csv"):
+        areas[region_iri(row["code"])] = ("Region", row)
+    for row in _rows("departements.csv"):
+        areas[departement_iri(row["code"])] = ("Departement", row)
+    for row in _rows("epci.csv"):
+        areas[epci_iri(row["code"])] = ("Intercommunalite", row)
+    for row in _rows("communes.csv"):  # (typecom, code) is the key: codes repeat across types
+        areas[commune_iri(row["code"], row["typecom"])] = (row["typecom"], row)
+    return areas
+
+
+def _parents(kind: str, row: dict[str, str]) -> list[str]:
+    """Every area above a COG area (its ``partOfArea`` objects)."""
+    if kind == "Departement":
+        return [region_iri(row["region"])] if row["region"] else []
+    if kind == "COM":
+        return [
+            iri
+            for value, iri in (
+                (row["epci"], epci_iri(row["epci"])),
+                (row["departement"], departement_iri(row["departement"])),
+                (row["region"], region_iri(row["region"])),
+            )
+            if value
+        ]
+    if kind in COMMUNE_TYPES:  # COMD, COMA, ARM: the parent commune, then everything above it
+        parent = commune_iri(row["commune_parente"])
+        found = _cog_rows().get(parent)
+        return [parent, *(_parents(*found) if found else [])]
+    return []
+
+
+@cache
+def cog_area(iri: str) -> list[Triple]:
+    """The triples of one COG area (built on demand, then cached)."""
+    kind, row = _cog_rows()[iri]
+    cls = COMMUNE_TYPES[kind][1] if kind in COMMUNE_TYPES else kind
+    triples = _area(iri, cls, row["code"], row["nom"])
     node = NamedNode(iri)
-    index[iri].extend(Triple(node, PART_OF_AREA, NamedNode(p)) for p in parents if p)
+    if kind == "Intercommunalite":
+        triples.append(Triple(node, SIREN, Literal(row["code"])))
+    triples += [Triple(node, PART_OF_AREA, NamedNode(p)) for p in _parents(kind, row)]
+    return triples
 
 
 @lru_cache(maxsize=1)
 def cog_index() -> Index:
     """COG areas, each with its triples (``partOfArea`` to every level above)."""
-    index: Index = {}
-    for row in _rows("regions.csv"):
-        index[region_iri(row["code"])] = _area(
-            region_iri(row["code"]), "Region", row["code"], row["nom"]
-        )
-    for row in _rows("departements.csv"):
-        iri = departement_iri(row["code"])
-        index[iri] = _area(iri, "Departement", row["code"], row["nom"])
-        _part_of(index, iri, [region_iri(row["region"]) if row["region"] else ""])
-    for row in _rows("epci.csv"):
-        iri = epci_iri(row["code"])
-        index[iri] = _area(iri, "Intercommunalite", row["code"], row["nom"])
-        index[iri].append(Triple(NamedNode(iri), SIREN, Literal(row["code"])))
-    communes = _rows("communes.csv")
-    ancestors: dict[str, list[str]] = {}  # COM code -> its EPCI, département, région
-    for row in communes:
-        if row["typecom"] == "COM":
-            ancestors[row["code"]] = [
-                epci_iri(row["epci"]) if row["epci"] else "",
-                departement_iri(row["departement"]) if row["departement"] else "",
-                region_iri(row["region"]) if row["region"] else "",
-            ]
-    for row in communes:
-        typecom = row["typecom"]
-        iri = commune_iri(row["code"], typecom)
-        index[iri] = _area(iri, COMMUNE_TYPES[typecom][1], row["code"], row["nom"])
-        if typecom == "COM":
-            _part_of(index, iri, ancestors[row["code"]])
-        else:  # COMD, COMA, ARM: the parent commune, then everything above it
-            parent = row["commune_parente"]
-            _part_of(index, iri, [commune_iri(parent), *ancestors.get(parent, [])])
-    return index
+    return {iri: cog_area(iri) for iri in _cog_rows()}
 
 
 def _scheme(iri: str, label: str) -> list[Triple]:
@@ -318,19 +331,26 @@ def _naf_by_code() -> dict[str, str]:
     return {row["code"]: naf_iri(row["niveau"], row["code"]) for row in _rows("naf-rev2-codes.csv")}
 
 
-def _closure(index: Index, start: Iterable[str], links: tuple[NamedNode, ...]) -> list[str]:
-    """``start`` and every subject reachable from it through ``links`` inside ``index``."""
-    seen: list[str] = []
-    todo = [iri for iri in start if iri in index]
+def _closure(
+    lookup: Callable[[str], list[Triple] | None], start: Iterable[str], links: tuple[NamedNode, ...]
+) -> dict[str, list[Triple]]:
+    """``start`` and every subject reachable from it through ``links``, with their triples."""
+    found: dict[str, list[Triple]] = {}
+    todo = list(start)
     while todo:
         iri = todo.pop()
-        if iri in seen:
+        if iri in found:
             continue
-        seen.append(iri)
-        todo.extend(
-            t.object.value for t in index[iri] if t.predicate in links and t.object.value in index
-        )
-    return seen
+        triples = lookup(iri)
+        if triples is None:
+            continue
+        found[iri] = triples
+        todo.extend(t.object.value for t in triples if t.predicate in links)
+    return found
+
+
+def _cog_lookup(iri: str) -> list[Triple] | None:
+    return cog_area(iri) if iri in _cog_rows() else None
 
 
 def reference_subset(
@@ -351,13 +371,13 @@ def reference_subset(
     forms = [code if code.startswith("http") else legal_form_iri(code) for code in legal_form_codes]
     naf = [code if code.startswith("http") else _naf_by_code().get(code, "") for code in naf_codes]
     graph = rdflib.Graph()
-    for index, start, links in (
-        (cog_index(), communes, (PART_OF_AREA,)),
-        (legal_form_index(), forms, (BROADER,)),
-        (naf_index(), naf, (BROADER,)),
+    for lookup, start, links in (
+        (_cog_lookup, communes, (PART_OF_AREA,)),
+        (legal_form_index().get, forms, (BROADER,)),
+        (naf_index().get, naf, (BROADER,)),
     ):
-        for subject in _closure(index, start, links):
-            for triple in index[subject]:
+        for triples in _closure(lookup, start, links).values():
+            for triple in triples:
                 graph.add(
                     (_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object))
                 )
