@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg import graphs
+from ptce_kg.paths import resource_dir
 from tests.store.conftest import DATA, dump_dir, run
 
 EXAMPLE = DATA / "sarthe-exemple.ttl"
@@ -93,3 +94,18 @@ def test_graph_option_and_reserved_graphs(
         assert code == 2, bad
     code, _, err = run(capsys, "load", *store, str(tmp_path / "absent.ttl"))
     assert code == 2 and "absent.ttl" in err
+
+
+def test_load_the_filled_spreadsheet_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spreadsheet = pytest.importorskip("ptce_kg.spreadsheet")
+    workbook = resource_dir("templates") / "ptce-modele-exemple.xlsx"
+    if not workbook.is_file():
+        pytest.skip("the filled spreadsheet example is not built")
+    expected = len(spreadsheet.to_rdf(workbook))
+    store = ["--store", str(tmp_path / "db")]
+    code, out, err = run(capsys, "load", *store, "--no-link", str(workbook))
+    assert code == 0, err
+    target = graphs.pole_graph_for_file(workbook)
+    assert expected > 0 and graph_rows(capsys, store)[target]["triples"] == expected
