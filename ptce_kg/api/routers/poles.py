@@ -1,0 +1,104 @@
+"""``POST /poles/{pole_id}/data``: a pole sends its own data with its bearer token.
+
+The file is validated (law + data quality); with no violation it replaces the pole's named graph
+(provenance in the metadata graph) and the query workers are refreshed; with violations nothing
+is stored and the report comes back with 422 (JSON, Turtle or HTML by ``Accept``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ptce_kg.api.dependencies import get_query_service, get_settings, get_store
+from ptce_kg.api.routers.validate import (
+    LANGS,
+    AcceptHeader,
+    FormatField,
+    LangField,
+    UploadField,
+    check_choice,
+    report_response,
+)
+from ptce_kg.pole_data import check_pole_id, submit_pole_data
+from ptce_kg.query_service import QueryService
+from ptce_kg.settings import Settings
+from ptce_kg.store.base import Store
+from ptce_kg.validation import render
+
+router = APIRouter(tags=["pole data"])
+_bearer = HTTPBearer(auto_error=False, description="the pole's token (PTCE_POLE_TOKENS)")
+
+
+def token_owner(tokens: dict[str, str], token: str) -> str | None:
+    """The pole whose token this is (constant-time comparisons over all tokens), or None."""
+    owner = None
+    for pole_id, expected in tokens.items():
+        if expected and hmac.compare_digest(expected.encode(), token.encode()):
+            owner = pole_id
+    return owner
+
+
+def authorised_pole(
+    pole_id: str,
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The pole id the request may write: 401 without a known token, 403 for another pole's."""
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(401, "send the pole's token: Authorization: Bearer <token>", challenge)
+    owner = token_owner(settings.pole_tokens, credentials.credentials)
+    if owner is None:
+        raise HTTPException(401, "unknown token", challenge)
+    if owner != pole_id:
+        raise HTTPException(403, f"this token belongs to pole {owner!r}, not {pole_id!r}")
+    return owner
+
+
+@router.post(
+    "/poles/{pole_id}/data",
+    summary="Replace a pole's data (validated first; nothing stored when it has violations)",
+    responses={
+        200: {"description": "Stored: the graph, triple count, file sha256, who, when, report"},
+        400: {"description": "The file cannot be read, or is not about this pole"},
+        401: {"description": "No token, or an unknown token"},
+        403: {"description": "The token is another pole's"},
+        413: {"description": "The request is larger than the configured limit"},
+        422: {"description": "The data has violations: nothing stored; the report"},
+    },
+)
+def submit(
+    pole_id: str,
+    owner: Annotated[str, Depends(authorised_pole)],
+    store: Annotated[Store, Depends(get_store)],
+    queries: Annotated[QueryService, Depends(get_query_service)],
+    file: UploadField,
+    lang: LangField = "fr",
+    input_format: FormatField = None,
+    accept: AcceptHeader = None,
+) -> Response:
+    check_pole_id(pole_id)
+    check_choice("lang", lang, LANGS)
+    submission = submit_pole_data(
+        store, pole_id, file.file.read(), file.filename or "upload",
+        submitted_by=owner, lang=lang, input_format=input_format,
+    )
+    if not submission.stored:
+        return report_response(submission.report, accept, lang, status=422)
+    queries.refresh()  # the query workers see the new graph from the next query on
+    return JSONResponse({
+        "pole": pole_id,
+        "graph": submission.graph,
+        "stored": True,
+        "triples": submission.triples,
+        "sha256": submission.sha256,
+        "submitted_by": submission.submitted_by,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "report": json.loads(render(submission.report, "json", lang)),
+    })

@@ -1,0 +1,93 @@
+"""``POST /validate``: validate an uploaded file (any RDF syntax or the spreadsheet template) and
+answer the report as JSON (default), Turtle (the SHACL report) or HTML by content negotiation.
+
+Nothing is stored. The headers ``X-Validation-Conforms`` and ``X-Validation-Violations`` carry
+the verdict whatever the format, so the web page can summarise an HTML report. The request body
+(so the file) is capped by the app (``PTCE_MAX_BODY_BYTES`` → 413).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Header, HTTPException, UploadFile
+from fastapi.responses import Response
+
+from ptce_kg.api.conneg import ALIASES, choose_media_type
+from ptce_kg.pole_data import read_upload
+from ptce_kg.validation import RULE_SETS, Report, render, validate
+from ptce_kg.validation.engine import LANGS
+
+# media type → renderer format; the first is the default
+REPORT_FORMATS = {
+    "application/json": "json",
+    "text/turtle": "turtle",
+    "text/html": "html",
+}
+# conneg reads a requested application/json as the SPARQL results type (its alias for /sparql):
+# offer that name too, and answer it as plain JSON.
+_JSON_ALIAS = ALIASES.get("application/json", "application/json")
+_OFFERED = [*REPORT_FORMATS, _JSON_ALIAS]
+RULES = ("all", *RULE_SETS)
+
+UploadField = Annotated[
+    UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")
+]
+LangField = Annotated[str, Form(description="language of the messages: fr or en")]
+FormatField = Annotated[
+    str | None, Form(description="RDF syntax (turtle, nt, json-ld…) when the file name has none")
+]
+AcceptHeader = Annotated[str | None, Header()]
+
+router = APIRouter(tags=["validation"])
+
+
+def report_response(report: Report, accept: str | None, lang: str, status: int = 200) -> Response:
+    """The report in the negotiated format, with the verdict in headers (406 if unacceptable)."""
+    media_type = choose_media_type(accept, _OFFERED)
+    media_type = "application/json" if media_type == _JSON_ALIAS else media_type
+    if media_type is None:
+        raise HTTPException(406, f"the report is available as {', '.join(REPORT_FORMATS)}")
+    body = render(report, REPORT_FORMATS[media_type], lang)
+    return Response(
+        body.encode("utf-8"),
+        status_code=status,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={
+            "Vary": "Accept",
+            "X-Validation-Conforms": "true" if report.conforms else "false",
+            "X-Validation-Violations": str(report.counts.get("Violation", 0)),
+        },
+    )
+
+
+def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` if allowed, else 422 naming the field and the choices."""
+    if value not in allowed:
+        raise HTTPException(422, f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+@router.post(
+    "/validate",
+    summary="Validate a file (RDF or the spreadsheet template) against the PTCE rules",
+    responses={
+        200: {"content": {media: {} for media in REPORT_FORMATS},
+              "description": "The validation report (conforming or not)"},
+        400: {"description": "The file cannot be read or parsed (the message says where)"},
+        406: {"description": "No acceptable report format"},
+        413: {"description": "The request is larger than the configured limit"},
+        422: {"description": "A bad rules or lang value, or no file"},
+    },
+)
+def validate_file(
+    file: UploadField,
+    rules: Annotated[str, Form(description="all, legal, call or quality")] = "all",
+    lang: LangField = "fr",
+    input_format: FormatField = None,
+    accept: AcceptHeader = None,
+) -> Response:
+    check_choice("rules", rules, RULES)
+    check_choice("lang", lang, LANGS)
+    graph = read_upload(file.file.read(), file.filename or "upload", input_format)
+    return report_response(validate(graph, rules=rules, lang=lang), accept, lang)

@@ -1,0 +1,142 @@
+"""Uploaded files: read them (any RDF syntax or the spreadsheet template) and, for a pole's own
+submission, validate then replace the pole's named graph with its provenance.
+
+The submission is all-or-nothing: the file is parsed and validated completely first; with any
+SHACL violation nothing is written. The graph replace is one store transaction; the provenance
+(who, when, sha256 of the file) is written to the metadata graph right after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+
+import rdflib
+from rdflib.namespace import RDF
+
+from ptce_kg.errors import InputError
+from ptce_kg.graphs import METADATA, graph_iri
+from ptce_kg.linking import rebuild_derived
+from ptce_kg.metadata import PROV, GraphDescription, record_update
+from ptce_kg.namespaces import PTCE
+from ptce_kg.store import Store
+from ptce_kg.store.terms import triples_from_rdflib
+from ptce_kg.validation import Report, read_inputs, validate
+
+POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
+POLE_IRI = "https://w3id.org/ptce/id/pole/{}"
+PROV_ATTRIBUTED = PROV + "wasAttributedTo"
+# A pole's data must satisfy the law and the data-quality rules; the State call's criteria are
+# a separate verdict that does not block storing.
+POLE_RULES = ("legal", "quality")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What happened to a pole's submitted file."""
+
+    pole_id: str
+    graph: str
+    report: Report
+    stored: bool
+    triples: int
+    sha256: str
+    submitted_by: str
+    submitted_at: datetime
+
+
+def check_pole_id(pole_id: str) -> str:
+    """Return ``pole_id`` if it is a pole slug (``sarthe-exemple``), else raise InputError."""
+    if not POLE_ID.match(pole_id):
+        raise InputError("a pole id is lower-case letters, digits and dashes", where=pole_id)
+    return pole_id
+
+
+def safe_name(filename: str) -> str:
+    """The client's file name without folders, in safe characters (for messages, temp files)."""
+    name = PurePath(filename.replace("\\", "/")).name
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "upload"
+
+
+def read_upload(data: bytes, filename: str, input_format: str | None = None) -> rdflib.Graph:
+    """Parse an uploaded file: the spreadsheet template (.xlsx/.csv) or RDF in any syntax.
+
+    The syntax comes from ``input_format`` or the file name's extension; the bytes go through
+    the same safe readers as ``ptce-kg validate`` (from a private temporary folder, under the
+    client's file name reduced to safe characters: a lone template CSV is named after its sheet).
+    """
+    with tempfile.TemporaryDirectory(prefix="ptce-upload-") as tmp:
+        path = Path(tmp) / safe_name(filename)
+        path.write_bytes(data)
+        return read_inputs([path], input_format)
+
+
+def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
+    """A pole's token submits its own pole's data only: that pole is described, no other one."""
+    own = rdflib.URIRef(POLE_IRI.format(pole_id))
+    poles = set(graph.subjects(RDF.type, rdflib.URIRef(PTCE.Pole)))
+    if own not in poles:
+        raise InputError(f"the file must describe the pole <{own}> (typed ptce:Pole)")
+    others = sorted(str(p) for p in poles - {own})
+    if others:
+        raise InputError(f"the file describes other poles ({', '.join(others)}); "
+                         f"send each pole's data with that pole's own token")
+
+
+def validate_pole_graph(graph: rdflib.Graph, lang: str) -> Report:
+    """Validate a pole's data against the rules that block storing it."""
+    return validate(graph, rules=POLE_RULES, lang=lang)
+
+
+def submit_pole_data(
+    store: Store,
+    pole_id: str,
+    data: bytes,
+    filename: str,
+    *,
+    submitted_by: str,
+    lang: str = "fr",
+    input_format: str | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Validate a pole's file and, with no violation, replace its named graph (with provenance).
+
+    Raises InputError for an unreadable file or one that is not about this pole; a file with
+    violations is not an error: the returned Submission has ``stored=False`` and the report.
+    """
+    check_pole_id(pole_id)
+    graph = read_upload(data, filename, input_format)
+    _check_own_pole(graph, pole_id)
+    report = validate_pole_graph(graph, lang)
+    pole_graph = graph_iri(f"pole/{pole_id}")
+    digest = hashlib.sha256(data).hexdigest()
+    when = (now or datetime.now(UTC)).replace(microsecond=0)
+    if not report.conforms:
+        return Submission(pole_id, pole_graph, report, False, 0, digest, submitted_by, when)
+    triples = store.replace_graph(pole_graph, triples_from_rdflib(graph))
+    submission = Submission(pole_id, pole_graph, report, True, triples, digest, submitted_by, when)
+    record_provenance(store, submission, safe_name(filename))
+    rebuild_derived(store)
+    return submission
+
+
+def record_provenance(store: Store, submission: Submission, filename: str) -> None:
+    """Describe the new pole graph in the metadata graph: who (``prov:wasAttributedTo`` the
+    submitting pole), when, the file's sha256 and triple count, in one update."""
+    description = GraphDescription(
+        graph=submission.graph,
+        title=f"Pole data: {submission.pole_id}",
+        sources=(),
+        sha256=submission.sha256,
+        triples=submission.triples,
+        description=f"Submitted by pole {submission.submitted_by} through "
+        f"POST /poles/{submission.pole_id}/data (file {filename!r})",
+        modified=submission.submitted_at,
+    )
+    who = f"<{submission.graph}> <{PROV_ATTRIBUTED}> <{POLE_IRI.format(submission.submitted_by)}>"
+    attribution = f"INSERT DATA {{ GRAPH <{METADATA}> {{ {who} }} }}"
+    store.update(f"{record_update(description)} ;\n{attribution}")

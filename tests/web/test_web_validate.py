@@ -1,0 +1,132 @@
+"""POST /validate on a live server: the report in JSON, Turtle (SHACL) and HTML by content
+negotiation, the same verdict whatever the RDF syntax, 400 with the place for broken files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import SH
+
+from .conftest import demo_file
+
+pytestmark = pytest.mark.server
+DATA = Path(__file__).parent / "data"
+INVALID = demo_file("drome-non-conforme-exemple")
+INVALID_POLE = "https://w3id.org/ptce/id/pole/drome-non-conforme-exemple"
+
+
+def post(client, path: Path, accept: str | None = None, name: str | None = None,
+         content: bytes | None = None, **form: str):
+    headers = {"Accept": accept} if accept else {}
+    body = path.read_bytes() if content is None else content
+    return client.post("/validate", files={"file": (name or path.name, body)}, data=form,
+                       headers=headers)
+
+
+def violations(report: dict) -> list[dict]:
+    return [r for r in report["results"] if r["severity"].endswith("Violation")]
+
+
+def test_json_report_is_the_default(live_server):
+    with live_server.client() as client:
+        response = post(client, INVALID)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    report = response.json()
+    assert report["conforms"] is False
+    found = violations(report)
+    assert found, "the non-conforming demo pole has violations"
+    assert response.headers["X-Validation-Conforms"] == "false"
+    assert response.headers["X-Validation-Violations"] == str(len(found))
+    assert {"rule", "severity", "focus", "message"} <= set(found[0])
+    assert any(r["focus"] == INVALID_POLE for r in found)
+
+
+def test_turtle_report_is_the_shacl_report(live_server):
+    with live_server.client() as client:
+        as_json = post(client, INVALID, "application/json").json()
+        response = post(client, INVALID, "text/turtle")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.content, format="turtle")
+    report = next(graph.subjects(rdflib.RDF.type, SH.ValidationReport))
+    assert graph.value(report, SH.conforms).toPython() is False
+    shacl_violations = set(graph.subjects(SH.resultSeverity, SH.Violation))
+    assert len(shacl_violations) == len(violations(as_json))
+
+
+def test_html_report_for_people(live_server):
+    with live_server.client() as client:
+        as_json = post(client, INVALID, "application/json", lang="en").json()
+        response = post(client, INVALID, "text/html", lang="en")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<html" in response.text.lower()
+    first = violations(as_json)[0]["message"]
+    assert first.split("\n")[0][:60] in response.text
+
+
+def test_same_verdict_in_another_rdf_syntax(live_server, tmp_path):
+    graph = rdflib.Graph().parse(INVALID, format="turtle")
+    jsonld = tmp_path / "pole.jsonld"
+    jsonld.write_text(graph.serialize(format="json-ld"), encoding="utf-8")
+    with live_server.client() as client:
+        from_turtle = post(client, INVALID).json()
+        from_jsonld = post(client, jsonld).json()
+        from_ntriples = post(client, INVALID, name="pole.data", input_format="nt",
+                             content=graph.serialize(format="nt", encoding="utf-8")).json()
+    expected = sorted((r["rule"], r["focus"]) for r in violations(from_turtle))
+    assert sorted((r["rule"], r["focus"]) for r in violations(from_jsonld)) == expected
+    assert sorted((r["rule"], r["focus"]) for r in violations(from_ntriples)) == expected
+
+
+def test_rules_select_the_shapes(live_server):
+    with live_server.client() as client:
+        everything = post(client, INVALID, rules="all").json()
+        quality = post(client, INVALID, rules="quality").json()
+    assert len(quality["results"]) <= len(everything["results"])
+    assert {r["rule"] for r in quality["results"]} <= {r["rule"] for r in everything["results"]}
+
+
+def test_broken_file_is_a_400_that_says_where(live_server):
+    with live_server.client() as client:
+        response = post(client, DATA / "truncated.ttl")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "truncated.ttl" in detail
+    assert "8" in detail  # the line where the statement is cut
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("pole.docx", b"PK\x03\x04 not rdf"),
+    ("pole.ttl", bytes(range(256)) * 64),
+    ("../../etc/passwd", b"root:x:0:0"),
+])
+def test_unreadable_files_are_400(live_server, name, content):
+    with live_server.client() as client:
+        response = client.post("/validate", files={"file": (name, content)})
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("form", [{"rules": "everything"}, {"lang": "de"}])
+def test_bad_options_are_422(live_server, form):
+    with live_server.client() as client:
+        response = post(client, INVALID, **form)
+    assert response.status_code == 422
+    assert list(form.values())[0] in response.json()["detail"]
+
+
+def test_missing_file_and_unacceptable_format(live_server):
+    with live_server.client() as client:
+        assert client.post("/validate", data={"rules": "all"}).status_code == 422
+        assert post(client, INVALID, "image/png").status_code == 406
+
+
+def test_oversized_upload_is_413(live_server):
+    limit = live_server.max_body_bytes
+    with live_server.client() as client:
+        response = client.post("/validate", files={"file": ("big.ttl", b"#" * (limit + 1))})
+    assert response.status_code == 413
