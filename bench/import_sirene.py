@@ -119,10 +119,9 @@ def peak_rss_mb() -> float:
 
 
 def open_store(path: Path):
-    from ptce_kg.settings import Settings
-    from ptce_kg.store import open_store as project_open_store  # the store engineer's builder
+    from ptce_kg.store import OxigraphStore
 
-    return project_open_store(Settings(store=path))
+    return OxigraphStore(path)
 
 
 def run(units: int, seed: int, work: Path) -> None:
@@ -152,7 +151,7 @@ def run(units: int, seed: int, work: Path) -> None:
 
 
 def time_init(work: Path) -> None:
-    from ptce_kg.initialise import initialise  # the store engineer's init service
+    from ptce_kg.initialise import initialise
 
     store = open_store(work / "init-store")
     t0 = time.perf_counter()

@@ -127,14 +127,15 @@ def record_import(
     leaves the whole store unchanged, metadata included.
     """
     digest = hashlib.sha256(f"{sha256_of(sources)} {extra}".encode()).hexdigest()
-    if recorded_fingerprint(store, graph) == (digest, triples):
+    uris = tuple(sorted(p.resolve().as_uri() for p in sources))
+    if recorded_fingerprint(store, graph) == (digest, triples, uris):
         return
     record(
         store,
         GraphDescription(
             graph=graph,
             title=title,
-            sources=tuple(p.resolve().as_uri() for p in sources),
+            sources=uris,
             sha256=digest,
             triples=triples,
             license=LO2,

@@ -1,0 +1,473 @@
+"""Benchmark of the named-query API (not a test): ptce-kg vs rdflib-endpoint vs ``oxigraph serve``.
+
+1. Builds a seeded graph of about 1 M triples: what ``ptce-kg init`` loads (ontology,
+   vocabularies, COG/NAF/legal-form reference data, demo data) plus synthetic poles (members,
+   roles, cooperations, strategies, projects, jobs) and registry legal units with establishments
+   in real communes (names "UNITE SYNTHETIQUE BENCH n"), and the derived graph (ptce-kg's rules).
+2. Serves the same quads three ways, each on a free loopback port: ``ptce-kg serve`` (on-disk
+   store), ``oxigraph serve`` (on-disk, union default graph) and rdflib-endpoint (rdflib Dataset
+   with a union default graph, behind uvicorn).
+3. Sends the same catalogue queries with the same seeded parameters to each: ptce-kg through
+   ``/queries/<name>?…`` (parameters bound as RDF terms), the others through ``/sparql``-style
+   GET with the parameters pre-bound as a VALUES block. Bounded load: a fixed number of requests
+   per query, 4 concurrent clients (httpx), and a time cap per server and query; rdflib-endpoint
+   gets fewer requests (``--rdflib-requests``) because it is orders of magnitude slower.
+4. Prints requests/s and p50/p99 latency per server and query, and the throughput ratios
+   (goal: ptce-kg ≥ 10× rdflib-endpoint and ≥ 0.5× oxigraph serve).
+
+    .venv/bin/python bench/api.py [--units 30000] [--poles 1500] [--requests 200]
+                                  [--rdflib-requests 8] [--time-cap 60] [--seed 11] [--skip-rdflib]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from pyoxigraph import RdfFormat
+
+from ptce_kg.initialise import initialise
+from ptce_kg.linking import rebuild_derived
+from ptce_kg.paths import data_dir
+from ptce_kg.queries import NamedQuery, load_catalogue
+from ptce_kg.store import OxigraphStore
+from ptce_kg.store.prebind import prebind
+
+BIN = Path(sys.executable).parent
+ID = "https://w3id.org/ptce/id/"
+P = "https://w3id.org/ptce/ontology#"
+V = "https://w3id.org/ptce/vocab/"
+ORG = "http://www.w3.org/ns/org#"
+GEO = "http://id.insee.fr/geo/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+GRAPH = "https://w3id.org/ptce/graph/"
+JSON = "application/sparql-results+json"
+
+LEGAL_FORMS = ["5499", "5710", "9220", "5458", "9230", "5560", "7354", "9300", "5720"]
+LEGAL_FORM_WEIGHTS = [25, 20, 25, 4, 4, 3, 4, 5, 10]
+NAF = ["88.99B", "94.99Z", "70.22Z", "47.11F", "43.21A", "56.10A", "62.01Z", "90.01Z", "38.32Z"]
+CATEGORIES = ["ess-enterprise", "enterprise", "local-authority", "local-authority-grouping",
+              "research-centre", "training-body", "other-legal-person"]
+ROLES = ["founder", "lead-structure", "member", "associated-partner", "funder", "facilitator"]
+LEVELS = ["information-exchange", "knowledge-exchange", "resource-pooling", "group-purchasing",
+          "shared-employment", "joint-tender", "pooled-project", "joint-structure"]
+THEMES = ["social-innovation", "circular-economy", "sustainable-food", "mobility", "work-integration",
+          "energy-transition", "housing", "culture"]
+MODES = ["pooling", "cooperation", "partnership"]
+
+
+# ---------------------------------------------------------------- synthetic data
+
+
+def _lit(value: str, datatype: str | None = None) -> str:
+    text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{text}^^<{XSD}{datatype}>" if datatype else text
+
+
+class Quads:
+    """N-Quads lines of one named graph."""
+
+    def __init__(self, graph: str) -> None:
+        self.graph = f"<{GRAPH}{graph}>"
+        self.lines: list[str] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"<{s}> <{p}> {o} {self.graph} .\n")
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+@dataclass
+class Synthetic:
+    """What the workload needs to know about the generated data."""
+
+    sirens: list[str] = field(default_factory=list)
+    poles: list[str] = field(default_factory=list)
+    departements: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
+    """Write the synthetic registry and poles as N-Quads to ``path``."""
+    rng = random.Random(seed)
+    with open(data_dir() / "reference" / "communes.csv", encoding="utf-8", newline="") as handle:
+        communes = [r for r in csv.DictReader(handle) if r["typecom"] == "COM" and r["epci"]]
+    by_epci: dict[str, list[dict[str, str]]] = {}
+    for row in communes:
+        by_epci.setdefault(row["epci"], []).append(row)
+    epcis = rng.sample(sorted(by_epci), 300)  # registry units concentrate where the poles are
+    info = Synthetic()
+    units_by_epci: dict[str, list[str]] = {}
+    with open(path, "w", encoding="utf-8") as out:
+        registry = Quads("sirene")
+        for n in range(units):
+            siren = f"9{n:08d}"
+            unit = f"{ID}org/{siren}"
+            epci = rng.choice(epcis) if rng.random() < 0.8 else rng.choice(sorted(by_epci))
+            units_by_epci.setdefault(epci, []).append(unit)
+            form = rng.choices(LEGAL_FORMS, LEGAL_FORM_WEIGHTS)[0]
+            registry.add(unit, RDF_TYPE, _iri(P + "LegalUnit"))
+            registry.add(unit, P + "siren", _lit(siren))
+            registry.add(unit, LABEL, _lit(f"UNITE SYNTHETIQUE BENCH {n}"))
+            registry.add(unit, P + "legalForm", _iri(f"{V}legal-form/{form}"))
+            registry.add(unit, P + "administrativeState", _lit("A" if rng.random() < 0.93 else "C"))
+            naf = rng.choice(NAF)
+            registry.add(unit, P + "activityCode", _lit(naf))
+            registry.add(unit, P + "activity", _iri(f"http://id.insee.fr/codes/nafr2/sousClasse/{naf}"))
+            if rng.random() < 0.5:
+                registry.add(unit, P + "sireneEssFlag", _lit("O" if form.startswith("9") else "N"))
+            for k in range(1 if rng.random() < 0.75 else 2):
+                siret = f"{siren}{k + 1:05d}"
+                site = f"{ID}establishment/{siret}"
+                commune = rng.choice(by_epci[epci])["code"]
+                registry.add(unit, P + "hasEstablishment", _iri(site))
+                registry.add(site, RDF_TYPE, _iri(P + "Establishment"))
+                registry.add(site, P + "siret", _lit(siret))
+                registry.add(site, P + "headOffice", _lit("true" if k == 0 else "false", "boolean"))
+                registry.add(site, P + "administrativeState", _lit("A" if rng.random() < 0.9 else "F"))
+                registry.add(site, P + "communeCode", _lit(commune))
+                registry.add(site, P + "commune", _iri(f"{GEO}commune/{commune}"))
+            info.sirens.append(siren)
+        out.writelines(registry.lines)
+        info.triples += len(registry.lines)
+        for n in range(poles):
+            slug = f"bench-{n}"
+            g = Quads(f"pole/{slug}")
+            pole = f"{ID}pole/{slug}"
+            epci = rng.choice(epcis)
+            territory = f"{ID}territory/{slug}"
+            g.add(pole, RDF_TYPE, _iri(P + "Pole"))
+            g.add(pole, LABEL, _lit(f"Pôle synthétique {n}"))
+            g.add(pole, P + "membersKnown", _lit("true", "boolean"))
+            g.add(pole, P + "territory", _iri(territory))
+            g.add(territory, RDF_TYPE, _iri(P + "Territory"))
+            g.add(territory, P + "perimeterArea", _iri(f"{GEO}intercommunalite/{epci}"))
+            info.departements.append(by_epci[epci][0]["departement"])
+            members = []
+            for k in range(rng.randint(8, 22)):
+                local = units_by_epci.get(epci)
+                if local and rng.random() < 0.6:
+                    member = rng.choice(local)
+                else:
+                    member = f"{ID}org/{slug}-m{k}"
+                    g.add(member, RDF_TYPE, _iri(P + "Organization"))
+                    g.add(member, LABEL, _lit(f"Membre synthétique {n}-{k}"))
+                    g.add(member, P + "legalForm", _iri(f"{V}legal-form/{rng.choices(LEGAL_FORMS, LEGAL_FORM_WEIGHTS)[0]}"))
+                g.add(member, P + "actorCategory", _iri(f"{V}actor-category/{rng.choice(CATEGORIES)}"))
+                membership = f"{ID}membership/{slug}/{k}"
+                g.add(membership, RDF_TYPE, _iri(P + "Membership"))
+                g.add(membership, ORG + "organization", _iri(pole))
+                g.add(membership, ORG + "member", _iri(member))
+                g.add(membership, ORG + "role", _iri(f"{V}member-role/{rng.choice(ROLES)}"))
+                g.add(membership, P + "startDate", _lit(f"{rng.randint(2015, 2025)}-01-01", "date"))
+                members.append(member)
+            for k in range(rng.randint(2, 7)):
+                coop = f"{ID}cooperation/{slug}/{k}"
+                g.add(coop, RDF_TYPE, _iri(P + "Cooperation"))
+                g.add(coop, P + "withinGrouping", _iri(pole))
+                g.add(coop, P + "cooperationLevel", _iri(f"{V}cooperation-level/{rng.choice(LEVELS)}"))
+                for member in rng.sample(members, min(len(members), rng.randint(2, 4))):
+                    g.add(coop, P + "participant", _iri(member))
+            strategy = f"{ID}strategy/{slug}/1"
+            g.add(pole, P + "strategy", _iri(strategy))
+            g.add(strategy, RDF_TYPE, _iri(P + "CommonStrategy"))
+            for mode in rng.sample(MODES, rng.randint(1, 2)):
+                g.add(strategy, P + "strategyMode", _iri(f"{V}strategy-mode/{mode}"))
+            for member in members[:3]:
+                g.add(strategy, P + "sharedBy", _iri(member))
+            for k in range(2):
+                project = f"{ID}project/{slug}/{k}"
+                g.add(pole, P + "project", _iri(project))
+                g.add(project, RDF_TYPE, _iri(P + "Project"))
+                g.add(project, P + "theme", _iri(f"{V}theme/{rng.choice(THEMES)}"))
+                g.add(project, P + "innovationType", _iri(f"{V}innovation-type/{rng.choice(['social', 'technological'])}"))
+            for year in (2023, 2024, 2025):
+                obs = f"{ID}jobs/{slug}/{year}-12-31"
+                g.add(pole, P + "jobObservation", _iri(obs))
+                g.add(obs, RDF_TYPE, _iri(P + "JobObservation"))
+                g.add(obs, P + "jobUnit", _iri(f"{V}job-unit/headcount"))
+                g.add(obs, P + "jobCount", _lit(str(rng.randint(5, 200)), "decimal"))
+                g.add(obs, P + "observationDate", _lit(f"{year}-12-31", "date"))
+            out.writelines(g.lines)
+            info.triples += len(g.lines)
+            info.poles.append(slug)
+    return info
+
+
+def build(folder: Path, units: int, poles: int, seed: int) -> tuple[Path, Path, Synthetic]:
+    """The ptce-kg store folder and an N-Quads dump of it (for the other servers)."""
+    store_dir, nquads = folder / "ptce-store", folder / "bench.nq"
+    synthetic = folder / "synthetic.nq"
+    info = generate(synthetic, units, poles, seed)
+    store = OxigraphStore(store_dir)
+    initialise(store)
+    store.raw.bulk_load(path=str(synthetic), format=RdfFormat.N_QUADS)
+    derived = rebuild_derived(store)
+    store.raw.dump(str(nquads), format=RdfFormat.N_QUADS)
+    total = sum(g.triples for g in store.graphs())
+    store.close()
+    del store
+    print(f"graph: {total:,} quads ({info.triples:,} synthetic, {derived:,} derived)", flush=True)
+    return store_dir, nquads, info
+
+
+# ---------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str  # where a query goes: the named-query base for ptce-kg, the SPARQL endpoint otherwise
+    probe: str
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _start(name: str, command: list[str], url: str, probe: str, log: Path, timeout: float, env: dict[str, str] | None = None) -> Server:
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(probe, timeout=5).status_code < 500:
+                print(f"{name}: ready in {time.monotonic() - started:.1f} s", flush=True)
+                return Server(name, process, url, probe)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    process.kill()
+    raise RuntimeError(f"{name} did not start within {timeout} s")
+
+
+def start_ptce(store_dir: Path, log: Path) -> Server:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
+    base = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "ptce-kg"), "serve", "--store", str(store_dir), "--port", str(port)]
+    return _start("ptce-kg", command, f"{base}/queries", f"{base}/health", log, 120, env)
+
+
+def start_oxigraph(nquads: Path, folder: Path, log: Path) -> Server:
+    location = folder / "oxigraph-store"
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
+    return _start("oxigraph serve", command, f"{base}/query", f"{base}/query?query=ASK%7B%7D", log, 120)
+
+
+RDFLIB_APP = """
+import sys, uvicorn
+from rdflib import Dataset
+from rdflib_endpoint import SparqlEndpoint
+data = Dataset(default_union=True)
+data.parse(sys.argv[1], format="nquads")
+uvicorn.run(SparqlEndpoint(graph=data, path="/sparql"), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def start_rdflib(nquads: Path, log: Path) -> Server:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", RDFLIB_APP, str(nquads), str(port)]
+    return _start("rdflib-endpoint", command, f"{base}/sparql", f"{base}/sparql?query=ASK%7B%7D", log, 600)
+
+
+# ---------------------------------------------------------------- workload
+
+
+QUERIES = ("organisation-by-siren", "pole-members", "jobs-by-pole", "cooperation-levels",
+           "poles-by-departement", "potential-members", "ess-share-by-pole")
+
+
+def workload(info: Synthetic, count: int, seed: int) -> dict[str, list[dict[str, str]]]:
+    """``count`` seeded parameter sets per benchmarked query."""
+    rng = random.Random(seed)
+    params: dict[str, Callable[[], dict[str, str]]] = {
+        "organisation-by-siren": lambda: {"siren": rng.choice(info.sirens)},
+        "pole-members": lambda: {"pole": rng.choice(info.poles)},
+        "jobs-by-pole": lambda: {"pole": rng.choice(info.poles)},
+        "cooperation-levels": lambda: {"pole": rng.choice(info.poles)},
+        "poles-by-departement": lambda: {"departement": rng.choice(info.departements)},
+        "potential-members": lambda: {"pole": rng.choice(info.poles)},
+        "ess-share-by-pole": lambda: {"pole": rng.choice(info.poles)},
+    }
+    return {name: [params[name]() for _ in range(count)] for name in QUERIES}
+
+
+def request_for(server: Server, query: NamedQuery, params: dict[str, str]) -> tuple[str, dict[str, str]]:
+    if server.name == "ptce-kg":
+        return f"{server.url}/{query.name}", params
+    return server.url, {"query": prebind(query.text, query.bind(params))}
+
+
+@dataclass
+class Stats:
+    done: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    capped: bool
+    rows: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return math.nan
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(math.ceil(q * len(ordered))) - 1)]
+
+
+def load(server: Server, query: NamedQuery, param_sets: list[dict[str, str]], clients: int, cap: float) -> Stats:
+    """Send the requests with ``clients`` concurrent clients; stop issuing after ``cap`` seconds."""
+    jobs = iter(param_sets)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = rows = 0
+    started = time.perf_counter()
+    deadline = started + cap
+    capped = False
+
+    def worker() -> None:
+        nonlocal errors, rows, capped
+        with httpx.Client(timeout=max(cap, 30), headers={"Accept": JSON}) as http:
+            while True:
+                with lock:
+                    if time.perf_counter() > deadline:
+                        capped = capped or next(jobs, None) is not None
+                        return
+                    params = next(jobs, None)
+                if params is None:
+                    return
+                url, query_params = request_for(server, query, params)
+                t0 = time.perf_counter()
+                try:
+                    response = http.get(url, params=query_params)
+                    ok = response.status_code == 200
+                    count = len(response.json()["results"]["bindings"]) if ok else 0
+                except httpx.HTTPError:
+                    ok, count = False, 0
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    errors += not ok
+                    rows += count
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Stats(len(latencies), time.perf_counter() - started, latencies, errors, capped, rows)
+
+
+def _geomean(values: list[float]) -> float:
+    values = [v for v in values if v > 0 and math.isfinite(v)]
+    return math.exp(statistics.fmean(math.log(v) for v in values)) if values else math.nan
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=30_000)
+    parser.add_argument("--poles", type=int, default=1_500)
+    parser.add_argument("--requests", type=int, default=200, help="requests per query (ptce-kg, oxigraph)")
+    parser.add_argument("--rdflib-requests", type=int, default=8, help="requests per query for rdflib-endpoint")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per server and query")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep the generated stores in this folder")
+    args = parser.parse_args(argv)
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="ptce-bench-api-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    catalogue = load_catalogue()
+    t0 = time.perf_counter()
+    store_dir, nquads, info = build(folder, args.units, args.poles, args.seed)
+    print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
+    sets = workload(info, args.requests, args.seed)
+    results: dict[str, dict[str, Stats]] = {}
+    plan: list[tuple[str, Callable[[], Server], int]] = [
+        ("ptce-kg", lambda: start_ptce(store_dir, folder / "ptce.log"), args.requests),
+        ("oxigraph serve", lambda: start_oxigraph(nquads, folder, folder / "oxigraph.log"), args.requests),
+    ]
+    if not args.skip_rdflib:
+        plan.append(("rdflib-endpoint", lambda: start_rdflib(nquads, folder / "rdflib.log"), args.rdflib_requests))
+    try:
+        for name, start, count in plan:
+            server = start()
+            try:
+                results[name] = {}
+                for query_name in QUERIES:
+                    query = catalogue.get(query_name)
+                    assert query is not None
+                    load(server, query, sets[query_name][:2], 1, args.time_cap)  # warm-up
+                    stats = load(server, query, sets[query_name][:count], args.clients, args.time_cap)
+                    results[name][query_name] = stats
+                    print(f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
+                          f"p50 {stats.percentile(0.5) * 1000:8.1f} ms p99 {stats.percentile(0.99) * 1000:8.1f} ms "
+                          f"rows {stats.rows / max(stats.done, 1):7.1f}/req errors {stats.errors}"
+                          f"{' (time cap hit)' if stats.capped else ''}", flush=True)
+            finally:
+                server.stop()
+        _report(results)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _report(results: dict[str, dict[str, Stats]]) -> None:
+    ours = results["ptce-kg"]
+    print("\nthroughput ratio ptce-kg / other (same queries, same parameters; >1 = ptce-kg faster)")
+    for other in (n for n in results if n != "ptce-kg"):
+        ratios = []
+        for query_name, stats in ours.items():
+            theirs = results[other][query_name]
+            ratio = stats.rate / theirs.rate if theirs.rate else math.inf
+            ratios.append(ratio)
+            print(f"  vs {other:16} {query_name:24} {ratio:8.2f}×")
+        print(f"  vs {other:16} {'geometric mean':24} {_geomean(ratios):8.2f}×")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
