@@ -123,3 +123,50 @@ def test_using_clauses_go_before_each_where() -> None:
 def test_using_parameters_conflicts(update: str) -> None:
     with pytest.raises(QueryError):
         add_using_clauses(update, ["http://g1"], [])
+
+
+# Fragments where a tokenizer could lose track of what is code: escapes in IRIs and prefixed
+# names, quotes and # inside literals, comments, comparisons with < and >.
+DECOYS = [
+    "",
+    r"?s e:a\# ?o .",
+    r"?s e:a\' ?o .",
+    r"?s e:a%23 ?o .",
+    r"?s e:a\-b\~c ?o .",
+    r"?s <http://a\u0041#x> ?o .",
+    r"?s <http://a\U00000041'x> ?o .",
+    r'?s ?p "x\" # " .',
+    r"?s ?p 'x\' # ' .",
+    '?s ?p """a " "" # """ .',
+    "?s ?p '''a ' '' # ''' .",
+    r'?s ?p "\u0022" .',
+    '?s ?p "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    "# a comment { SERVICE\n",
+    "FILTER(?o<3)",
+    'FILTER(?o > "#")',
+    'BIND("#" AS ?h)',
+]
+SERVICE_FORMS = ["SERVICE", "service silent", "SeRvIcE"]
+
+
+def test_no_decoy_hides_a_service_oxigraph_would_run() -> None:
+    """Whenever Oxigraph accepts the text, the guard must see the SERVICE in it."""
+    from pyoxigraph import Store
+
+    store = Store()
+    accepted_by_oxigraph = 0
+    for before in DECOYS:
+        for after in DECOYS:
+            for service in SERVICE_FORMS:
+                query = (
+                    "PREFIX e: <http://e/> SELECT * { ?s ?p ?o . "
+                    f"{before} {service} <http://127.0.0.1:9/> {{ ?a ?b ?c }} {after}\n }}"
+                )
+                try:
+                    store.query(query)  # parses only: SERVICE runs when results are read
+                except SyntaxError:
+                    continue
+                accepted_by_oxigraph += 1
+                with pytest.raises(QueryError, match="SERVICE"):
+                    inspect_query(query)
+    assert accepted_by_oxigraph > len(DECOYS)  # the decoys are valid SPARQL, so this tests
