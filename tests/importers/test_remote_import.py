@@ -1,0 +1,70 @@
+"""The same import and link report through a remote SPARQL endpoint (a live `oxigraph serve`)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ptce_kg.cli import main
+from ptce_kg.store import RemoteStore
+from tests.importers.conftest import DATA, load_turtle
+
+pytestmark = pytest.mark.server
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def endpoint(tmp_path):
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"{base}/query"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_import_and_link_through_an_endpoint(endpoint, capsys):
+    ul, et = str(DATA / "StockUniteLegale_test.csv"), str(DATA / "StockEtablissement_test.csv")
+    assert main(["import", "sirene", "--endpoint", endpoint, "--unites-legales", ul, "--etablissements", et]) == 0
+    assert main(["import", "recherche-entreprises", "--endpoint", endpoint, str(DATA / "search-338365059.json")]) == 0
+    remote = RemoteStore(endpoint)
+    units = remote.query(
+        "SELECT (COUNT(?u) AS ?n) WHERE { GRAPH <https://w3id.org/ptce/graph/sirene> "
+        "{ ?u a <https://w3id.org/ptce/ontology#LegalUnit> } }"
+    )
+    expected = sum(1 for line in (DATA / "StockUniteLegale_test.csv").read_text().splitlines()[1:]
+                   if len(line.split(",", 1)[0]) == 9)
+    assert int(next(iter(units))["n"].value) == expected
+    capsys.readouterr()
+    assert main(["link", "--endpoint", endpoint]) == 0  # no pole loaded: nothing to report
+    assert "nothing to report" in capsys.readouterr().out
+    # With the test pole on the server, the findings come back and the exit code is 1.
+    load_turtle(remote, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")
+    assert main(["link", "--endpoint", endpoint, "--format", "json"]) == 1
+    assert '"unknown-siren": 1' in capsys.readouterr().out
