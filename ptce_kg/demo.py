@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,13 @@ def known_ptce_quads(path: Path | None = None) -> list[Quad]:
     path = path or data_dir() / "known-ptce" / "ptce-connus.csv"
     graph = NamedNode(KNOWN_PTCE_GRAPH)
     quads: list[Quad] = []
-    seen: set[str] = set()
+    seen: Counter[str] = Counter()
     with open(path, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             slug = slugify(row["nom"])
-            if slug in seen:  # two PTCE with the same name: keep both, apart
-                slug = f"{slug}-{len(seen)}"
-            seen.add(slug)
+            seen[slug] += 1
+            if seen[slug] > 1:  # two PTCE with the same name: keep both, apart
+                slug = f"{slug}-{seen[slug]}"
             quads.extend(Quad(s, p, o, graph) for s, p, o in _known_pole_triples(slug, row))
     return quads
 

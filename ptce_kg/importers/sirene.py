@@ -101,10 +101,12 @@ class _CsvSource:
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise InputError(f"cannot read the CSV header: {exc}", str(path)) from exc
         if not header:
+            self._handle.close()
             raise InputError("empty file: no CSV header", str(path))
         position = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
         missing = [col for col in section["required"].values() if col not in position]
         if missing:
+            self._handle.close()
             raise InputError(
                 f"missing required column(s) {', '.join(missing)} (columns are read by name)",
                 str(path),
@@ -133,6 +135,9 @@ class _CsvSource:
             bar.close()
             self._handle.close()
 
+    def close(self) -> None:
+        self._handle.close()
+
     def getter(self) -> Callable[[list[str], str], str]:
         index = self.index
 
@@ -158,7 +163,11 @@ def import_sirene(
     """
     mapping = column_mapping()
     units = _CsvSource(unites_legales, mapping["unites_legales"])
-    sites = _CsvSource(etablissements, mapping["etablissements"]) if etablissements else None
+    try:
+        sites = _CsvSource(etablissements, mapping["etablissements"]) if etablissements else None
+    except InputError:
+        units.close()
+        raise
     summary = ImportSummary(graph=SIRENE_GRAPH)
     with Spool() as spool:
         kept = _read_units(units, keep, mapping, spool, summary, progress)
