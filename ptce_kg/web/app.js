@@ -241,8 +241,9 @@ async function validateFile(event) {
   const violations = Number(response.headers.get("X-Validation-Violations") || "0");
   status.textContent = violations > 0 ? t("violations", violations) : t("conforms");
   status.className = violations > 0 ? "status bad" : "status good";
-  // The report is shown in a sandboxed frame: no script of the report can run.
-  frame.srcdoc = await response.text();
+  // The report is shown in a sandboxed frame: no script of the report can run; its links
+  // (the law's articles) open in a new tab.
+  frame.srcdoc = (await response.text()).replace(/<head>/i, '<head><base target="_blank">');
   frame.hidden = false;
 }
 

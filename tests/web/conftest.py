@@ -1,6 +1,6 @@
 """A live ptce-kg service for the web tests: ``ptce-kg serve`` on a free loopback port, over a
 fresh on-disk store (serve runs ``init`` first, so the demo graph is there), with a token for
-two demo poles."""
+two demo poles and the pole of the spreadsheet template's example."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 from ptce_kg.paths import data_dir
 
 STARTUP_SECONDS = 180  # init of a fresh store (reference data, demo, linking) comes first
-POLES = ("sarthe-exemple", "drome-non-conforme-exemple")
+POLES = ("sarthe-exemple", "drome-non-conforme-exemple", "laval-exemple")
 MAX_BODY_BYTES = 5_000_000
 
 
@@ -44,6 +44,11 @@ def free_port() -> int:
 
 def demo_file(slug: str) -> Path:
     return data_dir() / "demo" / f"{slug}.ttl"
+
+
+def template_file(name: str) -> Path:
+    """A spreadsheet template shipped in ``templates/`` (``ptce-modele-exemple.xlsx``…)."""
+    return data_dir().parent / "templates" / name
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from .conftest import LiveServer, demo_file
+from .conftest import LiveServer, demo_file, template_file
 
 pytestmark = pytest.mark.server
 GOOD, BAD = "sarthe-exemple", "drome-non-conforme-exemple"
@@ -104,3 +104,15 @@ def test_unparsable_file_is_a_400_and_nothing_changes(live_server):
     response = send(live_server, BAD, b"@prefix broken", live_server.tokens[BAD])
     assert response.status_code == 400
     assert graph_dump(live_server, graph_of(BAD)) == before
+
+
+def test_spreadsheet_template_is_accepted_for_its_pole(live_server):
+    pole = "laval-exemple"
+    workbook = template_file("ptce-modele-exemple.xlsx").read_bytes()
+    response = send(live_server, pole, workbook, live_server.tokens[pole], name="modele.xlsx")
+    assert response.status_code == 200, response.text
+    assert response.json()["sha256"] == hashlib.sha256(workbook).hexdigest()
+    rows = select(live_server, f"SELECT ?label WHERE {{ GRAPH <{graph_of(pole)}> {{ "
+                               f"<https://w3id.org/ptce/id/pole/{pole}> "
+                               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    assert rows

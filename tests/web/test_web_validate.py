@@ -9,7 +9,9 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from .conftest import demo_file
+from ptce_kg.validation import validate_files
+
+from .conftest import demo_file, template_file
 
 pytestmark = pytest.mark.server
 DATA = Path(__file__).parent / "data"
@@ -130,3 +132,24 @@ def test_oversized_upload_is_413(live_server):
     with live_server.client() as client:
         response = client.post("/validate", files={"file": ("big.ttl", b"#" * (limit + 1))})
     assert response.status_code == 413
+
+
+def test_spreadsheet_template_is_validated_like_the_cli(live_server):
+    workbook = template_file("ptce-modele-exemple.xlsx")
+    expected = validate_files([workbook], rules="all", lang="fr")
+    with live_server.client() as client:
+        response = post(client, workbook)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["conforms"] is expected.conforms
+    assert sorted((r["rule"], r["focus"]) for r in report["results"]) == sorted(
+        (r.rule, r.focus) for r in expected.results)
+
+
+def test_damaged_workbook_is_a_400(live_server):
+    workbook = template_file("ptce-modele-exemple.xlsx").read_bytes()
+    with live_server.client() as client:
+        response = client.post("/validate",
+                               files={"file": ("pole.xlsx", workbook[: len(workbook) // 2])})
+    assert response.status_code == 400
+    assert "pole.xlsx" in response.json()["detail"]
