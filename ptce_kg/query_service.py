@@ -485,11 +485,6 @@ class QueryService:
         """True when queries run in killable worker processes."""
         return self._pool is not None
 
-    def media_type_for(self, query: str, accept: str | None, base_iri: str | None = None) -> str:
-        """The media type the answer to ``query`` will have for this Accept header."""
-        form = inspect_query(query, self.settings.service_allowlist, base_iri).form
-        return self._negotiate(form, accept)
-
     @staticmethod
     def _negotiate(form: str, accept: str | None) -> str:
         available = {
@@ -520,7 +515,7 @@ class QueryService:
         graph is the union of all graphs, so queries need no GRAPH clause.
         Raises QueryError, NotAcceptable, QueryTimeout, ResultTooLarge, StoreError.
         """
-        inspection = inspect_query(query, self.settings.service_allowlist, base_iri)
+        inspection = inspect_query(query, self.settings.service_allowlist)
         media_type = self._negotiate(inspection.form, accept)
         protocol_dataset = bool(default_graph_uris or named_graph_uris)
         # BASE on the first line keeps the line numbers of parser messages right.
@@ -554,7 +549,7 @@ class QueryService:
         Updates run in this process (they need the writable store), one at a time, with no
         timeout: they are for local or token-protected deployments.
         """
-        inspect_update(update, self.settings.service_allowlist, base_iri)
+        inspect_update(update, self.settings.service_allowlist)
         text = add_using_clauses(update, using_graph_uris, using_named_graph_uris)
         if base_iri:
             text = f"BASE <{base_iri}> {text}"

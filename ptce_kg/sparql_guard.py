@@ -4,7 +4,8 @@ pyoxigraph cannot switch ``SERVICE`` off nor be told to refuse ``LOAD``, so the 
 first with a small tokenizer that skips strings, comments and IRIs (a keyword inside a literal
 or an IRI never counts):
 
-- ``SERVICE`` is refused unless its IRI is in the allow-list (a variable IRI is refused);
+- ``SERVICE`` is refused unless its IRI, written absolute, is in the allow-list (a variable
+  or relative IRI is refused);
 - ``LOAD`` is refused everywhere (it would fetch from the network or read local files);
 - an update sent to the query operation is refused, and a query sent as an update;
 - the query form (select, ask, construct, describe) is reported so results can be negotiated.
@@ -20,10 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from ptce_kg.errors import QueryError
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -90,24 +91,23 @@ def tokens(text: str) -> Iterator[Token]:
             depth += 1
 
 
-def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
-    """The absolute IRI a token names, or None when it cannot be known before running."""
+def _absolute(tok: Token, prefixes: dict[str, str]) -> str | None:
+    """The IRI a token spells out in full, or None (a variable, or a relative IRI: resolving it
+    here and in Oxigraph could differ, so a SERVICE endpoint must be written absolute)."""
     if tok.kind == "iri":
         iri = tok.text[1:-1]
-        return urljoin(base, iri) if base else iri
-    if tok.kind == "pname":
+    elif tok.kind == "pname":
         prefix, _, local = tok.text.partition(":")
         namespace = prefixes.get(prefix)
-        return None if namespace is None else namespace + local
-    return None
+        iri = None if namespace is None else namespace + local
+    else:
+        iri = None
+    return iri if iri is not None and _SCHEME.match(iri) else None
 
 
-def _check_services_and_load(
-    toks: Sequence[Token], allowlist: Iterable[str], base_iri: str | None
-) -> None:
+def _check_services_and_load(toks: Sequence[Token], allowlist: Iterable[str]) -> None:
     allowed = set(allowlist)
     prefixes: dict[str, str] = {}
-    base = base_iri
     for i, tok in enumerate(toks):
         if tok.kind != "word":
             continue
@@ -115,9 +115,7 @@ def _check_services_and_load(
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if word == "PREFIX" and nxt is not None and i + 2 < len(toks):
             if toks[i + 2].kind == "iri":
-                prefixes[nxt.text.rstrip(":")] = _resolve(toks[i + 2], {}, base) or ""
-        elif word == "BASE" and nxt is not None and nxt.kind == "iri":
-            base = _resolve(nxt, {}, base)
+                prefixes[nxt.text.rstrip(":")] = toks[i + 2].text[1:-1]
         elif word == "LOAD":
             raise QueryError(
                 "LOAD is not allowed: this service never fetches data", f"character {tok.start + 1}"
@@ -126,7 +124,7 @@ def _check_services_and_load(
             target = nxt
             if target is not None and target.kind == "word" and target.text.upper() == "SILENT":
                 target = toks[i + 2] if i + 2 < len(toks) else None
-            iri = _resolve(target, prefixes, base) if target is not None else None
+            iri = _absolute(target, prefixes) if target is not None else None
             if iri is None or iri not in allowed:
                 shown = iri or (target.text if target is not None else "")
                 raise QueryError(
@@ -151,12 +149,10 @@ def _first_keyword(toks: Sequence[Token]) -> Token | None:
     return None
 
 
-def inspect_query(
-    query: str, allowlist: Iterable[str] = (), base_iri: str | None = None
-) -> Inspection:
+def inspect_query(query: str, allowlist: Iterable[str] = ()) -> Inspection:
     """Check a query for the query operation; raise ``QueryError`` when it is refused."""
     toks = list(tokens(query))
-    _check_services_and_load(toks, allowlist, base_iri)
+    _check_services_and_load(toks, allowlist)
     first = _first_keyword(toks)
     if first is None:
         raise QueryError("the query is empty", "query")
@@ -177,10 +173,10 @@ def inspect_query(
     return Inspection(form=form, has_dataset_clause=has_dataset)
 
 
-def inspect_update(update: str, allowlist: Iterable[str] = (), base_iri: str | None = None) -> None:
+def inspect_update(update: str, allowlist: Iterable[str] = ()) -> None:
     """Check an update; raise ``QueryError`` when it is refused (LOAD, SERVICE, a query)."""
     toks = list(tokens(update))
-    _check_services_and_load(toks, allowlist, base_iri)
+    _check_services_and_load(toks, allowlist)
     first = _first_keyword(toks)
     if first is not None and first.text.upper() in QUERY_FORMS:
         raise QueryError(
