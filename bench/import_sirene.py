@@ -63,9 +63,10 @@ def generate(folder: Path, units: int, seed: int) -> tuple[Path, Path, int]:
     rng = random.Random(seed)
     ul_path, et_path = folder / "StockUniteLegale.csv", folder / "StockEtablissement.csv"
     sites = 0
-    with open(ul_path, "w", newline="", encoding="utf-8") as ul_f, open(
-        et_path, "w", newline="", encoding="utf-8"
-    ) as et_f:
+    with (
+        open(ul_path, "w", newline="", encoding="utf-8") as ul_f,
+        open(et_path, "w", newline="", encoding="utf-8") as et_f,
+    ):
         ul, et = csv.writer(ul_f), csv.writer(et_f)
         ul.writerow(UL_HEADER)
         et.writerow(ET_HEADER)
@@ -77,7 +78,9 @@ def generate(folder: Path, units: int, seed: int) -> tuple[Path, Path, int]:
             row = [""] * len(UL_HEADER)
             row[ul_index["siren"]] = siren
             row[ul_index["statutDiffusionUniteLegale"]] = "O"
-            row[ul_index["dateCreationUniteLegale"]] = f"{rng.randint(1950, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            row[ul_index["dateCreationUniteLegale"]] = (
+                f"{rng.randint(1950, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            )
             row[ul_index["etatAdministratifUniteLegale"]] = "A" if rng.random() < 0.8 else "C"
             if form == "1000":
                 row[ul_index["sexeUniteLegale"]] = "F"

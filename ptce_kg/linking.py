@@ -57,7 +57,9 @@ def rules_update() -> str:
 def rebuild_derived(store: Store) -> int:
     """Drop and rebuild the derived graph in one update; return its triple count."""
     store.update(rules_update())
-    count = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")
+    count = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+    )
     return int(next(iter(count))["n"].value)
 
 

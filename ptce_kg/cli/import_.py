@@ -27,13 +27,25 @@ def _report(summary: ImportSummary, derived: int) -> None:
 
 
 @import_.command("sirene")
-@click.option("--unites-legales", "unites_legales", type=_FILE, required=True,
-              help="StockUniteLegale CSV (INSEE, unzipped).")
+@click.option(
+    "--unites-legales",
+    "unites_legales",
+    type=_FILE,
+    required=True,
+    help="StockUniteLegale CSV (INSEE, unzipped).",
+)
 @click.option("--etablissements", type=_FILE, default=None, help="StockEtablissement CSV.")
-@click.option("--only-ess", is_flag=True,
-              help="Keep units with SIRENE ESS flag O or a statutory ESS legal form (needs init).")
-@click.option("--siren-list", type=_FILE, default=None,
-              help="Keep only the SIRENs listed in FILE (one per line, # comments).")
+@click.option(
+    "--only-ess",
+    is_flag=True,
+    help="Keep units with SIRENE ESS flag O or a statutory ESS legal form (needs init).",
+)
+@click.option(
+    "--siren-list",
+    type=_FILE,
+    default=None,
+    help="Keep only the SIRENs listed in FILE (one per line, # comments).",
+)
 @store_options
 def sirene(
     unites_legales: Path,

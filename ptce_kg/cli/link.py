@@ -13,9 +13,15 @@ from ptce_kg.linking import link_report, rebuild_derived
 
 
 @click.command("link")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rebuild/--no-rebuild", default=True, show_default=True,
-              help="Rebuild the derived graph first (--no-rebuild for a read-only endpoint).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--rebuild/--no-rebuild",
+    default=True,
+    show_default=True,
+    help="Rebuild the derived graph first (--no-rebuild for a read-only endpoint).",
+)
 @store_options
 def link(fmt: str, rebuild: bool, store_options: StoreOptions) -> None:
     """Report members with an unknown SIREN, ceased members, ESS conflicts, members outside

@@ -116,7 +116,7 @@ def legal_unit_lines(rec: LegalUnitRecord, linked_nomenclature: str = "NAFRev2")
     s = f"<{org_iri(rec.siren)}>"
     out = [
         f"{s} <{RDF_TYPE}> <{PTCE}LegalUnit> .\n",
-        f"{s} <{PTCE}siren> \"{rec.siren}\" .\n",
+        f'{s} <{PTCE}siren> "{rec.siren}" .\n',
         f"{s} <{RDFS_LABEL}> {_lit(rec.label)} .\n",
         f"{s} <{RDFS_SEE_ALSO}> <{DIRECTORY_PAGE}{rec.siren}> .\n",
     ]
@@ -125,18 +125,18 @@ def legal_unit_lines(rec: LegalUnitRecord, linked_nomenclature: str = "NAFRev2")
     if LEGAL_FORM_RE.match(rec.legal_form):
         out.append(f"{s} <{PTCE}legalForm> <{LEGAL_FORM}{rec.legal_form}> .\n")
     if rec.state in ("A", "C"):
-        out.append(f"{s} <{PTCE}administrativeState> \"{rec.state}\" .\n")
+        out.append(f'{s} <{PTCE}administrativeState> "{rec.state}" .\n')
     _activity_lines(out, s, rec.activity, rec.nomenclature, linked_nomenclature, True)
     if DATE_RE.match(rec.creation_date):
-        out.append(f"{s} <{PTCE}creationDate> \"{rec.creation_date}\"^^<{XSD}date> .\n")
+        out.append(f'{s} <{PTCE}creationDate> "{rec.creation_date}"^^<{XSD}date> .\n')
     if band := _code(rec.headcount_band):
-        out.append(f"{s} <{PTCE}headcountBand> \"{band}\" .\n")
+        out.append(f'{s} <{PTCE}headcountBand> "{band}" .\n')
     if rna := _code(rec.rna_id):
-        out.append(f"{s} <{PTCE}rnaId> \"{rna}\" .\n")
+        out.append(f'{s} <{PTCE}rnaId> "{rna}" .\n')
     if rec.ess_flag in FLAG_VALUES:
-        out.append(f"{s} <{PTCE}sireneEssFlag> \"{rec.ess_flag}\" .\n")
+        out.append(f'{s} <{PTCE}sireneEssFlag> "{rec.ess_flag}" .\n')
     if rec.mission_flag in FLAG_VALUES:
-        out.append(f"{s} <{PTCE}missionCompanyFlag> \"{rec.mission_flag}\" .\n")
+        out.append(f'{s} <{PTCE}missionCompanyFlag> "{rec.mission_flag}" .\n')
     if rec.directory_ess_claim is not None:
         out.append(f"{s} <{PTCE}directoryEssClaim> {_bool(rec.directory_ess_claim)} .\n")
     if rec.in_ess_france_list is not None:
@@ -151,16 +151,16 @@ def establishment_lines(
     s = f"<{establishment_iri(rec.siret)}>"
     out = [
         f"{s} <{RDF_TYPE}> <{PTCE}Establishment> .\n",
-        f"{s} <{PTCE}siret> \"{rec.siret}\" .\n",
+        f'{s} <{PTCE}siret> "{rec.siret}" .\n',
         f"<{org_iri(rec.siren)}> <{PTCE}hasEstablishment> {s} .\n",
     ]
     if rec.head_office is not None:
         out.append(f"{s} <{PTCE}headOffice> {_bool(rec.head_office)} .\n")
     if rec.state in ("A", "F"):
-        out.append(f"{s} <{PTCE}administrativeState> \"{rec.state}\" .\n")
+        out.append(f'{s} <{PTCE}administrativeState> "{rec.state}" .\n')
     code = rec.commune_code
     if COMMUNE_RE.match(code):
-        out.append(f"{s} <{PTCE}communeCode> \"{code}\" .\n")
+        out.append(f'{s} <{PTCE}communeCode> "{code}" .\n')
         parent = communes.parent(code)
         if parent:
             out.append(f"{s} <{PTCE}commune> <{COMMUNE}{parent}> .\n")
@@ -168,9 +168,9 @@ def establishment_lines(
         else:
             out.append(f"{s} <{PTCE}commune> <{COMMUNE}{code}> .\n")
     if DATE_RE.match(rec.creation_date):
-        out.append(f"{s} <{PTCE}creationDate> \"{rec.creation_date}\"^^<{XSD}date> .\n")
+        out.append(f'{s} <{PTCE}creationDate> "{rec.creation_date}"^^<{XSD}date> .\n')
     if band := _code(rec.headcount_band):
-        out.append(f"{s} <{PTCE}headcountBand> \"{band}\" .\n")
+        out.append(f'{s} <{PTCE}headcountBand> "{band}" .\n')
     _activity_lines(out, s, rec.activity, rec.nomenclature, linked_nomenclature, False)
     return out
 
@@ -181,10 +181,10 @@ def _activity_lines(
     code = _code(activity)
     if not code:
         return
-    out.append(f"{s} <{PTCE}activityCode> \"{code}\" .\n")
+    out.append(f'{s} <{PTCE}activityCode> "{code}" .\n')
     nomenclature = _code(nomenclature) or ""
     if nomenclature and with_nomenclature:
-        out.append(f"{s} <{PTCE}activityNomenclature> \"{nomenclature}\" .\n")
+        out.append(f'{s} <{PTCE}activityNomenclature> "{nomenclature}" .\n')
     if nomenclature == linked and NAF2_RE.match(code):
         out.append(f"{s} <{PTCE}activity> <{NAF_SUBCLASS}{code}> .\n")
 

@@ -63,7 +63,9 @@ def read_results(path: Path) -> list[dict[str, Any]]:
         raise InputError(f"cannot read the file: {exc}", str(path)) from exc
     results = body.get("results") if isinstance(body, dict) else None
     if not isinstance(results, list):
-        raise InputError("not an API Recherche d'entreprises response: no 'results' list", str(path))
+        raise InputError(
+            "not an API Recherche d'entreprises response: no 'results' list", str(path)
+        )
     return results
 
 

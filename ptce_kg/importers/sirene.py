@@ -1,4 +1,4 @@
-"""Import of INSEE's SIRENE stock files (StockUniteLegale, StockEtablissement) into graph ``sirene``.
+"""Import of INSEE's SIRENE stock files (StockUniteLegale, StockEtablissement), graph ``sirene``.
 
 Columns are found by header name (``mappings/sirene-columns.yaml``); rows are streamed with the
 ``csv`` module, so memory grows with the number of *kept* units (their SIRENs, when a filter is
@@ -67,7 +67,8 @@ def statutory_ess_forms(store: Store) -> frozenset[str]:
     codes = frozenset(str(row["code"].value) for row in store.query(query))
     if not codes:
         raise InputError(
-            "--only-ess needs the legal-form reference data (ESS families): run `ptce-kg init` first"
+            "--only-ess needs the legal-form reference data (ESS families): "
+            "run `ptce-kg init` first"
         )
     return codes
 
@@ -130,7 +131,9 @@ class _CsvSource:
                 yield row
             bar.update(pending)
         except (UnicodeDecodeError, csv.Error, OSError) as exc:
-            raise InputError(f"cannot read CSV: {exc}", f"{self.path}:{self._reader.line_num}") from exc
+            raise InputError(
+                f"cannot read CSV: {exc}", f"{self.path}:{self._reader.line_num}"
+            ) from exc
         finally:
             bar.close()
             self._handle.close()

@@ -23,8 +23,25 @@ def store() -> Iterator[OxigraphStore]:
 
 
 # Communes the fixtures and the demo data use (with every area above them).
-COMMUNES = ("72181", "72003", "72095", "72260", "44109", "44132", "44184", "44069", "26281",
-            "26362", "64373", "49007", "34276", "92040", "75056", "69123", "13055")
+COMMUNES = (
+    "72181",
+    "72003",
+    "72095",
+    "72260",
+    "44109",
+    "44132",
+    "44184",
+    "44069",
+    "26281",
+    "26362",
+    "64373",
+    "49007",
+    "34276",
+    "92040",
+    "75056",
+    "69123",
+    "13055",
+)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +52,10 @@ def reference_quads() -> list[Quad]:
     target = NamedNode(graphs.REFERENCE_COG)
     quads = [Quad(t.subject, t.predicate, t.object, forms) for t in reference.legal_form_triples()]
     text = cog.serialize(format="nt")
-    quads += [Quad(q.subject, q.predicate, q.object, target) for q in parse(text, format=RdfFormat.N_TRIPLES)]
+    quads += [
+        Quad(q.subject, q.predicate, q.object, target)
+        for q in parse(text, format=RdfFormat.N_TRIPLES)
+    ]
     return quads
 
 
@@ -51,7 +71,10 @@ def load_turtle(store, path: Path, graph: str) -> None:
     target = NamedNode(graph)
     store.replace_graph(
         graph,
-        [Quad(q.subject, q.predicate, q.object, target) for q in parse(path=path, format=RdfFormat.TURTLE)],
+        [
+            Quad(q.subject, q.predicate, q.object, target)
+            for q in parse(path=path, format=RdfFormat.TURTLE)
+        ],
     )
 
 

@@ -14,7 +14,10 @@ ET = str(DATA / "StockEtablissement_test.csv")
 
 def test_import_sirene_then_link(tmp_path, capsys):
     store = str(tmp_path / "store")
-    assert main(["import", "sirene", "--store", store, "--unites-legales", UL, "--etablissements", ET]) == 0
+    assert (
+        main(["import", "sirene", "--store", store, "--unites-legales", UL, "--etablissements", ET])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "legal units:" in out and "invalid SIREN" in out and "derived graph rebuilt" in out
     # No pole in this store: nothing to report, exit 0.
@@ -33,9 +36,14 @@ def test_import_sirene_then_link(tmp_path, capsys):
 def test_missing_column_exit_2(tmp_path, capsys):
     bad = tmp_path / "ul.csv"
     lines = (DATA / "StockUniteLegale_test.csv").read_text(encoding="utf-8").splitlines()
-    bad.write_text("\n".join([lines[0].replace("categorieJuridiqueUniteLegale", "cj"), *lines[1:]]) + "\n",
-                   encoding="utf-8")
-    assert main(["import", "sirene", "--store", str(tmp_path / "s"), "--unites-legales", str(bad)]) == 2
+    bad.write_text(
+        "\n".join([lines[0].replace("categorieJuridiqueUniteLegale", "cj"), *lines[1:]]) + "\n",
+        encoding="utf-8",
+    )
+    assert (
+        main(["import", "sirene", "--store", str(tmp_path / "s"), "--unites-legales", str(bad)])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "categorieJuridiqueUniteLegale" in err and str(bad) in err
 
@@ -43,13 +51,31 @@ def test_missing_column_exit_2(tmp_path, capsys):
 def test_filters_exclude_each_other(tmp_path, capsys):
     listing = tmp_path / "l.txt"
     listing.write_text("338365059\n", encoding="utf-8")
-    code = main(["import", "sirene", "--store", str(tmp_path / "s"), "--unites-legales", UL,
-                 "--only-ess", "--siren-list", str(listing)])
+    code = main(
+        [
+            "import",
+            "sirene",
+            "--store",
+            str(tmp_path / "s"),
+            "--unites-legales",
+            UL,
+            "--only-ess",
+            "--siren-list",
+            str(listing),
+        ]
+    )
     assert code == 2
 
 
 def test_import_recherche_entreprises(tmp_path, capsys):
-    code = main(["import", "recherche-entreprises", "--store", str(tmp_path / "s"),
-                 *[str(p) for p in sorted(DATA.glob("search-*.json"))]])
+    code = main(
+        [
+            "import",
+            "recherche-entreprises",
+            "--store",
+            str(tmp_path / "s"),
+            *[str(p) for p in sorted(DATA.glob("search-*.json"))],
+        ]
+    )
     assert code == 0
     assert "3 read, 3 kept" in capsys.readouterr().out

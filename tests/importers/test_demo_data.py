@@ -36,8 +36,11 @@ def test_known_ptce_present_with_members_unknown(store):
     assert {str(r["name"].value) for r in found} == names
     assert {str(r["known"].value) for r in found} == {"false"}
     # Nothing invented: no member, no SIREN, no legal unit in that graph.
-    for pattern in (f"?s <{PTCE}siren> ?o", "?s <http://www.w3.org/ns/org#member> ?o",
-                    f"?s a <{PTCE}LegalUnit>"):
+    for pattern in (
+        f"?s <{PTCE}siren> ?o",
+        "?s <http://www.w3.org/ns/org#member> ?o",
+        f"?s a <{PTCE}LegalUnit>",
+    ):
         assert not store.query(f"ASK {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{ {pattern} }} }}")
     # The Sarthe pole of the list sits in département 72, with its sources.
     mans = "https://w3id.org/ptce/id/pole/ptce-du-pays-du-mans"
@@ -61,14 +64,26 @@ def test_every_example_node_is_fictitious(store):
             <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}""")
         for row in labels:
             text = str(row["l"].value)
-            assert "(exemple fictif" in text or "fictitious example" in text or "fictif)" in text, text
+            assert "(exemple fictif" in text or "fictitious example" in text or "fictif)" in text, (
+                text
+            )
 
 
 def test_example_poles_are_complete(store):
     loaded(store)
     graph = f"{GRAPH}pole/sarthe-exemple"
-    for cls in ("Pole", "Territory", "Membership", "Cooperation", "CommonStrategy", "Project",
-                "JobObservation", "PartnerLink", "NaturalPerson", "Organization"):
+    for cls in (
+        "Pole",
+        "Territory",
+        "Membership",
+        "Cooperation",
+        "CommonStrategy",
+        "Project",
+        "JobObservation",
+        "PartnerLink",
+        "NaturalPerson",
+        "Organization",
+    ):
         assert store.query(f"ASK {{ GRAPH <{graph}> {{ ?s a <{PTCE}{cls}> }} }}"), cls
     dates = store.query(f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{graph}> {{
         ?j <{PTCE}observationDate> ?d }} }}""")
@@ -78,9 +93,12 @@ def test_example_poles_are_complete(store):
 def test_sample_registry_units_and_demo_link_report(reference_store):
     store = reference_store
     loaded(store)
-    units = store.query(f"""SELECT (COUNT(?u) AS ?n) WHERE {{ GRAPH <{RECHERCHE_ENTREPRISES_GRAPH}> {{
+    graph = RECHERCHE_ENTREPRISES_GRAPH
+    units = store.query(f"""SELECT (COUNT(?u) AS ?n) WHERE {{ GRAPH <{graph}> {{
         ?u a <{PTCE}LegalUnit> }} }}""")
-    assert int(next(iter(units))["n"].value) == len(list((data_dir() / "demo" / "recherche-entreprises").glob("*.json")))
+    assert int(next(iter(units))["n"].value) == len(
+        list((data_dir() / "demo" / "recherche-entreprises").glob("*.json"))
+    )
     rebuild_derived(store)
     report = link_report(store)
     found = {(f.check, f.member.rsplit("/", 1)[1]) for f in report.findings}

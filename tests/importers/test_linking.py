@@ -43,7 +43,10 @@ def test_ess_family_and_evidence(linked):
     assert derived(store, ID + "org/000000001", ev) == {EVIDENCE + "sirene-flag"}
     # SCOP with flag O: cooperative by form, and two pieces of evidence.
     assert derived(store, ID + "org/000000005", fam) == {FAMILY + "cooperative"}
-    assert derived(store, ID + "org/000000005", ev) == {EVIDENCE + "legal-form", EVIDENCE + "sirene-flag"}
+    assert derived(store, ID + "org/000000005", ev) == {
+        EVIDENCE + "legal-form",
+        EVIDENCE + "sirene-flag",
+    }
     # SARL, flag unknown: no family, no evidence.
     assert derived(store, ID + "org/000000003", fam) == set()
     assert derived(store, ID + "org/000000003", ev) == set()
@@ -60,8 +63,17 @@ def test_located_in_pole_territory(linked):
     store = linked
     rebuild_derived(store)
     located = PTCE + "locatedInPoleTerritory"
-    expected = {"1": {"false"}, "2": set(), "3": set(), "4": {"true"}, "5": set(),
-                "6": {"false"}, "7": {"false"}, "8": {"true"}, "9": set()}
+    expected = {
+        "1": {"false"},
+        "2": set(),
+        "3": set(),
+        "4": {"true"},
+        "5": set(),
+        "6": {"false"},
+        "7": {"false"},
+        "8": {"true"},
+        "9": set(),
+    }
     for n, value in expected.items():
         assert derived(store, f"{ID}membership/test-liens/{n}", located) == value, n
 

@@ -16,6 +16,7 @@ from tests.importers.conftest import DATA, dump
 
 FILES = sorted(DATA.glob("search-*.json"))
 PTCE = "https://w3id.org/ptce/ontology#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ORG = "https://w3id.org/ptce/id/org/"
 
 
@@ -61,7 +62,7 @@ def test_ess_france_list_inferred_with_a_stock_import(store):
     rebuild_derived(store)
     unit = ORG + "338365059"
     assert objects(store, DERIVED_GRAPH, unit, "inEssFranceList") == {"true"}
-    assert f"https://w3id.org/ptce/vocab/ess-evidence/ess-france-list" in objects(
+    assert "https://w3id.org/ptce/vocab/ess-evidence/ess-france-list" in objects(
         store, DERIVED_GRAPH, unit, "essEvidence"
     )
     # The DINUM control (est_ess false) gets no list membership and no ESS evidence.
@@ -102,6 +103,6 @@ def test_hostile_values_do_not_inject(store, tmp_path):
     subjects = {str(q.subject.value) for q in store.quads(g)}
     assert subjects == {unit, "https://w3id.org/ptce/id/establishment/00000000100010"}
     label = store.query(
-        f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+        f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <{RDFS_LABEL}> ?l }} }}"
     )
     assert [str(r["l"].value) for r in label] == ['X" . <a> <b> <c> .']

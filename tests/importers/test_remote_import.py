@@ -31,7 +31,14 @@ def endpoint(tmp_path):
         pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
     port = free_port()
     server = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}"],
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(tmp_path / "server"),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -51,15 +58,43 @@ def endpoint(tmp_path):
 
 def test_import_and_link_through_an_endpoint(endpoint, capsys):
     ul, et = str(DATA / "StockUniteLegale_test.csv"), str(DATA / "StockEtablissement_test.csv")
-    assert main(["import", "sirene", "--endpoint", endpoint, "--unites-legales", ul, "--etablissements", et]) == 0
-    assert main(["import", "recherche-entreprises", "--endpoint", endpoint, str(DATA / "search-338365059.json")]) == 0
+    assert (
+        main(
+            [
+                "import",
+                "sirene",
+                "--endpoint",
+                endpoint,
+                "--unites-legales",
+                ul,
+                "--etablissements",
+                et,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "import",
+                "recherche-entreprises",
+                "--endpoint",
+                endpoint,
+                str(DATA / "search-338365059.json"),
+            ]
+        )
+        == 0
+    )
     remote = RemoteStore(endpoint)
     units = remote.query(
         "SELECT (COUNT(?u) AS ?n) WHERE { GRAPH <https://w3id.org/ptce/graph/sirene> "
         "{ ?u a <https://w3id.org/ptce/ontology#LegalUnit> } }"
     )
-    expected = sum(1 for line in (DATA / "StockUniteLegale_test.csv").read_text().splitlines()[1:]
-                   if len(line.split(",", 1)[0]) == 9)
+    expected = sum(
+        1
+        for line in (DATA / "StockUniteLegale_test.csv").read_text().splitlines()[1:]
+        if len(line.split(",", 1)[0]) == 9
+    )
     assert int(next(iter(units))["n"].value) == expected
     capsys.readouterr()
     assert main(["link", "--endpoint", endpoint]) == 0  # no pole loaded: nothing to report

@@ -1,4 +1,5 @@
-"""SIRENE stock import: columns by name, refusal before writing, flags, personal data, PLM, filters."""
+"""SIRENE stock import: columns by name, refusal before writing, flags, personal data, PLM,
+filters."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.errors import InputError
-from ptce_kg.metadata import descriptions
-from ptce_kg.paths import data_dir
 from ptce_kg.importers.sirene import (
     SIRENE_GRAPH,
     Filter,
@@ -19,11 +18,14 @@ from ptce_kg.importers.sirene import (
     read_siren_list,
     statutory_ess_forms,
 )
+from ptce_kg.metadata import descriptions
+from ptce_kg.paths import data_dir
 from tests.importers.conftest import DATA, dump, load_turtle
 
 UL = DATA / "StockUniteLegale_test.csv"
 ET = DATA / "StockEtablissement_test.csv"
 PTCE = "https://w3id.org/ptce/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 ORG = "https://w3id.org/ptce/id/org/"
 EST = "https://w3id.org/ptce/id/establishment/"
 
@@ -43,7 +45,9 @@ def subjects_of_type(store, cls: str) -> set[str]:
     return {str(r["s"].value) for r in store.query(q)}
 
 
-def rewrite(src: Path, dst: Path, shuffle: bool = False, extra: bool = False, drop: str = "") -> Path:
+def rewrite(
+    src: Path, dst: Path, shuffle: bool = False, extra: bool = False, drop: str = ""
+) -> Path:
     table = rows(src)
     header = [c for c in table[0].keys() if c != drop]
     if shuffle:
@@ -72,7 +76,11 @@ def test_import_counts_and_model(store):
     assert values(store, dinum, "legalForm") == {"https://w3id.org/ptce/vocab/legal-form/7120"}
     assert values(store, dinum, "activity") == {"http://id.insee.fr/codes/nafr2/sousClasse/84.11Z"}
     assert values(store, dinum, "administrativeState") == {"A"}
-    q = f"ASK {{ GRAPH <{SIRENE_GRAPH}> {{ <{dinum}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://annuaire-entreprises.data.gouv.fr/entreprise/130025265> ; <http://www.w3.org/ns/regorg#legalName> \"DIRECTION INTERMINISTERIELLE DU NUMERIQUE\" }} }}"
+    q = (
+        f"ASK {{ GRAPH <{SIRENE_GRAPH}> {{ <{dinum}> <{RDFS}seeAlso> "
+        "<https://annuaire-entreprises.data.gouv.fr/entreprise/130025265> ; "
+        '<http://www.w3.org/ns/regorg#legalName> "DIRECTION INTERMINISTERIELLE DU NUMERIQUE" } }'
+    )
     assert store.query(q)
     # An old nomenclature keeps the raw code but no NAF rév. 2 IRI.
     old = ORG + "000000006"
@@ -135,7 +143,7 @@ def test_personal_columns_of_natural_persons_are_dropped(store):
     assert [word for word in personal if word in text] == []
     person = ORG + "000000004"
     label = store.query(
-        f"SELECT ?l WHERE {{ GRAPH <{SIRENE_GRAPH}> {{ <{person}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+        f"SELECT ?l WHERE {{ GRAPH <{SIRENE_GRAPH}> {{ <{person}> <{RDFS}label> ?l }} }}"
     )
     assert [str(r["l"].value) for r in label] == ["Entrepreneur individuel 000000004"]
     assert not store.query(
@@ -146,13 +154,21 @@ def test_personal_columns_of_natural_persons_are_dropped(store):
 def test_plm_arrondissements_mapped_to_their_commune(store):
     import_sirene(store, UL, ET)
     geo = "http://id.insee.fr/geo/"
-    expected = {"75107": "75056", "75113": "75056", "75118": "75056", "69383": "69123", "13201": "13055"}
+    expected = {
+        "75107": "75056",
+        "75113": "75056",
+        "75118": "75056",
+        "69383": "69123",
+        "13201": "13055",
+    }
     sites = {r["codeCommuneEtablissement"]: r["siret"] for r in rows(ET)}
     for code, commune in expected.items():
         site = EST + sites[code]
         assert values(store, site, "commune") == {f"{geo}commune/{commune}"}
         assert values(store, site, "communeCode") == {code}
-        assert values(store, site, "municipalArrondissement") == {f"{geo}arrondissementMunicipal/{code}"}
+        assert values(store, site, "municipalArrondissement") == {
+            f"{geo}arrondissementMunicipal/{code}"
+        }
     plain = EST + sites["72181"]
     assert values(store, plain, "commune") == {f"{geo}commune/72181"}
     assert values(store, plain, "municipalArrondissement") == set()
@@ -167,7 +183,10 @@ def test_only_ess_keeps_flag_o_or_statutory_form(reference_store):
         r["siren"]
         for r in rows(UL)
         if len(r["siren"]) == 9
-        and (r["economieSocialeSolidaireUniteLegale"] == "O" or r["categorieJuridiqueUniteLegale"] in forms)
+        and (
+            r["economieSocialeSolidaireUniteLegale"] == "O"
+            or r["categorieJuridiqueUniteLegale"] in forms
+        )
     }
     assert {s.rsplit("/", 1)[1] for s in subjects_of_type(store, "LegalUnit")} == kept
     assert {s.rsplit("/", 1)[1][:9] for s in subjects_of_type(store, "Establishment")} <= kept
