@@ -3,6 +3,8 @@ negotiation, the same verdict whatever the RDF syntax, 400 with the place for br
 
 from __future__ import annotations
 
+import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,53 @@ def test_damaged_workbook_is_a_400(live_server):
                                files={"file": ("pole.xlsx", workbook[: len(workbook) // 2])})
     assert response.status_code == 400
     assert "pole.xlsx" in response.json()["detail"]
+
+
+@pytest.fixture()
+def loopback_listener():
+    """A TCP listener on loopback that records whether anyone connected to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.5)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/context.jsonld", server
+    server.close()
+
+
+def connected(server: socket.socket) -> bool:
+    try:
+        connection, _ = server.accept()
+    except TimeoutError:
+        return False
+    connection.close()
+    return True
+
+
+def test_hostile_files_are_refused_without_fetching(live_server, loopback_listener):
+    url, server = loopback_listener
+    remote_context = json.dumps({
+        "@context": url,
+        "@id": "https://w3id.org/ptce/id/pole/x", "label": "x",
+    }).encode()
+    entity_expansion = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="https://w3id.org/ptce/id/pole/x"><rdf:value>&lol3;'
+        b"</rdf:value></rdf:Description></rdf:RDF>"
+    )
+    external_entity = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="https://w3id.org/ptce/id/pole/x"><rdf:value>&e;'
+        b"</rdf:value></rdf:Description></rdf:RDF>"
+    )
+    with live_server.client() as client:
+        for name, content in (("context.jsonld", remote_context), ("lol.rdf", entity_expansion),
+                              ("xxe.rdf", external_entity)):
+            response = client.post("/validate", files={"file": (name, content)})
+            assert response.status_code == 400, (name, response.text)
+            assert name in response.json()["detail"]
+            assert "root:" not in response.text
+    assert not connected(server), "the server fetched the remote JSON-LD context"
