@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 GRAPH_BASE = "https://w3id.org/ptce/graph/"
@@ -25,8 +26,9 @@ def graph_iri(name: str) -> str:
 
 
 def slug(text: str) -> str:
-    """A lower-case IRI-safe slug (letters, digits, dashes)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graph"
+    """A lower-case IRI-safe slug (ASCII letters, digits, dashes): ``Pôle Été`` -> ``pole-ete``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "graph"
 
 
 def pole_graph_for_file(path: Path) -> str:

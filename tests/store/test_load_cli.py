@@ -109,3 +109,14 @@ def test_load_the_filled_spreadsheet_template(
     assert code == 0, err
     target = graphs.pole_graph_for_file(workbook)
     assert expected > 0 and graph_rows(capsys, store)[target]["triples"] == expected
+
+
+def test_default_graph_is_named_after_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = tmp_path / "Pôle Été.ttl"
+    shutil.copy(EXAMPLE, named)
+    store = ["--store", str(tmp_path / "db")]
+    code, _, err = run(capsys, "load", *store, "--no-link", str(named))
+    assert code == 0, err
+    assert set(graph_rows(capsys, store)) == {graphs.graph_iri("pole/pole-ete"), graphs.METADATA}
