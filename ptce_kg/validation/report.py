@@ -63,7 +63,8 @@ def build_report(report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[st
     index = rule_index()
     labels = _Labels(data, lang)
     results = []
-    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: sh:detail results nested under them (sh:node) are not rules.
+    for node in report_graph.objects(None, SH.result):
         shape = report_graph.value(node, SH.sourceShape)
         rule = index.get(shape) or Rule("UNIDENTIFIED", "", "")
         focus = report_graph.value(node, SH.focusNode)

@@ -1,0 +1,70 @@
+"""Every implemented rule id: conforming and failing examples (tests/validation/data/cases.yaml)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+import yaml
+
+from ptce_kg.validation import validate
+from ptce_kg.validation.shapes import rule_table
+
+DATA = Path(__file__).parent / "data"
+BASE = (DATA / "base-pole.ttl").read_text(encoding="utf-8")
+PREFIXES = "\n".join(line for line in BASE.splitlines() if line.startswith("@prefix")) + """
+@prefix rov: <http://www.w3.org/ns/regorg#> .
+@prefix su: <https://w3id.org/ptce/vocab/social-utility/> .
+"""
+SPEC = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
+CASES = SPEC["cases"]
+
+
+def _turtle(snippet: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=PREFIXES + snippet, format="turtle")
+
+
+def case_graph(case: dict) -> rdflib.Graph:
+    """The base pole with the case's snippets, removals and additions applied."""
+    graph = rdflib.Graph().parse(data=BASE, format="turtle")
+    for name in case.get("with", []):
+        graph += _turtle(SPEC["snippets"][name])
+    removed = _turtle(case.get("remove", ""))
+    for triple in removed:
+        assert triple in graph, f"case removes a triple the base does not have: {triple}"
+        graph.remove(triple)
+    graph += _turtle(case.get("add", ""))
+    return graph
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_rule_case(case: dict) -> None:
+    report = validate(case_graph(case), rules=case.get("rules", "all"), lang="en")
+    fired: dict[str, set[str]] = {}
+    for result in report.results:
+        fired.setdefault(result.rule, set()).add(result.severity)
+    assert {rule: severities for rule, severities in fired.items()} == {
+        rule: {severity} for rule, severity in case["expect"].items()
+    }, "\n".join(f"{r.rule} {r.severity} {r.focus_label}: {r.message}" for r in report.results)
+    assert report.conforms == ("Violation" not in {s for s in case["expect"].values()})
+
+
+def test_every_rule_has_a_failing_and_a_conforming_case() -> None:
+    """Each rule id of the shapes fires in some case, and the base raises nothing."""
+    rule_ids = {row["rule"] for row in rule_table()}
+    failing = {rule for case in CASES for rule in case["expect"]}
+    assert rule_ids - failing == set()
+    assert failing - rule_ids == set()
+    assert CASES[0]["expect"] == {} and "remove" not in CASES[0] and "add" not in CASES[0]
+
+
+def test_messages_in_both_languages_and_sources() -> None:
+    """Each rule shape has a French and an English message; legal and call rules cite their text."""
+    for lang in ("fr", "en"):
+        for row in rule_table(lang):
+            assert row["message"], row
+    for row in rule_table():
+        if row["set"] != "quality":
+            assert re.match(r"^https://www\.legifrance\.gouv\.fr/", row["source"]), row
