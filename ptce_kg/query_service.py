@@ -551,13 +551,14 @@ class QueryService:
         """
         inspect_update(update, self.settings.service_allowlist)
         text = add_using_clauses(update, using_graph_uris, using_named_graph_uris)
-        if base_iri:
-            text = f"BASE <{base_iri}> {text}"
+        prefix = f"BASE <{base_iri}> " if base_iri else ""
         with self._update_lock:
             try:
-                self.store.update(text)
+                self.store.update(prefix + text)
             except SyntaxError as exc:
-                raise QueryError(_short(str(exc)), "update") from exc
+                raise QueryError(_short(str(exc), len(prefix)), "update") from exc
+            except QueryError as exc:
+                raise QueryError(_short(exc.message, len(prefix)), exc.where or "update") from exc
             except PtceError:
                 raise
             except (OSError, ValueError) as exc:

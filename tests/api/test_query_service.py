@@ -136,3 +136,11 @@ def test_writes_through_the_api_store_refresh_the_workers(disk) -> None:
     api_store.drop_graph(G1)
     assert values(service.execute(query)) == ["c"]
     assert api_store.path == store.path  # everything else passes through
+
+
+def test_update_syntax_errors_point_into_the_users_text(disk) -> None:
+    _, service = disk
+    text = "INSERT DATA { <http://a> }"
+    column = text.index("}") + 1  # where the triple is cut short, in the user's own text
+    with pytest.raises(QueryError, match=rf"\b1:{column}\b"):
+        service.update(text, base_iri="http://b/")
