@@ -9,7 +9,7 @@ otherwise get new labels and load times would change); only changed graphs are r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,9 +103,9 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
     summary = InitSummary()
     sizes = {g.iri: g.triples for g in store.graphs()}
 
-    def ensure(description: GraphDescription, build: Callable[[], list[Triple]]) -> None:
-        # Built even when unchanged: the triple count is part of the fingerprint.
-        outcome = write_described(store, description, build(), sizes.get(description.graph))
+    def ensure(description: GraphDescription, triples: list[Triple]) -> None:
+        # Triples are built even for an unchanged graph: their count is part of the fingerprint.
+        outcome = write_described(store, description, triples, sizes.get(description.graph))
         summary.graphs.append(outcome)
 
     onto, vocab = ontology_files(), vocab_files()
@@ -117,18 +117,18 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
             CC_BY,
             "ptce-kg",
         ),
-        lambda: read_turtle_files(onto),
+        read_turtle_files(onto),
     )
     ensure(
         _shipped(graphs.VOCAB, "Vocabulaires SKOS PTCE", vocab, CC_BY, "ptce-kg"),
-        lambda: read_turtle_files(vocab),
+        read_turtle_files(vocab),
     )
     for dataset in DATASETS:
         ensure(
             _shipped(
                 dataset.graph, dataset.title, dataset.paths(), dataset.license, dataset.creator
             ),
-            dataset.triples,
+            dataset.triples(),
         )
     demo_module = optional_module("ptce_kg.demo") if demo else None
     if demo_module is not None:
@@ -143,7 +143,7 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
                 license=meta.get("licence") or meta.get("license"),
                 description=meta.get("description"),
             )
-            ensure(description, lambda content=content: _as_triples(content))
+            ensure(description, _as_triples(content))
     linking = optional_module("ptce_kg.linking") if link else None
     changed = any(g.changed for g in summary.graphs)
     if linking is not None and (changed or graphs.DERIVED not in sizes):
