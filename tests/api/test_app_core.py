@@ -114,3 +114,13 @@ def test_health_in_memory(client: TestClient) -> None:
     assert (
         body["status"] == "ok" and body["triples"] == 0 and body["isolated_query_workers"] is False
     )
+
+
+def test_serve_usage_errors_exit_2(tmp_path, capsys) -> None:
+    from ptce_kg.cli import main
+
+    both = ["serve", "--store", str(tmp_path / "s"), "--endpoint", "http://127.0.0.1:1/query"]
+    assert main(both) == 2
+    assert main(["serve", "--query-timeout", "0"]) == 2
+    assert "--query-timeout" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()  # nothing was opened or created
