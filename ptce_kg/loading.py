@@ -15,7 +15,7 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import Triple
 
-from ptce_kg import graphs
+from ptce_kg import graphs, rdfio, spreadsheet
 from ptce_kg.errors import InputError
 from ptce_kg.metadata import GraphDescription, descriptions, sha256_of, write_described
 from ptce_kg.optional import optional_module
@@ -38,11 +38,9 @@ class LoadResult:
 
 def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
     """Parse one input file: the spreadsheet template, or RDF in the syntax of its extension."""
-    spreadsheet = optional_module("ptce_kg.spreadsheet")
-    if spreadsheet is not None and input_format is None and spreadsheet.is_spreadsheet(path):
+    if input_format is None and spreadsheet.is_spreadsheet(path):
         return spreadsheet.to_rdf(path)
-    from ptce_kg import rdfio  # the validation area's safe parser (no network, no XXE)
-
+    # rdfio is the safe parser: no network, no local file reads, no entity expansion.
     return rdfio.parse_file(path, input_format or rdfio.guess_format(path))
 
 
