@@ -6,6 +6,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+import rdflib
+from rdflib.namespace import RDF
+
+from ptce_kg.namespaces import PTCE
 
 from .conftest import LiveServer, demo_file, template_file
 
@@ -116,3 +120,26 @@ def test_spreadsheet_template_is_accepted_for_its_pole(live_server):
                                f"<https://w3id.org/ptce/id/pole/{pole}> "
                                "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
     assert rows
+
+
+def test_derived_graph_follows_a_submission(live_server):
+    """Linking is re-run after a stored submission: removing a membership removes what was
+    derived from it; sending the original file back derives it again."""
+    derived = "https://w3id.org/ptce/graph/derived"
+    located = "https://w3id.org/ptce/ontology#locatedInPoleTerritory"
+    original = demo_file(GOOD).read_bytes()
+    graph = rdflib.Graph().parse(data=original, format="turtle")
+    memberships = sorted(graph.subjects(RDF.type, PTCE.Membership))
+    assert memberships, "the demo pole has memberships"
+    gone = memberships[-1]
+    ask = f"SELECT ?v WHERE {{ GRAPH <{derived}> {{ <{gone}> <{located}> ?v }} }}"
+    assert select(live_server, ask), "init derived the membership's territory flag"
+    for triple in list(graph.triples((gone, None, None))) + list(graph.triples((None, None, gone))):
+        graph.remove(triple)
+    token = live_server.tokens[GOOD]
+    smaller = send(live_server, GOOD, graph.serialize(format="turtle", encoding="utf-8"), token)
+    assert smaller.status_code == 200, smaller.text
+    assert select(live_server, ask) == []
+    restored = send(live_server, GOOD, original, token)
+    assert restored.status_code == 200, restored.text
+    assert select(live_server, ask)
