@@ -60,6 +60,7 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GRAPH = "https://w3id.org/ptce/graph/"
 JSON = "application/sparql-results+json"
+CLIENTS = 4
 
 LEGAL_FORMS = ["5499", "5710", "9220", "5458", "9230", "5560", "7354", "9300", "5720"]
 LEGAL_FORM_WEIGHTS = [25, 20, 25, 4, 4, 3, 4, 5, 10]
@@ -276,6 +277,9 @@ def _start(name: str, command: list[str], url: str, probe: str, log: Path, timeo
 def start_ptce(store_dir: Path, log: Path) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
+    # one query worker per concurrent client: with fewer, the pool starts and stops a worker
+    # process on every burst (documented setting PTCE_QUERY_WORKERS)
+    env["PTCE_QUERY_WORKERS"] = str(CLIENTS)
     base = f"http://127.0.0.1:{port}"
     command = [str(BIN / "ptce-kg"), "serve", "--store", str(store_dir), "--port", str(port)]
     return _start("ptce-kg", command, f"{base}/queries", f"{base}/health", log, 120, env)
@@ -411,7 +415,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poles", type=int, default=1_500)
     parser.add_argument("--requests", type=int, default=200, help="requests per query (ptce-kg, oxigraph)")
     parser.add_argument("--rdflib-requests", type=int, default=8, help="requests per query for rdflib-endpoint")
-    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per server and query")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--skip-rdflib", action="store_true")
@@ -441,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                     query = catalogue.get(query_name)
                     assert query is not None
                     load(server, query, sets[query_name][:2], 1, args.time_cap)  # warm-up
-                    stats = load(server, query, sets[query_name][:count], args.clients, args.time_cap)
+                    stats = load(server, query, sets[query_name][:count], CLIENTS, args.time_cap)
                     results[name][query_name] = stats
                     print(f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
                           f"p50 {stats.percentile(0.5) * 1000:8.1f} ms p99 {stats.percentile(0.99) * 1000:8.1f} ms "
