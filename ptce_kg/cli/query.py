@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import InputError
-from ptce_kg.optional import optional_module
+from ptce_kg.queries import load_catalogue
 from ptce_kg.sparql_guard import inspect_query
 from ptce_kg.store.results import FORMATS, render
 
@@ -40,13 +40,7 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the query file: {exc}", where=query) from exc
     if _NAME.fullmatch(query):
-        catalogue = optional_module("ptce_kg.queries")
-        if catalogue is None:
-            raise InputError(
-                "no query catalogue in this installation; give the query text or a .rq file",
-                where=query,
-            )
-        named = catalogue.load_catalogue().get(query)
+        named = load_catalogue().get(query)
         if named is None:
             raise InputError("no query of that name in the catalogue", where=query)
         return named.text, named.bind(params)
@@ -54,12 +48,14 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]
 
 
 def _plain_bindings(params: dict[str, str]) -> dict[str, object]:
-    return {
-        name: NamedNode(value[1:-1])
-        if value.startswith("<") and value.endswith(">")
-        else Literal(value)
-        for name, value in params.items()
-    }
+    bindings: dict[str, object] = {}
+    for name, value in params.items():
+        try:
+            is_iri = value.startswith("<") and value.endswith(">")
+            bindings[name] = NamedNode(value[1:-1]) if is_iri else Literal(value)
+        except ValueError as exc:
+            raise InputError(f"not a valid IRI: {exc}", where=f"--param {name}") from exc
+    return bindings
 
 
 @click.command("query")
