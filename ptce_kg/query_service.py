@@ -7,8 +7,9 @@ and keeps one idle worker warm, so a runaway query never holds up a light one.
 
 Workers never open the live store (RocksDB does not allow a reader while another process
 writes): they open a read-only *snapshot*, a RocksDB checkpoint made of hard links (a few ms),
-kept beside the store in ``.<store folder name>.query-snapshots/gen-<n>``. ``refresh()`` makes a
-new snapshot after a write and each worker moves to it before its next query.
+kept beside the store in ``.<store folder name>.query-snapshots-<pid>-…/gen-<n>``.
+``refresh()`` makes a new snapshot after a write and each worker moves to it before its next
+query.
 
 Stores without a folder on disk (the in-memory test store, a remote SPARQL endpoint, whose
 client has its own HTTP timeout) run in-process: there the timeout cannot stop the work.
@@ -26,6 +27,7 @@ import re
 import resource
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -438,6 +440,32 @@ class WorkerPool:
 # ---------------------------------------------------------------- the service
 
 
+def _snapshot_folder(store_folder: Path) -> Path:
+    """A new folder for this service's snapshots, beside the store (same file system, so the
+    checkpoints are hard links); folders left by dead processes are removed first."""
+    prefix = f".{store_folder.name}.query-snapshots-"
+    for old in store_folder.parent.glob(prefix + "*"):
+        pid = old.name[len(prefix) :].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=store_folder.parent))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create a folder for the query workers' snapshots beside {store_folder}: {exc}"
+        ) from exc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _store_folder(store: Store) -> Path | None:
     """The on-disk folder of an embedded store that can be snapshotted, or None."""
     path = getattr(store, "path", None)
@@ -461,16 +489,7 @@ class QueryService:
         self._pool: WorkerPool | None = None
         self._snapshots: Path | None = None
         if folder is not None:
-            self._snapshots = folder.parent / f".{folder.name}.query-snapshots"
-            # Only one process can hold the store, so snapshots left here are from a dead one.
-            shutil.rmtree(self._snapshots, ignore_errors=True)
-            try:
-                self._snapshots.mkdir(parents=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot create {self._snapshots} for the query workers' snapshots "
-                    f"(beside the store folder): {exc}"
-                ) from exc
+            self._snapshots = _snapshot_folder(folder)
             self._snapshot(self.generation)
             self._pool = WorkerPool(
                 self._snapshots,

@@ -144,3 +144,21 @@ def test_update_syntax_errors_point_into_the_users_text(disk) -> None:
     column = text.index("}") + 1  # where the triple is cut short, in the user's own text
     with pytest.raises(QueryError, match=rf"\b1:{column}\b"):
         service.update(text, base_iri="http://b/")
+
+
+def test_snapshots_live_beside_the_store_and_go_away(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    stale = tmp_path / ".store.query-snapshots-999999999-x"  # a pid no process has
+    stale.mkdir()
+    first = QueryService(Settings(store=tmp_path / "store", query_workers=1), store)
+    second = QueryService(Settings(store=tmp_path / "store", query_workers=1), store)
+    try:
+        assert not stale.exists()
+        folders = sorted(tmp_path.glob(".store.query-snapshots-*"))
+        assert len(folders) == 2  # one per service: neither removes the other's
+        assert first.execute("ASK {}").body.endswith(b"true}")
+        assert second.execute("ASK {}").body.endswith(b"true}")
+    finally:
+        first.close()
+        second.close()
+    assert not list(tmp_path.glob(".store.query-snapshots-*"))
