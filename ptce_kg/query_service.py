@@ -39,7 +39,6 @@ from typing import Any, Literal
 
 from pyoxigraph import (
     NamedNode,
-    QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
@@ -130,12 +129,10 @@ class _CappedWriter:
         self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
-        self.overflow = False
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            self.overflow = True
             raise ResultTooLarge(f"the result is larger than {self.limit} bytes")
         self.parts.append(bytes(data))
         return len(data)
@@ -158,11 +155,6 @@ def _capped(items: Any, limit: int) -> Any:
         yield item
 
 
-def _boolean(value: bool) -> QueryBoolean:
-    """A pyoxigraph boolean result for stores that answer ASK with a plain ``bool``."""
-    return OxStore().query("ASK {}" if value else "ASK { FILTER(false) }")
-
-
 def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
     """Run ``job`` with ``query_fn``, which has the signature of the Store protocol's ``query``."""
     kwargs: dict[str, Any] = {
@@ -181,8 +173,6 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
                 )
             serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[job.media_type])
             return QueryResult(writer.getvalue(), job.media_type, "graph")
-        if isinstance(result, bool):
-            result = _boolean(result)
         fmt = _RESULT_FORMATS.get(job.media_type)
         if fmt is None:
             raise NotAcceptable(
