@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,13 +65,36 @@ CLIENTS = 4
 LEGAL_FORMS = ["5499", "5710", "9220", "5458", "9230", "5560", "7354", "9300", "5720"]
 LEGAL_FORM_WEIGHTS = [25, 20, 25, 4, 4, 3, 4, 5, 10]
 NAF = ["88.99B", "94.99Z", "70.22Z", "47.11F", "43.21A", "56.10A", "62.01Z", "90.01Z", "38.32Z"]
-CATEGORIES = ["ess-enterprise", "enterprise", "local-authority", "local-authority-grouping",
-              "research-centre", "training-body", "other-legal-person"]
+CATEGORIES = [
+    "ess-enterprise",
+    "enterprise",
+    "local-authority",
+    "local-authority-grouping",
+    "research-centre",
+    "training-body",
+    "other-legal-person",
+]
 ROLES = ["founder", "lead-structure", "member", "associated-partner", "funder", "facilitator"]
-LEVELS = ["information-exchange", "knowledge-exchange", "resource-pooling", "group-purchasing",
-          "shared-employment", "joint-tender", "pooled-project", "joint-structure"]
-THEMES = ["social-innovation", "circular-economy", "sustainable-food", "mobility", "work-integration",
-          "energy-transition", "housing", "culture"]
+LEVELS = [
+    "information-exchange",
+    "knowledge-exchange",
+    "resource-pooling",
+    "group-purchasing",
+    "shared-employment",
+    "joint-tender",
+    "pooled-project",
+    "joint-structure",
+]
+THEMES = [
+    "social-innovation",
+    "circular-economy",
+    "sustainable-food",
+    "mobility",
+    "work-integration",
+    "energy-transition",
+    "housing",
+    "culture",
+]
 MODES = ["pooling", "cooperation", "partnership"]
 
 
@@ -134,7 +157,9 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
             registry.add(unit, P + "administrativeState", _lit("A" if rng.random() < 0.93 else "C"))
             naf = rng.choice(NAF)
             registry.add(unit, P + "activityCode", _lit(naf))
-            registry.add(unit, P + "activity", _iri(f"http://id.insee.fr/codes/nafr2/sousClasse/{naf}"))
+            registry.add(
+                unit, P + "activity", _iri(f"http://id.insee.fr/codes/nafr2/sousClasse/{naf}")
+            )
             if rng.random() < 0.5:
                 registry.add(unit, P + "sireneEssFlag", _lit("O" if form.startswith("9") else "N"))
             for k in range(1 if rng.random() < 0.75 else 2):
@@ -145,7 +170,9 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
                 registry.add(site, RDF_TYPE, _iri(P + "Establishment"))
                 registry.add(site, P + "siret", _lit(siret))
                 registry.add(site, P + "headOffice", _lit("true" if k == 0 else "false", "boolean"))
-                registry.add(site, P + "administrativeState", _lit("A" if rng.random() < 0.9 else "F"))
+                registry.add(
+                    site, P + "administrativeState", _lit("A" if rng.random() < 0.9 else "F")
+                )
                 registry.add(site, P + "communeCode", _lit(commune))
                 registry.add(site, P + "commune", _iri(f"{GEO}commune/{commune}"))
             info.sirens.append(siren)
@@ -173,8 +200,14 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
                     member = f"{ID}org/{slug}-m{k}"
                     g.add(member, RDF_TYPE, _iri(P + "Organization"))
                     g.add(member, LABEL, _lit(f"Membre synthétique {n}-{k}"))
-                    g.add(member, P + "legalForm", _iri(f"{V}legal-form/{rng.choices(LEGAL_FORMS, LEGAL_FORM_WEIGHTS)[0]}"))
-                g.add(member, P + "actorCategory", _iri(f"{V}actor-category/{rng.choice(CATEGORIES)}"))
+                    g.add(
+                        member,
+                        P + "legalForm",
+                        _iri(f"{V}legal-form/{rng.choices(LEGAL_FORMS, LEGAL_FORM_WEIGHTS)[0]}"),
+                    )
+                g.add(
+                    member, P + "actorCategory", _iri(f"{V}actor-category/{rng.choice(CATEGORIES)}")
+                )
                 membership = f"{ID}membership/{slug}/{k}"
                 g.add(membership, RDF_TYPE, _iri(P + "Membership"))
                 g.add(membership, ORG + "organization", _iri(pole))
@@ -186,7 +219,9 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
                 coop = f"{ID}cooperation/{slug}/{k}"
                 g.add(coop, RDF_TYPE, _iri(P + "Cooperation"))
                 g.add(coop, P + "withinGrouping", _iri(pole))
-                g.add(coop, P + "cooperationLevel", _iri(f"{V}cooperation-level/{rng.choice(LEVELS)}"))
+                g.add(
+                    coop, P + "cooperationLevel", _iri(f"{V}cooperation-level/{rng.choice(LEVELS)}")
+                )
                 for member in rng.sample(members, min(len(members), rng.randint(2, 4))):
                     g.add(coop, P + "participant", _iri(member))
             strategy = f"{ID}strategy/{slug}/1"
@@ -201,7 +236,11 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
                 g.add(pole, P + "project", _iri(project))
                 g.add(project, RDF_TYPE, _iri(P + "Project"))
                 g.add(project, P + "theme", _iri(f"{V}theme/{rng.choice(THEMES)}"))
-                g.add(project, P + "innovationType", _iri(f"{V}innovation-type/{rng.choice(['social', 'technological'])}"))
+                g.add(
+                    project,
+                    P + "innovationType",
+                    _iri(f"{V}innovation-type/{rng.choice(['social', 'technological'])}"),
+                )
             for year in (2023, 2024, 2025):
                 obs = f"{ID}jobs/{slug}/{year}-12-31"
                 g.add(pole, P + "jobObservation", _iri(obs))
@@ -257,7 +296,15 @@ class Server:
             self.process.wait()
 
 
-def _start(name: str, command: list[str], url: str, probe: str, log: Path, timeout: float, env: dict[str, str] | None = None) -> Server:
+def _start(
+    name: str,
+    command: list[str],
+    url: str,
+    probe: str,
+    log: Path,
+    timeout: float,
+    env: dict[str, str] | None = None,
+) -> Server:
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     while time.monotonic() - started < timeout:
@@ -287,13 +334,26 @@ def start_ptce(store_dir: Path, log: Path) -> Server:
 
 def start_oxigraph(nquads: Path, folder: Path, log: Path) -> Server:
     location = folder / "oxigraph-store"
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
-    return _start("oxigraph serve", command, f"{base}/query", f"{base}/query?query=ASK%7B%7D", log, 120)
+    command = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    return _start(
+        "oxigraph serve", command, f"{base}/query", f"{base}/query?query=ASK%7B%7D", log, 120
+    )
 
 
 RDFLIB_APP = """
@@ -302,7 +362,8 @@ from rdflib import Dataset
 from rdflib_endpoint import SparqlEndpoint
 data = Dataset(default_union=True)
 data.parse(sys.argv[1], format="nquads")
-uvicorn.run(SparqlEndpoint(graph=data, path="/sparql"), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+app = SparqlEndpoint(graph=data, path="/sparql")
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
 
@@ -310,14 +371,23 @@ def start_rdflib(nquads: Path, log: Path) -> Server:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-c", RDFLIB_APP, str(nquads), str(port)]
-    return _start("rdflib-endpoint", command, f"{base}/sparql", f"{base}/sparql?query=ASK%7B%7D", log, 600)
+    return _start(
+        "rdflib-endpoint", command, f"{base}/sparql", f"{base}/sparql?query=ASK%7B%7D", log, 600
+    )
 
 
 # ---------------------------------------------------------------- workload
 
 
-QUERIES = ("organisation-by-siren", "pole-members", "jobs-by-pole", "cooperation-levels",
-           "poles-by-departement", "potential-members", "ess-share-by-pole")
+QUERIES = (
+    "organisation-by-siren",
+    "pole-members",
+    "jobs-by-pole",
+    "cooperation-levels",
+    "poles-by-departement",
+    "potential-members",
+    "ess-share-by-pole",
+)
 
 
 def workload(info: Synthetic, count: int, seed: int) -> dict[str, list[dict[str, str]]]:
@@ -335,7 +405,9 @@ def workload(info: Synthetic, count: int, seed: int) -> dict[str, list[dict[str,
     return {name: [params[name]() for _ in range(count)] for name in QUERIES}
 
 
-def request_for(server: Server, query: NamedQuery, params: dict[str, str]) -> tuple[str, dict[str, str]]:
+def request_for(
+    server: Server, query: NamedQuery, params: dict[str, str]
+) -> tuple[str, dict[str, str]]:
     if server.name == "ptce-kg":
         return f"{server.url}/{query.name}", params
     return server.url, {"query": prebind(query.text, query.bind(params))}
@@ -361,7 +433,9 @@ class Stats:
         return ordered[min(len(ordered) - 1, int(math.ceil(q * len(ordered))) - 1)]
 
 
-def load(server: Server, query: NamedQuery, param_sets: list[dict[str, str]], clients: int, cap: float) -> Stats:
+def load(
+    server: Server, query: NamedQuery, param_sets: list[dict[str, str]], clients: int, cap: float
+) -> Stats:
     """Send the requests with ``clients`` concurrent clients; stop issuing after ``cap`` seconds."""
     jobs = iter(param_sets)
     lock = threading.Lock()
@@ -413,8 +487,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=30_000)
     parser.add_argument("--poles", type=int, default=1_500)
-    parser.add_argument("--requests", type=int, default=200, help="requests per query (ptce-kg, oxigraph)")
-    parser.add_argument("--rdflib-requests", type=int, default=8, help="requests per query for rdflib-endpoint")
+    parser.add_argument(
+        "--requests", type=int, default=200, help="requests per query (ptce-kg, oxigraph)"
+    )
+    parser.add_argument(
+        "--rdflib-requests", type=int, default=8, help="requests per query for rdflib-endpoint"
+    )
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per server and query")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--skip-rdflib", action="store_true")
@@ -431,10 +509,20 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Stats]] = {}
     plan: list[tuple[str, Callable[[], Server], int]] = [
         ("ptce-kg", lambda: start_ptce(store_dir, folder / "ptce.log"), args.requests),
-        ("oxigraph serve", lambda: start_oxigraph(nquads, folder, folder / "oxigraph.log"), args.requests),
+        (
+            "oxigraph serve",
+            lambda: start_oxigraph(nquads, folder, folder / "oxigraph.log"),
+            args.requests,
+        ),
     ]
     if not args.skip_rdflib:
-        plan.append(("rdflib-endpoint", lambda: start_rdflib(nquads, folder / "rdflib.log"), args.rdflib_requests))
+        plan.append(
+            (
+                "rdflib-endpoint",
+                lambda: start_rdflib(nquads, folder / "rdflib.log"),
+                args.rdflib_requests,
+            )
+        )
     try:
         for name, start, count in plan:
             server = start()
@@ -446,10 +534,14 @@ def main(argv: list[str] | None = None) -> int:
                     load(server, query, sets[query_name][:2], 1, args.time_cap)  # warm-up
                     stats = load(server, query, sets[query_name][:count], CLIENTS, args.time_cap)
                     results[name][query_name] = stats
-                    print(f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
-                          f"p50 {stats.percentile(0.5) * 1000:8.1f} ms p99 {stats.percentile(0.99) * 1000:8.1f} ms "
-                          f"rows {stats.rows / max(stats.done, 1):7.1f}/req errors {stats.errors}"
-                          f"{' (time cap hit)' if stats.capped else ''}", flush=True)
+                    print(
+                        f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
+                        f"p50 {stats.percentile(0.5) * 1000:8.1f} ms "
+                        f"p99 {stats.percentile(0.99) * 1000:8.1f} ms "
+                        f"rows {stats.rows / max(stats.done, 1):7.1f}/req errors {stats.errors}"
+                        f"{' (time cap hit)' if stats.capped else ''}",
+                        flush=True,
+                    )
             finally:
                 server.stop()
         _report(results)

@@ -93,7 +93,9 @@ class Param:
             try:
                 date.fromisoformat(value)
             except ValueError as exc:
-                raise ParameterError(self.name, f"{value!r} is not a calendar date ({exc})") from exc
+                raise ParameterError(
+                    self.name, f"{value!r} is not a calendar date ({exc})"
+                ) from exc
         return Literal(value, datatype=NamedNode(XSD + self.type))
 
     def _iri(self, value: str) -> NamedNode:
@@ -107,7 +109,9 @@ class Param:
         if self.allowed:
             key = iri[len(self.base) :] if self.base and iri.startswith(self.base) else iri
             if key not in self.allowed:
-                raise ParameterError(self.name, f"{value!r} is not one of {', '.join(self.allowed)}")
+                raise ParameterError(
+                    self.name, f"{value!r} is not one of {', '.join(self.allowed)}"
+                )
         try:
             return NamedNode(iri)
         except ValueError as exc:
@@ -193,7 +197,7 @@ class Catalogue:
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
-    """Read every ``*.rq`` of ``directory`` (default: the shipped ``sparql/``; not its sub-folders)."""
+    """Read every ``*.rq`` of ``directory`` (default: the shipped ``sparql/``, not sub-folders)."""
     folder = directory or sparql_dir()
     return Catalogue([read_query(path) for path in sorted(folder.glob("*.rq"))])
 
@@ -235,7 +239,9 @@ def _header(text: str, where: str) -> dict[str, Any]:
 def _localised(header: dict[str, Any], key: str, where: str, *, required: bool) -> dict[str, str]:
     value = header.get(key)
     if value is None:
-        value = {lang: header[f"{key}_{lang}"] for lang in ("fr", "en") if f"{key}_{lang}" in header}
+        value = {
+            lang: header[f"{key}_{lang}"] for lang in ("fr", "en") if f"{key}_{lang}" in header
+        }
     if isinstance(value, str):
         value = {"fr": value, "en": value}
     if not isinstance(value, dict) or any(not isinstance(v, str) for v in value.values()):
@@ -270,14 +276,18 @@ def _param(name: str, spec: dict[str, Any], text: str, where: str) -> Param:
         scheme = kind.split(":", 1)[1]
         notations = scheme_notations(scheme)
         if not notations:
-            raise InputError(f"unknown concept scheme {scheme!r} (no ontology/vocab/{scheme}.ttl)", at)
+            raise InputError(
+                f"unknown concept scheme {scheme!r} (no ontology/vocab/{scheme}.ttl)", at
+            )
         unknown = set(allowed) - set(notations)
         if unknown:
             raise InputError(f"allowed values not in scheme {scheme}: {sorted(unknown)}", at)
         allowed = allowed or notations
         base = f"{VOCAB}{scheme}/"
     elif kind not in _SCALAR_TYPES:
-        raise InputError(f"unknown type {kind!r} (one of {', '.join(_SCALAR_TYPES)}, concept:<scheme>)", at)
+        raise InputError(
+            f"unknown type {kind!r} (one of {', '.join(_SCALAR_TYPES)}, concept:<scheme>)", at
+        )
     description = spec.get("description") or {}
     if isinstance(description, str):
         description = {"fr": description, "en": description}
@@ -286,7 +296,11 @@ def _param(name: str, spec: dict[str, Any], text: str, where: str) -> Param:
         name=name,
         type=kind,
         description={str(k): str(v) for k, v in description.items()},
-        default=None if default is None else str(default).lower() if isinstance(default, bool) else str(default),
+        default=None
+        if default is None
+        else str(default).lower()
+        if isinstance(default, bool)
+        else str(default),
         required=bool(spec.get("required", False)),
         allowed=allowed,
         base=str(base) if base else None,
@@ -310,7 +324,8 @@ def scheme_notations(scheme: str) -> tuple[str, ...]:
     keys = {
         q.subject.value[len(prefix) :]
         for q in parse(path=path, format=RdfFormat.TURTLE)
-        if q.predicate == _SKOS_IN_SCHEME and isinstance(q.subject, NamedNode)
+        if q.predicate == _SKOS_IN_SCHEME
+        and isinstance(q.subject, NamedNode)
         and q.subject.value.startswith(prefix)
     }
     return tuple(sorted(keys))

@@ -72,7 +72,10 @@ def shared_store() -> Iterator[OxigraphStore]:
     graph = NamedNode(SHARED_GRAPH)
     store.replace_graph(
         SHARED_GRAPH,
-        [Quad(q.subject, q.predicate, q.object, graph) for q in parse(path=SHARED_FIXTURE, format=RdfFormat.TURTLE)],
+        [
+            Quad(q.subject, q.predicate, q.object, graph)
+            for q in parse(path=SHARED_FIXTURE, format=RdfFormat.TURTLE)
+        ],
     )
     rebuild_derived(store)
     yield store

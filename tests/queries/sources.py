@@ -25,7 +25,10 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 ID = "https://w3id.org/ptce/id/"
 VOCAB = "https://w3id.org/ptce/vocab/"
 GEO = "http://id.insee.fr/geo/"
-GRAPHS = ("https://w3id.org/ptce/graph/known-ptce", "https://w3id.org/ptce/graph/recherche-entreprises")
+GRAPHS = (
+    "https://w3id.org/ptce/graph/known-ptce",
+    "https://w3id.org/ptce/graph/recherche-entreprises",
+)
 
 
 def key(iri: object, base: str) -> str:
@@ -45,7 +48,9 @@ class Sources:
             triples = (Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
             self.g.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
         reference = data_dir() / "reference"
-        self.communes = {r["code"]: r for r in _csv(reference / "communes.csv") if r["typecom"] == "COM"}
+        self.communes = {
+            r["code"]: r for r in _csv(reference / "communes.csv") if r["typecom"] == "COM"
+        }
         self.families = {
             r["code"]: (r["ess_family"], r["borderline"] == "true")
             for r in _csv(mappings_dir() / "ess-family-by-legal-form.csv")
@@ -54,7 +59,10 @@ class Sources:
         for code in self.communes:
             for area in self.areas_of_commune(code):
                 self.area_communes.setdefault(area, set()).add(code)
-        self.naf_section = {r["code_sous_classe"]: r["code_section"] for r in _csv(reference / "naf-rev2-5-niveaux.csv")}
+        self.naf_section = {
+            r["code_sous_classe"]: r["code_section"]
+            for r in _csv(reference / "naf-rev2-5-niveaux.csv")
+        }
         # The simplified ESS rule below (family of a non-borderline legal form) is exact only
         # when no unit carries another ESS signal; the shipped data has none.
         for signal in (PTCE.sireneEssFlag, PTCE.essRegistryMention, PTCE.statutes):
@@ -93,7 +101,8 @@ class Sources:
 
     def open_sites(self, unit: URIRef) -> list[URIRef]:
         return [
-            s for s in self.g.objects(unit, PTCE.hasEstablishment)
+            s
+            for s in self.g.objects(unit, PTCE.hasEstablishment)
             if str(self.g.value(s, PTCE.administrativeState) or "") != "F"
         ]
 
@@ -109,14 +118,20 @@ class Sources:
     def areas_of_commune(self, code: str) -> set[str]:
         """The COG IRIs a commune lies in: itself, its EPCI, département and région."""
         row = self.communes[code]
-        areas = {f"{GEO}commune/{code}", f"{GEO}departement/{row['departement']}", f"{GEO}region/{row['region']}"}
+        areas = {
+            f"{GEO}commune/{code}",
+            f"{GEO}departement/{row['departement']}",
+            f"{GEO}region/{row['region']}",
+        }
         if row["epci"]:
             areas.add(f"{GEO}intercommunalite/{row['epci']}")
         return areas
 
     def perimeter(self, pole: URIRef) -> set[str]:
         territory = self.g.value(pole, PTCE.territory)
-        return {str(a) for a in self.g.objects(territory, PTCE.perimeterArea)} if territory else set()
+        return (
+            {str(a) for a in self.g.objects(territory, PTCE.perimeterArea)} if territory else set()
+        )
 
     def communes_in(self, area: str) -> set[str]:
         return self.area_communes.get(area, set())
@@ -127,12 +142,19 @@ class Sources:
         for area in self.perimeter(pole):
             if f"/{level}/" in area:
                 found.add(area)
-            for code in self.communes_in(area) if "/intercommunalite/" in area else (
-                [key(area, f"{GEO}commune/")] if "/commune/" in area else []
+            for code in (
+                self.communes_in(area)
+                if "/intercommunalite/" in area
+                else ([key(area, f"{GEO}commune/")] if "/commune/" in area else [])
             ):
                 found |= {a for a in self.areas_of_commune(code) if f"/{level}/" in a}
             if level == "region" and "/departement/" in area:
-                found |= {a for c in self.communes_in(area) for a in self.areas_of_commune(c) if "/region/" in a}
+                found |= {
+                    a
+                    for c in self.communes_in(area)
+                    for a in self.areas_of_commune(c)
+                    if "/region/" in a
+                }
         return found
 
     def registry_units(self) -> list[URIRef]:

@@ -21,7 +21,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
         ("pole-members", {"pole": "https://w3id.org/ptce/id/pole/a b"}, "pole", "IRI"),
         ("pole-members", {"pole": "javascript:alert(1)"}, "pole", "IRI"),
         ("pole-members", {"role": "boss"}, "role", "not one of"),
-        ("pole-members", {"category": "https://w3id.org/ptce/vocab/theme/mobility"}, "category", "not one of"),
+        (
+            "pole-members",
+            {"category": "https://w3id.org/ptce/vocab/theme/mobility"},
+            "category",
+            "not one of",
+        ),
         ("cooperation-levels", {"level": "joint-tender"}, "level", "not one of"),
         ("jobs-by-pole", {"since": "2025-13-01"}, "since", "not a calendar date"),
         ("jobs-by-pole", {"since": "last year"}, "since", "xsd:date"),
@@ -32,7 +37,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
         ("poles-search", {"txt": "x"}, "txt", "unknown parameter"),
     ],
 )
-def test_bad_parameter_names_it_and_says_why(catalogue: Catalogue, name, params, parameter, why) -> None:
+def test_bad_parameter_names_it_and_says_why(
+    catalogue: Catalogue, name, params, parameter, why
+) -> None:
     query = catalogue.get(name)
     with pytest.raises(QueryError) as caught:
         query.bind(params)
@@ -58,7 +65,12 @@ def test_values_are_bound_as_typed_terms(catalogue: Catalogue) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "good", "bad"),
-    [("integer", "-42", "4.2"), ("decimal", "3.25", "3,25"), ("gYear", "2024", "24"), ("date", "2024-02-29", "2023-02-29")],
+    [
+        ("integer", "-42", "4.2"),
+        ("decimal", "3.25", "3,25"),
+        ("gYear", "2024", "24"),
+        ("date", "2024-02-29", "2023-02-29"),
+    ],
 )
 def test_scalar_types(kind: str, good: str, bad: str) -> None:
     param = Param(name="x", type=kind)
@@ -67,7 +79,9 @@ def test_scalar_types(kind: str, good: str, bad: str) -> None:
         param.term(bad)
 
 
-def test_injection_string_is_a_literal_and_changes_nothing(catalogue: Catalogue, run, demo_store) -> None:
+def test_injection_string_is_a_literal_and_changes_nothing(
+    catalogue: Catalogue, run, demo_store
+) -> None:
     before = sum(g.triples for g in demo_store.graphs())
     hostile = '"} ; DROP ALL ; {'
     assert catalogue.get("poles-search").bind({"text": hostile}) == {"text": Literal(hostile)}
@@ -94,27 +108,51 @@ BODY = "SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x\n"
         ("#+ summary: {fr: Bonjour}\n", "summary", "French and an English"),
         ("#+ summary: s\n#+ params:\n#+   y: {type: iri}\n", "params.y", "no variable ?y"),
         ("#+ summary: s\n#+ params:\n#+   x: {type: colour}\n", "params.x", "unknown type"),
-        ("#+ summary: s\n#+ params:\n#+   x: {type: 'concept:nope'}\n", "params.x", "unknown concept scheme"),
-        ("#+ summary: s\n#+ params:\n#+   x: {type: 'concept:theme', allowed: [jazz]}\n", "params.x", "not in scheme"),
-        ("#+ summary: s\n#+ params:\n#+   x: {type: date, default: soon}\n", "params.x", "bad default"),
+        (
+            "#+ summary: s\n#+ params:\n#+   x: {type: 'concept:nope'}\n",
+            "params.x",
+            "unknown concept scheme",
+        ),
+        (
+            "#+ summary: s\n#+ params:\n#+   x: {type: 'concept:theme', allowed: [jazz]}\n",
+            "params.x",
+            "not in scheme",
+        ),
+        (
+            "#+ summary: s\n#+ params:\n#+   x: {type: date, default: soon}\n",
+            "params.x",
+            "bad default",
+        ),
         ("#+ summary: s\n#+ tags: oops\n", "tags", "list of strings"),
     ],
 )
-def test_bad_catalogue_file_is_refused_with_file_and_field(tmp_path: Path, header: str, field: str, message: str) -> None:
+def test_bad_catalogue_file_is_refused_with_file_and_field(
+    tmp_path: Path, header: str, field: str, message: str
+) -> None:
     path = _write(tmp_path, "broken", header + BODY)
     with pytest.raises(InputError) as caught:
         read_query(path)
-    assert str(path) in str(caught.value) and field in str(caught.value) and message in str(caught.value)
+    assert (
+        str(path) in str(caught.value)
+        and field in str(caught.value)
+        and message in str(caught.value)
+    )
 
 
 def test_bound_on_a_parameter_is_refused(tmp_path: Path) -> None:
-    text = "#+ summary: s\n#+ params:\n#+   x: {type: iri}\nSELECT ?x WHERE { ?s ?p ?o FILTER(!BOUND(?x)) } ORDER BY ?s\n"
+    header = "#+ summary: s\n#+ params:\n#+   x: {type: iri}\n"
+    text = header + "SELECT ?x WHERE { ?s ?p ?o FILTER(!BOUND(?x)) } ORDER BY ?s\n"
     with pytest.raises(InputError, match="COALESCE"):
         read_query(_write(tmp_path, "bound", text))
 
 
 def test_catalogue_from_another_folder(tmp_path: Path) -> None:
-    _write(tmp_path, "one", "#+ summary_fr: Un\n#+ summary_en: One\n#+ tags: [t]\n#+ params:\n#+   - x: {type: string, default: a}\n" + BODY)
+    _write(
+        tmp_path,
+        "one",
+        "#+ summary_fr: Un\n#+ summary_en: One\n#+ tags: [t]\n"
+        "#+ params:\n#+   - x: {type: string, default: a}\n" + BODY,
+    )
     catalogue = load_catalogue(tmp_path)
     assert catalogue.names() == ["one"]
     query = catalogue.get("one")

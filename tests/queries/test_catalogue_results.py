@@ -14,8 +14,15 @@ from tests.queries.sources import GEO, ID, ORG, PTCE, VOCAB, Sources, key
 
 SKOS_BROADER = URIRef("http://www.w3.org/2004/02/skos/core#broader")
 AC = f"{VOCAB}actor-category/"
-OTHER_CATEGORIES = {"local-authority", "local-authority-grouping", "research-centre",
-                    "higher-education-research", "training-body", "natural-person", "other-legal-person"}
+OTHER_CATEGORIES = {
+    "local-authority",
+    "local-authority-grouping",
+    "research-centre",
+    "higher-education-research",
+    "training-body",
+    "natural-person",
+    "other-legal-person",
+}
 
 
 def test_catalogue_has_the_questions_of_the_issue(catalogue: Catalogue) -> None:
@@ -28,8 +35,12 @@ def test_catalogue_has_the_questions_of_the_issue(catalogue: Catalogue) -> None:
 
 def test_every_query_runs_with_every_parameter_bound(catalogue: Catalogue, run) -> None:
     """A bound parameter must be projected (Oxigraph refuses it otherwise) and well typed."""
-    samples = {"iri": "https://w3id.org/ptce/id/pole/sarthe-exemple", "string": "123456789",
-               "date": "2020-01-01", "boolean": "true"}
+    samples = {
+        "iri": "https://w3id.org/ptce/id/pole/sarthe-exemple",
+        "string": "123456789",
+        "date": "2020-01-01",
+        "boolean": "true",
+    }
     for query in catalogue:
         params = {}
         for p in query.params:
@@ -41,20 +52,28 @@ def test_pole_members_roles_and_categories(run, sources: Sources) -> None:
     for pole in sources.demo_poles():
         expected = {
             (str(sources.g.value(m, ORG.member)), str(role))
-            for m in sources.memberships(pole) for role in sources.g.objects(m, ORG.role)
+            for m in sources.memberships(pole)
+            for role in sources.g.objects(m, ORG.role)
         }
         rows = run("pole-members", pole=str(pole))
         assert {(r["member"], r["role"]) for r in rows} == expected
         assert all(r["pole"] == str(pole) for r in rows)
     sarthe = URIRef(f"{ID}pole/sarthe-exemple")
-    ess = {str(m) for m in sources.members(sarthe) if (m, PTCE.actorCategory, URIRef(AC + "ess-enterprise")) in sources.g}
+    ess = {
+        str(m)
+        for m in sources.members(sarthe)
+        if (m, PTCE.actorCategory, URIRef(AC + "ess-enterprise")) in sources.g
+    }
     rows = run("pole-members", pole="sarthe-exemple", category="ess-enterprise")
     assert {r["member"] for r in rows} == ess and ess
     founders = {
-        str(sources.g.value(m, ORG.member)) for m in sources.memberships(sarthe)
+        str(sources.g.value(m, ORG.member))
+        for m in sources.memberships(sarthe)
         if (m, ORG.role, URIRef(f"{VOCAB}member-role/founder")) in sources.g
     }
-    assert {r["member"] for r in run("pole-members", pole="sarthe-exemple", role="founder")} == founders
+    assert {
+        r["member"] for r in run("pole-members", pole="sarthe-exemple", role="founder")
+    } == founders
 
 
 def test_ess_share_by_pole(run, sources: Sources) -> None:
@@ -63,7 +82,11 @@ def test_ess_share_by_pole(run, sources: Sources) -> None:
     for pole in sources.demo_poles():
         members = sources.members(pole)
         ess = [m for m in members if sources.ess_family(m)]
-        declared = [m for m in members if (m, PTCE.actorCategory, URIRef(AC + "ess-enterprise")) in sources.g]
+        declared = [
+            m
+            for m in members
+            if (m, PTCE.actorCategory, URIRef(AC + "ess-enterprise")) in sources.g
+        ]
         row = rows[str(pole)]
         assert int(row["members"]) == len(members)
         assert int(row["essMembers"]) == len(ess)
@@ -73,7 +96,9 @@ def test_ess_share_by_pole(run, sources: Sources) -> None:
 
 def test_member_legal_forms(run, sources: Sources) -> None:
     for pole in sources.demo_poles():
-        expected = Counter((sources.legal_form(m), sources.ess_family(m)) for m in sources.members(pole))
+        expected = Counter(
+            (sources.legal_form(m), sources.ess_family(m)) for m in sources.members(pole)
+        )
         got = Counter()
         for r in run("member-legal-forms", pole=str(pole)):
             form = key(r["legalForm"], f"{VOCAB}legal-form/") if "legalForm" in r else None
@@ -87,13 +112,26 @@ def test_naf_sections_by_pole(run, sources: Sources) -> None:
         expected: Counter[str] = Counter()
         for member in sources.members(pole):
             codes = {str(c) for c in sources.g.objects(member, PTCE.activityCode)}
-            codes |= {str(c) for s in sources.g.objects(member, PTCE.hasEstablishment)
-                      for c in sources.g.objects(s, PTCE.activityCode)}
+            codes |= {
+                str(c)
+                for s in sources.g.objects(member, PTCE.hasEstablishment)
+                for c in sources.g.objects(s, PTCE.activityCode)
+            }
             for section in {sources.naf_section[c] for c in codes if c in sources.naf_section}:
                 expected[section] += 1
         rows = run("naf-sections-by-pole", pole=str(pole))
-        assert Counter({key(r["section"], "http://id.insee.fr/codes/nafr2/section/"): int(r["members"]) for r in rows}) == expected
-    assert {r["section"] for r in run("naf-sections-by-pole", section="Q")} <= {"http://id.insee.fr/codes/nafr2/section/Q"}
+        assert (
+            Counter(
+                {
+                    key(r["section"], "http://id.insee.fr/codes/nafr2/section/"): int(r["members"])
+                    for r in rows
+                }
+            )
+            == expected
+        )
+    assert {r["section"] for r in run("naf-sections-by-pole", section="Q")} <= {
+        "http://id.insee.fr/codes/nafr2/section/Q"
+    }
 
 
 def test_cooperation_levels(run, sources: Sources) -> None:
@@ -109,7 +147,11 @@ def test_cooperation_levels(run, sources: Sources) -> None:
 
     for pole in sources.demo_poles():
         expected = {
-            (str(c), top(sources.g.value(c, PTCE.cooperationLevel)), len(set(sources.g.objects(c, PTCE.participant))))
+            (
+                str(c),
+                top(sources.g.value(c, PTCE.cooperationLevel)),
+                len(set(sources.g.objects(c, PTCE.participant))),
+            )
             for c in sources.g.subjects(PTCE.withinGrouping, pole)
         }
         rows = run("cooperation-levels", pole=str(pole))
@@ -123,7 +165,12 @@ def test_cooperation_levels(run, sources: Sources) -> None:
 
 def test_poles_sharing_members(run, run_shared, sources: Sources) -> None:
     demo = sources.demo_poles()
-    expected_demo = {(str(a), str(b)) for a in demo for b in demo if a != b and sources.members(a) & sources.members(b)}
+    expected_demo = {
+        (str(a), str(b))
+        for a in demo
+        for b in demo
+        if a != b and sources.members(a) & sources.members(b)
+    }
     assert {(r["pole"], r["otherPole"]) for r in run("poles-sharing-members")} == expected_demo
     # with the fixture pole: it shares one member with each of two example poles
     import rdflib
@@ -132,7 +179,9 @@ def test_poles_sharing_members(run, run_shared, sources: Sources) -> None:
 
     fixture = rdflib.Graph().parse(SHARED_FIXTURE)
     extra = URIRef(f"{ID}pole/partage-exemple")
-    extra_members = {fixture.value(m, ORG.member) for m in fixture.subjects(ORG.organization, extra)}
+    extra_members = {
+        fixture.value(m, ORG.member) for m in fixture.subjects(ORG.organization, extra)
+    }
     expected = {}
     for pole in demo:
         shared = sources.members(pole) & extra_members
@@ -140,11 +189,13 @@ def test_poles_sharing_members(run, run_shared, sources: Sources) -> None:
             expected[(str(extra), str(pole))] = shared
             expected[(str(pole), str(extra))] = shared
     rows = run_shared("poles-sharing-members")
-    assert {(r["pole"], r["otherPole"]): {URIRef(m) for m in r["members"].split()} for r in rows} == expected
+    assert {
+        (r["pole"], r["otherPole"]): {URIRef(m) for m in r["members"].split()} for r in rows
+    } == expected
     assert len(expected) == 4
-    assert {r["otherPole"] for r in run_shared("poles-sharing-members", pole="partage-exemple")} == {
-        str(p) for p in demo if sources.members(p) & extra_members
-    }
+    assert {
+        r["otherPole"] for r in run_shared("poles-sharing-members", pole="partage-exemple")
+    } == {str(p) for p in demo if sources.members(p) & extra_members}
 
 
 def test_members_outside_territory(run, sources: Sources) -> None:
@@ -162,13 +213,18 @@ def test_members_outside_territory(run, sources: Sources) -> None:
 def test_jobs_by_pole(run, sources: Sources) -> None:
     for pole in sources.demo_poles():
         observations = {
-            (str(sources.g.value(o, PTCE.jobUnit)), str(sources.g.value(o, PTCE.observationDate)),
-             float(sources.g.value(o, PTCE.jobCount)))
+            (
+                str(sources.g.value(o, PTCE.jobUnit)),
+                str(sources.g.value(o, PTCE.observationDate)),
+                float(sources.g.value(o, PTCE.jobCount)),
+            )
             for o in sources.g.objects(pole, PTCE.jobObservation)
         }
         rows = run("jobs-by-pole", pole=str(pole))
         assert {(r["jobUnit"], r["date"], float(r["jobs"])) for r in rows} == observations
-        assert [(r["jobUnit"], r["date"]) for r in rows] == sorted((r["jobUnit"], r["date"]) for r in rows)
+        assert [(r["jobUnit"], r["date"]) for r in rows] == sorted(
+            (r["jobUnit"], r["date"]) for r in rows
+        )
         later = run("jobs-by-pole", pole=str(pole), since="2025-01-01", jobUnit="headcount")
         assert {(r["date"], float(r["jobs"])) for r in later} == {
             (d, n) for u, d, n in observations if d >= "2025-01-01" and u.endswith("/headcount")
@@ -179,7 +235,11 @@ def test_poles_by_theme(run, sources: Sources) -> None:
     expected = set()
     for pole in sources.poles():
         themes = set(sources.g.objects(pole, PTCE.theme))
-        themes |= {t for p in sources.g.objects(pole, PTCE.project) for t in sources.g.objects(p, PTCE.theme)}
+        themes |= {
+            t
+            for p in sources.g.objects(pole, PTCE.project)
+            for t in sources.g.objects(p, PTCE.theme)
+        }
         expected |= {(str(t), str(pole)) for t in themes}
     assert {(r["theme"], r["pole"]) for r in run("poles-by-theme")} == expected
     mobility = run("poles-by-theme", theme="mobility")
@@ -203,7 +263,9 @@ def test_poles_by_strategy_mode(run, sources: Sources) -> None:
         for strategy in sources.g.objects(pole, PTCE.strategy)
         for mode in sources.g.objects(strategy, PTCE.strategyMode)
     }
-    assert {(r["strategyMode"], r["pole"], int(r["sharedBy"])) for r in run("poles-by-strategy-mode")} == expected
+    assert {
+        (r["strategyMode"], r["pole"], int(r["sharedBy"])) for r in run("poles-by-strategy-mode")
+    } == expected
     pooling = run("poles-by-strategy-mode", strategyMode="pooling")
     assert {r["pole"] for r in pooling} == {p for m, p, _ in expected if m.endswith("/pooling")}
 
@@ -219,21 +281,36 @@ def test_potential_members(run, sources: Sources) -> None:
             if any(sources.areas_of_commune(c) & perimeter for c in sources.site_communes(unit)):
                 expected.add((str(pole), str(unit), family))
     rows = run("potential-members")
-    assert {(r["pole"], r["unit"], key(r["essFamily"], f"{VOCAB}ess-family/")) for r in rows} == expected
+    assert {
+        (r["pole"], r["unit"], key(r["essFamily"], f"{VOCAB}ess-family/")) for r in rows
+    } == expected
     assert expected  # real sample units lie in real PTCE territories
 
 
 def test_eligible_poles_state_call(run, sources: Sources) -> None:
     def counts(pole: URIRef) -> tuple[int, int, int, int]:
         members = [m for m in sources.members(pole) if not sources.ceased(m)]
-        legal = [m for m in members if (f := sources.legal_form(m)) and not (f == "1000" or f.startswith("2") or f == "9210")]
+        legal = [
+            m
+            for m in members
+            if (f := sources.legal_form(m))
+            and not (f == "1000" or f.startswith("2") or f == "9210")
+        ]
         ess = [m for m in members if sources.ess_family(m)]
         non_ess = [
-            m for m in members if not sources.ess_family(m) and (
+            m
+            for m in members
+            if not sources.ess_family(m)
+            and (
                 (m, PTCE.actorCategory, URIRef(AC + "enterprise")) in sources.g
-                or (sources.legal_form(m) or "").startswith("5"))
+                or (sources.legal_form(m) or "").startswith("5")
+            )
         ]
-        other = [m for m in members if any(key(c, AC) in OTHER_CATEGORIES for c in sources.g.objects(m, PTCE.actorCategory))]
+        other = [
+            m
+            for m in members
+            if any(key(c, AC) in OTHER_CATEGORIES for c in sources.g.objects(m, PTCE.actorCategory))
+        ]
         return len(legal), len(ess), len(non_ess), len(other)
 
     rows = {r["pole"]: r for r in run("eligible-poles-state-call")}
@@ -241,24 +318,38 @@ def test_eligible_poles_state_call(run, sources: Sources) -> None:
     for pole in sources.demo_poles():
         legal, ess, non_ess, other = counts(pole)
         row = rows[str(pole)]
-        got = tuple(int(row[k]) for k in ("legalPersons", "essEnterprises", "nonEssEnterprises", "otherPersons"))
+        got = tuple(
+            int(row[k])
+            for k in ("legalPersons", "essEnterprises", "nonEssEnterprises", "otherPersons")
+        )
         assert got == (legal, ess, non_ess, other), pole
-        assert row["eligible"] == str(legal >= 3 and ess >= 1 and non_ess >= 1 and other >= 1).lower()
+        assert (
+            row["eligible"] == str(legal >= 3 and ess >= 1 and non_ess >= 1 and other >= 1).lower()
+        )
     only = run("eligible-poles-state-call", onlyEligible="true")
     assert {r["pole"] for r in only} == {p for p, r in rows.items() if r["eligible"] == "true"}
     assert len(only) < len(rows)  # the non-conforming example is not eligible
 
 
-@pytest.mark.parametrize("area", [f"{GEO}region/11", f"{GEO}region/52", f"{GEO}departement/75", f"{GEO}commune/49007"])
+@pytest.mark.parametrize(
+    "area", [f"{GEO}region/11", f"{GEO}region/52", f"{GEO}departement/75", f"{GEO}commune/49007"]
+)
 def test_ess_population_by_family(run, sources: Sources, area: str) -> None:
     expected: Counter[str] = Counter()
     for unit in sources.registry_units():
         family = sources.ess_family(unit)
-        if family and not sources.ceased(unit) and any(area in sources.areas_of_commune(c) for c in sources.site_communes(unit)):
+        if (
+            family
+            and not sources.ceased(unit)
+            and any(area in sources.areas_of_commune(c) for c in sources.site_communes(unit))
+        ):
             expected[family] += 1
     assert expected  # each of these areas holds at least one sample unit
     rows = run("ess-population-by-family", area=area)
-    assert Counter({key(r["essFamily"], f"{VOCAB}ess-family/"): int(r["units"]) for r in rows}) == expected
+    assert (
+        Counter({key(r["essFamily"], f"{VOCAB}ess-family/"): int(r["units"]) for r in rows})
+        == expected
+    )
 
 
 def test_known_ptce_without_members(run, sources: Sources) -> None:
@@ -278,14 +369,20 @@ def test_organisation_by_siren(run, sources: Sources) -> None:
         assert row["organisation"] == str(unit)
         assert row["label"] == str(sources.g.value(unit, RDFS.label))
         assert key(row["legalForm"], f"{VOCAB}legal-form/") == sources.legal_form(unit)
-        poles = {str(m_pole) for m in sources.g.subjects(ORG.member, unit) for m_pole in sources.g.objects(m, ORG.organization)}
+        poles = {
+            str(m_pole)
+            for m in sources.g.subjects(ORG.member, unit)
+            for m_pole in sources.g.objects(m, ORG.organization)
+        }
         assert set(row.get("poles", "").split()) == poles
     assert run("organisation-by-siren", siren="000000000") == []
 
 
 @pytest.mark.parametrize("level", ["departement", "region"])
 def test_poles_by_territory(run, sources: Sources, level: str) -> None:
-    expected = {(area, str(pole)) for pole in sources.poles() for area in sources.pole_levels(pole, level)}
+    expected = {
+        (area, str(pole)) for pole in sources.poles() for area in sources.pole_levels(pole, level)
+    }
     assert expected
     rows = run(f"poles-by-{level}")
     assert {(r[level], r["pole"]) for r in rows} == expected
@@ -298,9 +395,12 @@ def test_poles_by_territory(run, sources: Sources, level: str) -> None:
 def test_poles_search(run, sources: Sources) -> None:
     for text in ("estuaire", "PTCE", "exemple FICTIF"):
         expected = {
-            str(p) for p in sources.poles()
+            str(p)
+            for p in sources.poles()
             if any(text.lower() in str(label).lower() for label in sources.g.objects(p, RDFS.label))
         }
         assert {r["pole"] for r in run("poles-search", text=text)} == expected and expected
     assert len(run("poles-search")) == len(sources.poles())  # empty text: every pole
-    assert all(sources.g.value(URIRef(r["pole"]), RDF.type) == PTCE.Pole for r in run("poles-search"))
+    assert all(
+        sources.g.value(URIRef(r["pole"]), RDF.type) == PTCE.Pole for r in run("poles-search")
+    )

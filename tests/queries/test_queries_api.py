@@ -41,7 +41,9 @@ def test_catalogue_listing(client: TestClient, catalogue: Catalogue) -> None:
     assert role["type"] == "concept:member-role" and "founder" in role["allowed"]
 
 
-def test_every_named_query_is_an_openapi_operation(client: TestClient, catalogue: Catalogue) -> None:
+def test_every_named_query_is_an_openapi_operation(
+    client: TestClient, catalogue: Catalogue
+) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for query in catalogue:
         operation = paths[f"/queries/{query.name}"]["get"]
@@ -57,19 +59,30 @@ def test_every_named_query_is_an_openapi_operation(client: TestClient, catalogue
 
 
 def test_run_with_parameters_same_as_the_catalogue(client: TestClient, run) -> None:
-    via_api = _rows(client.get("/queries/pole-members", params={"pole": "sarthe-exemple", "role": "founder"}))
+    via_api = _rows(
+        client.get("/queries/pole-members", params={"pole": "sarthe-exemple", "role": "founder"})
+    )
     assert via_api == run("pole-members", pole="sarthe-exemple", role="founder") and via_api
     generic = _rows(client.get("/queries/pole-members?pole=sarthe-exemple&role=founder"))
     assert generic == via_api
 
 
 def test_content_negotiation(client: TestClient, run) -> None:
-    response = client.get("/queries/jobs-by-pole?pole=sarthe-exemple", headers={"Accept": "text/csv"})
+    response = client.get(
+        "/queries/jobs-by-pole?pole=sarthe-exemple", headers={"Accept": "text/csv"}
+    )
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["date"] for r in rows] == [r["date"] for r in run("jobs-by-pole", pole="sarthe-exemple")]
-    xml = client.get("/queries/poles-search?text=estuaire", headers={"Accept": "application/sparql-results+xml"})
-    assert xml.headers["content-type"].startswith("application/sparql-results+xml") and "<sparql" in xml.text
+    assert [r["date"] for r in rows] == [
+        r["date"] for r in run("jobs-by-pole", pole="sarthe-exemple")
+    ]
+    xml = client.get(
+        "/queries/poles-search?text=estuaire", headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert (
+        xml.headers["content-type"].startswith("application/sparql-results+xml")
+        and "<sparql" in xml.text
+    )
     refused = client.get("/queries/poles-search", headers={"Accept": "image/png"})
     assert refused.status_code == 406
 
@@ -106,7 +119,7 @@ def test_injection_through_the_api(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, demo_store) -> Iterator[LiveServer]:
-    """``ptce-kg serve`` on an on-disk copy of the init store (copied: quicker than a second init)."""
+    """``ptce-kg serve`` on an on-disk copy of the init store (quicker than a second init)."""
     folder = tmp_path_factory.mktemp("queries-live")
     copy = OxigraphStore(folder / "store")
     copy.raw.bulk_extend(demo_store.quads())
@@ -117,6 +130,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, demo_store) -> Iterator[LiveS
     stop_server(server)
 
 
+@pytest.mark.server
 def test_live_server_runs_named_queries_in_workers(live: LiveServer, run) -> None:
     with live.client() as http:
         assert len(http.get("/queries").json()) >= 15
@@ -129,4 +143,3 @@ def test_live_server_runs_named_queries_in_workers(live: LiveServer, run) -> Non
             assert _rows(response) == run(name, **params), name
         bad = http.get("/queries/jobs-by-pole", params={"since": "2025-02-30"})
         assert bad.status_code == 422 and "since" in bad.json()["detail"]
-

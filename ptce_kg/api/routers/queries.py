@@ -56,7 +56,9 @@ def _text(query: NamedQuery) -> Response:
 
 def _declared(query: NamedQuery) -> list[inspect.Parameter]:
     """FastAPI query parameters documenting ``query``'s parameters in the OpenAPI document."""
-    declared = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    declared = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+    ]
     for param in query.params:
         text = param.description.get("en") or param.description.get("fr") or ""
         extra: dict[str, Any] = {"x-ptce-type": param.type}
@@ -71,7 +73,8 @@ def _declared(query: NamedQuery) -> list[inspect.Parameter]:
         marker = Query(
             ... if param.required else param.default,
             alias=param.name,
-            description=text + (f" Short keys are appended to <{param.base}>." if param.base else ""),
+            description=text
+            + (f" Short keys are appended to <{param.base}>." if param.base else ""),
             json_schema_extra=extra,
         )
         declared.append(
@@ -124,7 +127,9 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         """The SPARQL text of a named query (to open it in an editor)."""
         return _text(lookup(name))
 
-    router.add_api_route("/queries", list_queries, methods=["GET"], summary="The named-query catalogue")
+    router.add_api_route(
+        "/queries", list_queries, methods=["GET"], summary="The named-query catalogue"
+    )
     for query in catalogue:
         router.add_api_route(
             f"/queries/{query.name}",
@@ -135,7 +140,11 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
             responses=_RESPONSES,
         )
     router.add_api_route(
-        "/queries/{name}", run_any, methods=["GET"], summary="Run any named query", responses=_RESPONSES
+        "/queries/{name}",
+        run_any,
+        methods=["GET"],
+        summary="Run any named query",
+        responses=_RESPONSES,
     )
     router.add_api_route(
         "/queries/{name}/text",
@@ -143,6 +152,9 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         methods=["GET"],
         summary="The SPARQL text of a named query",
         response_class=Response,
-        responses={200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}}, 404: {"description": "Unknown name"}},
+        responses={
+            200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},
+            404: {"description": "Unknown name"},
+        },
     )
     return router
