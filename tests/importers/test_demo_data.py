@@ -105,3 +105,23 @@ def test_sample_registry_units_and_demo_link_report(reference_store):
     # The non-conforming example is built to show these two findings.
     assert ("ceased-member", "842019051") in found
     assert ("ess-claim-without-evidence", "exemple-collectif-sans-statut") in found
+
+
+def test_known_ptce_lead_structures_and_state_support(store):
+    loaded(store)
+    with open(data_dir() / "known-ptce" / "ptce-connus.csv", encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    leads = store.query(f"""SELECT ?label WHERE {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        ?pole <{PTCE}leadStructure> ?lead . ?lead a <{PTCE}Organization> ;
+        <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}""")
+    assert sorted(str(r["label"].value) for r in leads) == sorted(
+        r["porteur"].strip() for r in table if r["porteur"].strip()
+    )
+    supports = store.query(f"""SELECT ?programme WHERE {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        ?pole <{PTCE}stateSupport> ?s . ?s <{PTCE}programme> ?programme }} }}""")
+    programmes = [str(r["programme"].value) for r in supports]
+    # State calls (AMI, appels à projets) only: a regional guide is a source, not a support.
+    assert programmes and all(p.startswith(("AMI", "Appel à projets")) for p in programmes)
+    assert len(programmes) == sum(
+        1 for r in table if r["dispositif"].startswith(("AMI", "Appel à projets"))
+    )
