@@ -1,0 +1,130 @@
+"""ptce-kg validate end to end: exit codes, the four report formats, input syntaxes, options."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import SH
+
+from ptce_kg.cli import main
+from ptce_kg.validation import validate_files
+
+DATA = Path(__file__).parent / "data"
+BASE = DATA / "base-pole.ttl"
+RESULT_KEYS = {"rule", "severity", "focus", "focus_label", "path", "value", "message", "source"}
+
+
+@pytest.fixture(scope="module")
+def failing_pole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base pole without its strategy and with an unnamed, non-ESS member: 1 violation, warnings."""
+    graph = rdflib.Graph().parse(BASE)
+    pole = rdflib.URIRef("https://w3id.org/ptce/id/pole/test-exemple")
+    graph.remove((pole, rdflib.URIRef("https://w3id.org/ptce/ontology#strategy"), None))
+    graph.remove((rdflib.URIRef("https://w3id.org/ptce/id/org/exemple-scop"), rdflib.RDFS.label, None))
+    path = tmp_path_factory.mktemp("cli") / "pole-sans-strategie.ttl"
+    graph.serialize(path, format="turtle")
+    return path
+
+
+def test_exit_0_on_conforming_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(BASE)]) == 0
+    assert "Conforme" in capsys.readouterr().out
+
+
+def test_exit_1_and_json_report(failing_pole: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(failing_pole), "--format", "json", "--lang", "en"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    assert report["counts"] == {"Violation": 1, "Warning": 1, "Info": 0}
+    assert {r["rule"]: r["severity"] for r in report["results"]} == {
+        "ART9-STRATEGY-EXISTS": "Violation", "QUAL-LABEL": "Warning"}
+    for result in report["results"]:
+        assert RESULT_KEYS <= set(result)
+    strategy = next(r for r in report["results"] if r["rule"] == "ART9-STRATEGY-EXISTS")
+    assert strategy["focus_label"] == "Test pole (fictitious example)"
+    assert strategy["message"].startswith("The pole does not describe its common")
+    assert strategy["source"].endswith("/article_9")
+
+
+def test_warnings_only_exit_0_and_are_shown(failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(failing_pole), "--rules", "quality"]) == 0
+    out = capsys.readouterr().out
+    assert "QUAL-LABEL" in out and "Avertissement" in out
+
+
+def test_turtle_is_the_standard_shacl_report(failing_pole: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(failing_pole), "--format", "turtle"]) == 1
+    graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
+    report = next(graph.subjects(rdflib.RDF.type, SH.ValidationReport))
+    assert graph.value(report, SH.conforms) == rdflib.Literal(False)
+    severities = {graph.value(r, SH.resultSeverity) for r in graph.objects(report, SH.result)}
+    assert severities == {SH.Violation, SH.Warning}
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[str] = []
+        self.headings: list[str] = []
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag = tag
+        attributes = dict(attrs)
+        if tag in ("script", "img", "iframe") or (tag == "link" and attributes.get("rel") == "stylesheet"):
+            self.external.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._tag in ("h2", "h3") and data.strip():
+            self.headings.append(f"{self._tag}:{data.strip()}")
+
+
+def test_html_is_self_contained_and_grouped(failing_pole: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rapport.html"
+    assert main(["validate", str(failing_pole), "--format", "html", "-o", str(out)]) == 1
+    page = _Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert page.external == []
+    assert "h2:Pôle de test (exemple fictif)" in page.headings  # grouped by pole
+    assert "h3:exemple-scop" in page.headings  # then by organisation (no name: the end of its IRI)
+
+
+@pytest.mark.parametrize(("suffix", "fmt"), [(".nt", "nt"), (".trig", "trig"), (".nq", "nquads"),
+                                               (".jsonld", "json-ld"), (".rdf", "xml")])
+def test_every_rdf_syntax_gives_the_same_report(suffix: str, fmt: str, failing_pole: Path, tmp_path: Path) -> None:
+    graph = rdflib.Dataset()
+    graph.graph(rdflib.URIRef("https://w3id.org/ptce/graph/pole/test-exemple")).parse(failing_pole)
+    if fmt in ("nt", "xml"):
+        graph = graph.graph(rdflib.URIRef("https://w3id.org/ptce/graph/pole/test-exemple"))
+    path = tmp_path / f"pole{suffix}"
+    graph.serialize(path, format=fmt)
+    expected = validate_files([failing_pole])
+    report = validate_files([path])
+    assert [(r.rule, r.focus) for r in report.results] == [(r.rule, r.focus) for r in expected.results]
+
+
+def test_input_format_option(failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    renamed = tmp_path / "pole.data"
+    renamed.write_bytes(failing_pole.read_bytes())
+    assert main(["validate", str(renamed), "--input-format", "turtle"]) == 1
+    assert main(["validate", str(renamed), "--input-format", "klingon"]) == 2
+    assert "unknown RDF syntax" in capsys.readouterr().err
+
+
+def test_several_files_validated_together(tmp_path: Path) -> None:
+    """A pole split over two files conforms only when both are given."""
+    graph = rdflib.Graph().parse(BASE)
+    strategy = rdflib.URIRef("https://w3id.org/ptce/id/strategy/test-exemple/1")
+    part = rdflib.Graph()
+    for triple in graph.triples((strategy, None, None)):
+        part.add(triple)
+        graph.remove(triple)
+    first, second = tmp_path / "pole.ttl", tmp_path / "strategie.ttl"
+    graph.serialize(first, format="turtle")
+    part.serialize(second, format="turtle")
+    assert validate_files([first, second]).counts == {"Violation": 0, "Warning": 0, "Info": 0}
+    assert validate_files([first]).rule_ids() == {"ART9-STRATEGY-EXISTS"}  # strategy not described
