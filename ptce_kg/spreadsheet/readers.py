@@ -24,6 +24,7 @@ MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # sum of the workbook's zip members,
 MAX_ZIP_MEMBERS = 2_000
 MAX_ROWS = 20_000                           # rows scanned in one sheet, empty ones included
 MAX_COLUMNS = 200                           # columns read in one sheet
+MAX_CELL_CHARS = 32_767                     # Excel's own limit for one cell
 # Sheets of the workbook that are documentation, not data.
 HELPER_SHEETS = frozenset({"lisez-moi", "listes"})
 
@@ -56,8 +57,14 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(name: str, rows: list[tuple[int, list[str]]]) -> RawTable:
-    """Split the header (the first non-empty row) from the data rows."""
+def _table(name: str, rows: list[tuple[int, list[str]]], where: Path) -> RawTable:
+    """Split the header (the first non-empty row) from the data rows; refuse huge cells."""
+    too_long = [TableError(name, number, f"n° {index + 1}",
+                           f"cellule de plus de {MAX_CELL_CHARS} caractères")
+                for number, cells in rows for index, cell in enumerate(cells)
+                if len(cell) > MAX_CELL_CHARS]
+    if too_long:
+        raise TableErrors(too_long, str(where))
     if not rows:
         return RawTable(name, [])
     (header_row, header), data = rows[0], rows[1:]
@@ -107,7 +114,7 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
                     sheet.title, None, None,
                     f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}"))
                 continue
-            tables[name] = _table(name, _sheet_rows(sheet, path))
+            tables[name] = _table(name, _sheet_rows(sheet, path), path)
     except UnsafeSpreadsheet:
         raise
     except Exception as exc:  # noqa: BLE001 - same reason as above, while rows are parsed
@@ -157,7 +164,7 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
                                      f"fichier inconnu ; fichiers attendus : "
                                      f"{', '.join(s + '.csv' for s in sheets)}"))
             continue
-        tables[name] = _table(name, _csv_rows(path))
+        tables[name] = _table(name, _csv_rows(path), path)
     if errors:
         raise TableErrors(errors, str(folder))
     return tables
@@ -175,6 +182,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     rows: list[tuple[int, list[str]]] = []
+    # csv's field limit is process-wide and may be raised elsewhere; _table bounds cells itself
     try:
         for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
             if number > MAX_ROWS:

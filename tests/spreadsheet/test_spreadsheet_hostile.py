@@ -102,7 +102,7 @@ def test_random_bytes_as_csv_are_refused(tmp_path: Path, cli) -> None:
 
 def test_oversized_csv_cell_is_refused(templates: Path, tmp_path: Path) -> None:
     header = (templates / "vierge" / "pole.csv").read_text(encoding="utf-8")
-    (tmp_path / "pole.csv").write_text(header + "x" * 200_000 + "\n", encoding="utf-8")
+    (tmp_path / "pole.csv").write_text(header + "x" * 100_000 + "\n", encoding="utf-8")
     with pytest.raises(TableErrors) as caught:
         to_rdf(tmp_path)
     assert [(e.sheet, e.row) for e in caught.value.errors] == [("pole", 2)]
