@@ -68,7 +68,7 @@ def test_ontology_refuses_unknown_formats(live_server):
 def test_vocab_list_names_every_scheme(live_server):
     with live_server.client() as client:
         listed = client.get("/vocab").json()
-    assert [entry["scheme"] for entry in listed] == schemes()
+    assert [entry["scheme"] for entry in listed] == sorted([*schemes(), "legal-form"])
     assert all(entry["iri"] == f"https://w3id.org/ptce/vocab/{entry['scheme']}" for entry in listed)
 
 
@@ -89,6 +89,25 @@ def test_each_vocabulary_by_content_negotiation(live_server, scheme):
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     some_label = next(expected.objects(iri, SKOS.prefLabel))
     assert str(some_label) in html.text
+
+
+@pytest.mark.server
+def test_legal_form_scheme_comes_from_the_store(live_server):
+    iri = rdflib.URIRef("https://w3id.org/ptce/vocab/legal-form")
+    graph_iri = "https://w3id.org/ptce/graph/reference/legal-forms"
+    count_query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    with live_server.client() as client:
+        turtle = client.get("/vocab/legal-form", headers={"Accept": "text/turtle"})
+        html = client.get("/vocab/legal-form", params={"format": "html"})
+        count = client.post("/sparql", data={"query": count_query},
+                            headers={"Accept": "application/sparql-results+json"}).json()
+    assert turtle.status_code == 200, turtle.text
+    graph = rdflib.Graph().parse(data=turtle.content, format="turtle")
+    assert (iri, RDF.type, SKOS.ConceptScheme) in graph
+    assert len(graph) == int(count["results"]["bindings"][0]["n"]["value"])
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    label = next(graph.objects(next(graph.subjects(SKOS.inScheme, iri)), SKOS.prefLabel))
+    assert str(label) in html.text
 
 
 @pytest.mark.server

@@ -1,22 +1,32 @@
 """``/ontology`` and the SKOS vocabularies (``/vocab/{scheme}``, also ``/ontology/vocab/{scheme}``)
 with content negotiation: Turtle, JSON-LD, RDF/XML, N-Triples, and pyLODE HTML for browsers.
 
-The shipped ``ontology/`` files are the source (they are what ``init`` loads into the store);
-a ``?format=`` parameter (ttl, jsonld, rdf, nt, html) overrides the Accept header, for links.
+The shipped ``ontology/`` files are the source of the ontology and of the vocabularies of
+``ontology/vocab/`` (they are what ``init`` loads); the legal-form scheme is reference data built
+at ``init``, so it is read from the store's ``reference/legal-forms`` graph. A ``?format=``
+parameter (ttl, jsonld, rdf, nt, html) overrides the Accept header, for links.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 import rdflib
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
 from fastapi.responses import Response
+from pyoxigraph import RdfFormat, serialize
+from rdflib.namespace import SKOS
 
 from ptce_kg.api.conneg import choose_media_type
+from ptce_kg.api.dependencies import get_store
+from ptce_kg.docs import render_html
+from ptce_kg.graphs import REFERENCE_LEGAL_FORMS
 from ptce_kg.paths import ontology_dir
+from ptce_kg.store.base import Store
 
 # media type → (rdflib serializer, short name for ?format=)
 _FORMATS = {
@@ -28,6 +38,13 @@ _FORMATS = {
 }
 _BY_SHORT_NAME = {short: media for media, (_, short) in _FORMATS.items()}
 _SCHEME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LEGAL_FORM_SCHEME = "legal-form"
+VOCAB_BASE = "https://w3id.org/ptce/vocab/"
+
+FormatParam = Annotated[
+    str | None, Query(description="ttl, jsonld, rdf, nt or html; overrides Accept")
+]
+AcceptHeader = Annotated[str | None, Header()]
 
 router = APIRouter(tags=["ontology"])
 
@@ -38,52 +55,85 @@ def vocab_files() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
 
 
-@lru_cache(maxsize=64)
-def _rendered(path: Path, serializer: str) -> bytes:
-    """The shipped file in one syntax (files do not change while the service runs)."""
-    if serializer == "html":
-        from ptce_kg.docs import render_html
-
+def _serialize(graph: rdflib.Graph, serializer: str, source: Path | None) -> bytes:
+    """``graph`` in one syntax; HTML is pyLODE's page of the Turtle ``source`` file."""
+    if serializer != "html":
+        return graph.serialize(format=serializer, encoding="utf-8")
+    if source is not None:
+        return render_html(source).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="ptce-vocab-") as tmp:
+        path = Path(tmp) / "vocab.ttl"
+        graph.serialize(path, format="turtle")
         return render_html(path).encode("utf-8")
-    graph = rdflib.Graph().parse(path, format="turtle")
-    return graph.serialize(format=serializer, encoding="utf-8")
 
 
-def _negotiated(request: Request, path: Path, fmt: str | None) -> Response:
+@lru_cache(maxsize=64)
+def _shipped(path: Path, serializer: str) -> bytes:
+    """A shipped file in one syntax, computed once (files do not change while serving)."""
+    return _serialize(rdflib.Graph().parse(path, format="turtle"), serializer, path)
+
+
+def _legal_forms(store: Store, serializer: str) -> bytes:
+    """The legal-form scheme from the store (rebuilt by ``init``, so read at each request)."""
+    triples = [quad.triple for quad in store.quads(REFERENCE_LEGAL_FORMS)]
+    if not triples:
+        raise HTTPException(404, "the legal-form scheme is not in the store: run `ptce-kg init`")
+    graph = rdflib.Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    if serializer == "html":
+        _label_unlabelled_parents(graph)
+    return _serialize(graph, serializer, None)
+
+
+def _label_unlabelled_parents(graph: rdflib.Graph) -> None:
+    """pyLODE fails on a broader concept without a label (INSEE's level-I code 0 has none):
+    for the HTML page only, such a concept is labelled by its code."""
+    for parent in set(graph.objects(None, SKOS.broader)):
+        if (parent, SKOS.prefLabel, None) not in graph:
+            label = graph.value(parent, SKOS.notation) or str(parent).rsplit("/", 1)[-1]
+            graph.add((parent, SKOS.prefLabel, rdflib.Literal(str(label))))
+
+
+def _media_type(accept: str | None, fmt: str | None) -> str:
+    """The answer's media type from ``?format=`` or else ``Accept`` (400 / 406 when none)."""
     if fmt is not None:
-        media_type = _BY_SHORT_NAME.get(fmt)
-        if media_type is None:
+        if fmt not in _BY_SHORT_NAME:
             raise HTTPException(400, f"unknown format {fmt!r}; use one of {sorted(_BY_SHORT_NAME)}")
-    else:
-        media_type = choose_media_type(request.headers.get("accept"), list(_FORMATS))
-        if media_type is None:
-            raise HTTPException(406, f"cannot answer in {request.headers.get('accept')!r}; "
-                                f"available: {', '.join(_FORMATS)}")
-    body = _rendered(path, _FORMATS[media_type][0])
+        return _BY_SHORT_NAME[fmt]
+    media_type = choose_media_type(accept, list(_FORMATS))
+    if media_type is None:
+        raise HTTPException(406, f"cannot answer in {accept!r}; available: {', '.join(_FORMATS)}")
+    return media_type
+
+
+def _response(body: bytes, media_type: str) -> Response:
     charset = "; charset=utf-8" if media_type.startswith("text/") else ""
     return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
 
 
-_FORMAT_PARAM = Query(None, description="ttl, jsonld, rdf, nt or html; overrides Accept")
-
-
 @router.get("/ontology", summary="The PTCE ontology (OWL), by content negotiation")
-def ontology(request: Request, format: str | None = _FORMAT_PARAM) -> Response:  # noqa: A002
-    return _negotiated(request, ontology_dir() / "ptce.ttl", format)
+def ontology(format: FormatParam = None, accept: AcceptHeader = None) -> Response:  # noqa: A002
+    media_type = _media_type(accept, format)
+    return _response(_shipped(ontology_dir() / "ptce.ttl", _FORMATS[media_type][0]), media_type)
 
 
 @router.get("/vocab", summary="The SKOS vocabularies: name and IRI of each scheme")
 def vocabularies() -> list[dict[str, str]]:
-    return [
-        {"scheme": name, "iri": f"https://w3id.org/ptce/vocab/{name}", "href": f"/vocab/{name}"}
-        for name in vocab_files()
-    ]
+    names = sorted([*vocab_files(), LEGAL_FORM_SCHEME])
+    return [{"scheme": name, "iri": VOCAB_BASE + name, "href": f"/vocab/{name}"} for name in names]
 
 
 @router.get("/vocab/{scheme}", summary="One SKOS vocabulary, by content negotiation")
 @router.get("/ontology/vocab/{scheme}", include_in_schema=False)
-def vocabulary(request: Request, scheme: str, format: str | None = _FORMAT_PARAM) -> Response:  # noqa: A002
+def vocabulary(
+    scheme: str,
+    store: Annotated[Store, Depends(get_store)],
+    format: FormatParam = None,  # noqa: A002
+    accept: AcceptHeader = None,
+) -> Response:
     path = vocab_files().get(scheme) if _SCHEME.match(scheme) else None
-    if path is None:
+    if path is None and scheme != LEGAL_FORM_SCHEME:
         raise HTTPException(404, f"no vocabulary named {scheme!r}; see /vocab for the list")
-    return _negotiated(request, path, format)
+    media_type = _media_type(accept, format)
+    serializer = _FORMATS[media_type][0]
+    body = _legal_forms(store, serializer) if path is None else _shipped(path, serializer)
+    return _response(body, media_type)
