@@ -3,7 +3,8 @@ submission, validate then replace the pole's named graph with its provenance.
 
 The submission is all-or-nothing: the file is parsed and validated completely first; with any
 SHACL violation nothing is written. The graph replace is one store transaction; the provenance
-(who, when, sha256 of the file) is written to the metadata graph right after.
+(who, when, sha256 of the file) is written to the metadata graph right after, then the derived
+graph is rebuilt by the linking rules.
 """
 
 from __future__ import annotations
