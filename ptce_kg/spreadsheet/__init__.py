@@ -18,7 +18,7 @@ from ptce_kg.spreadsheet.mapping import map_tables
 from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
-__all__ = ["TableError", "TableErrors", "UnsafeSpreadsheet", "is_spreadsheet", "read_tables",
+__all__ = ["TableError", "TableErrors", "UnsafeSpreadsheet", "check_tables", "is_spreadsheet",
            "to_rdf"]
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
@@ -43,8 +43,11 @@ def read_raw(path: Path) -> dict[str, RawTable]:
     raise InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", str(path))
 
 
-def read_tables(path: Path) -> dict[str, list[Record]]:
-    """Checked, typed records of every sheet; raises TableErrors with all the errors found."""
+def check_tables(path: Path) -> tuple[dict[str, list[Record]], list[TableError]]:
+    """Typed records of the sheets that follow their Table Schema, and the errors of the others.
+
+    A file that cannot be read at all raises (UnsafeSpreadsheet, or TableErrors for unknown
+    sheets or files)."""
     raw = read_raw(path)
     specs = table_specs()
     errors = [TableError(name, None, None, "feuille (ou fichier CSV) obligatoire absente")
@@ -54,12 +57,12 @@ def read_tables(path: Path) -> dict[str, list[Record]]:
         if name not in raw:
             continue
         records, table_errors = check_table(raw[name], spec)
-        tables[name] = records
-        errors.extend(table_errors)
+        if table_errors:
+            errors.extend(table_errors)
+        else:
+            tables[name] = records
     errors.extend(_pole_row_errors(raw))
-    if errors:
-        raise TableErrors(errors, str(path))
-    return tables
+    return tables, errors
 
 
 def _pole_row_errors(raw: dict[str, RawTable]) -> list[TableError]:
@@ -77,8 +80,18 @@ def _pole_row_errors(raw: dict[str, RawTable]) -> list[TableError]:
 
 
 def to_rdf(path: Path) -> Graph:
-    """The RDF graph of a filled template (empty for a blank template)."""
-    tables = read_tables(path)
-    if not tables.get("pole"):
-        return Graph()
-    return map_tables(tables, where=str(path))
+    """The RDF graph of a filled template (empty for a blank template).
+
+    Raises TableErrors with every error: those of the cells, and the references between sheets
+    (checked for every sheet without cell errors, as soon as the pole row is readable)."""
+    tables, errors = check_tables(path)
+    failed = frozenset(error.sheet for error in errors)
+    graph = Graph()
+    if tables.get("pole") and "pole" not in failed:
+        try:
+            graph = map_tables(tables, where=str(path), skip=failed)
+        except TableErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise TableErrors(errors, str(path))
+    return graph

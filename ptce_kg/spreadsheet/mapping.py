@@ -60,9 +60,11 @@ class _Node:
 class _Mapper:
     """One application of the mapping to one file's tables (collects reference errors)."""
 
-    def __init__(self, mapping: dict[str, Any], tables: dict[str, list[Record]]) -> None:
+    def __init__(self, mapping: dict[str, Any], tables: dict[str, list[Record]],
+                 skip: frozenset[str]) -> None:
         self.mapping = mapping
         self.tables = tables
+        self.skip = skip
         self.base: str = mapping["base"]
         self.vocab: str = mapping["vocab"]
         self.prefixes: dict[str, str] = mapping["prefixes"]
@@ -195,6 +197,8 @@ class _Mapper:
     def reference(self, prop: dict[str, Any], sheet: str, record: Record,
                   item: Any) -> URIRef | None:
         ref = prop["ref"]
+        if ref["sheet"] in self.skip:  # that sheet has its own errors: its keys are not known
+            return None
         index = self.keys.get(ref["sheet"], {}).get(_text(item))
         target = None
         if index is not None:
@@ -266,14 +270,16 @@ def _holds(spec: dict[str, Any], values: dict[str, Any]) -> bool:
 
 
 def map_tables(tables: dict[str, list[Record]], mapping: dict[str, Any] | None = None,
-               where: str | None = None) -> Graph:
-    """The RDF graph of checked tables; raises TableErrors for references to unknown rows."""
+               where: str | None = None, skip: frozenset[str] = frozenset()) -> Graph:
+    """The RDF graph of checked tables; raises TableErrors for references to unknown rows.
+
+    References to a sheet of ``skip`` (one with errors of its own) are not checked."""
     mapping = mapping or load_mapping()
     graph = Graph()
     for prefix, namespace in mapping["prefixes"].items():
         graph.bind(prefix, namespace)
     graph.bind("id", mapping["base"])
-    mapper = _Mapper(mapping, tables)
+    mapper = _Mapper(mapping, tables, skip)
     mapper.resolve_nodes()
     mapper.emit(graph)
     if mapper.errors:

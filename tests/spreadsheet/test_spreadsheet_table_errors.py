@@ -117,3 +117,22 @@ def test_leading_zeros_lost_by_excel_are_reported(templates: Path, tmp_path: Pat
     with pytest.raises(TableErrors) as caught:
         to_rdf(path)
     assert places(caught.value) == {("membres", 2, "commune")}
+
+
+def test_cell_and_reference_errors_are_reported_together(tmp_path: Path) -> None:
+    """References are checked in the sheets without cell errors, towards such sheets only."""
+    folder = tmp_path / "pole"
+    shutil.copytree(DATA / "references", folder)
+    with (folder / "membres.csv").open(encoding="utf-8", newline="") as handle:
+        members = list(csv.DictReader(handle))
+    members[0]["date_entree"] = "2022-13-01"
+    with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(members[0]))
+        writer.writeheader()
+        writer.writerows(members)
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    # the unknown participant is not reported: membres, the sheet it refers to, has an error
+    references = {place for place in expected("references-attendues.json")
+                  if place[0] != "cooperations"}
+    assert places(caught.value) == {("membres", 2, "date_entree")} | references
