@@ -6,8 +6,8 @@ writes ``ptce-modele-vierge.xlsx`` (from ``vierge/``) and ``ptce-modele-exemple.
 ``exemple/``): one sheet per table (header = the schema's field names, with the title and the
 description as a cell comment), typed cells (dates, numbers), text-formatted code columns (so
 Excel keeps the leading zeros of SIREN and commune codes), drop-down lists for controlled
-values, a ``lisez-moi`` sheet that describes every column and a hidden ``listes`` sheet that
-holds the drop-down values.
+values and for the columns that name a row of another sheet (member ids…), a ``lisez-moi``
+sheet that describes every column and a hidden ``listes`` sheet that holds the drop-down values.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 HERE = Path(__file__).resolve().parent
+MAPPING = HERE.parent / "mappings" / "spreadsheet.yaml"
 SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires")
 BOOLEAN_CHOICES = ["oui", "non"]
 VALIDATED_ROWS = 500  # rows that get the drop-downs below the header
@@ -162,6 +164,33 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), rows
 
 
+def reference_ranges(schemas: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """Columns that name a row of another sheet (``ref`` in mappings/spreadsheet.yaml) get a
+    drop-down of that sheet's key column (member ids, project numbers…)."""
+    mapping = yaml.safe_load(MAPPING.read_text(encoding="utf-8"))
+    ranges: dict[tuple[str, str], str] = {}
+    for sheet, spec in mapping["sheets"].items():
+        for entry in _entries(spec["nodes"]):
+            if "ref" not in entry:
+                continue
+            target = entry["ref"]["sheet"]
+            key = mapping["sheets"][target]["key"]
+            names = [field["name"] for field in schemas[target]["fields"]]
+            letter = get_column_letter(names.index(key) + 1)
+            ranges[(sheet, entry["column"])] = (
+                f"{quote_sheetname(target)}!${letter}$2:${letter}${VALIDATED_ROWS + 1}")
+    return ranges
+
+
+def _entries(node: Any) -> list[dict[str, Any]]:
+    """Every mapping entry (dict) below ``node``."""
+    if isinstance(node, dict):
+        return [node, *(e for value in node.values() for e in _entries(value))]
+    if isinstance(node, list):
+        return [e for value in node for e in _entries(value)]
+    return []
+
+
 def build(source: Path, target: Path) -> None:
     schemas = {name: load_schema(name) for name in SHEETS}
     workbook = Workbook()
@@ -169,7 +198,7 @@ def build(source: Path, target: Path) -> None:
     readme.title = "lisez-moi"
     write_readme(readme, schemas)
     data_sheets = {name: workbook.create_sheet(name) for name in SHEETS}
-    ranges = write_lists(workbook.create_sheet("listes"), schemas)
+    ranges = write_lists(workbook.create_sheet("listes"), schemas) | reference_ranges(schemas)
     for name, sheet in data_sheets.items():
         write_table(sheet, schemas[name], *read_csv(source / f"{name}.csv"), ranges)
     workbook.active = 1
