@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from ptce_kg.errors import QueryError
-from ptce_kg.store import OxigraphStore, staging
+from ptce_kg.store import OxigraphStore, oxigraph, staging
 from tests.store.conftest import DATA, dump
 
 EXAMPLE = DATA / "sarthe-exemple.ttl"
@@ -68,6 +68,7 @@ def test_reload_replaces_instead_of_duplicating(
     disk_store: OxigraphStore, monkeypatch: pytest.MonkeyPatch, limit: int
 ) -> None:
     monkeypatch.setattr(staging, "MEMORY_LIMIT", limit)
+    monkeypatch.setattr(oxigraph, "DELETE_CHUNK", 40)  # a large graph is emptied in chunks
     fill(disk_store)
     first = dump(disk_store)
     triples = example_triples()
