@@ -1,5 +1,6 @@
 """The graph pySHACL validates: the data, the reference data it refers to, the ontology's class
-hierarchy and a few computed helper triples (check digits, members located in the territory).
+hierarchy and computed helper triples in the ptcesh: namespace (check digits; the actor
+classification and members located in the territory, by the queries of shapes/prepare/).
 
 Nothing here touches the network: the reference subset comes from the shipped reference data.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import rdflib
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.namespace import RDFS, XSD
 
 from ptce_kg.namespaces import PTCE
@@ -29,8 +31,10 @@ def class_hierarchy() -> tuple[tuple[rdflib.term.Node, ...], ...]:
 
 
 @lru_cache(maxsize=1)
-def _located_query() -> str:
-    return (shapes_dir() / "prepare" / "member-located.rq").read_text(encoding="utf-8")
+def _prepare_queries() -> tuple[object, ...]:
+    """The CONSTRUCT queries of shapes/prepare/, parsed once, in file-name order."""
+    return tuple(prepareQuery(path.read_text(encoding="utf-8"))
+                 for path in sorted((shapes_dir() / "prepare").glob("*.rq")))
 
 
 def _iris(data: rdflib.Graph, predicates: tuple[rdflib.URIRef, ...]) -> set[str]:
@@ -52,8 +56,9 @@ def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
     for triple in class_hierarchy():
         graph.add(triple)
     _add_checksums(graph)
-    for triple in graph.query(_located_query()):
-        graph.add(triple)
+    for query in _prepare_queries():  # each step sees the flags of the steps before it
+        for triple in list(graph.query(query)):
+            graph.add(triple)
     return graph
 
 

@@ -1,0 +1,193 @@
+"""Benchmark of `ptce_kg.validation.validate` (not a test): time and peak memory.
+
+Generates seeded, obviously synthetic pole datasets ("Organisation synthétique n", keys
+``org/bench-…``; SIRENs with a valid check digit but no meaning) on real COG communes, then
+validates them with every rule set:
+
+- ``pole``: one pole of 50 members;
+- ``national``: about 150 poles and 5 000 member organisations with their establishments;
+- ``national-x10``: ten times that.
+
+Each network is validated per pole (how submissions are checked: one pole's graph at a time)
+and, for ``national``, also as one whole graph. Each case runs in its own process so that its
+peak RSS is its own.
+
+    .venv/bin/python bench/validate.py [--cases pole national national-x10] [--seed 7] [--whole]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDF, RDFS, XSD
+
+from ptce_kg.paths import data_dir
+from ptce_kg.validation import validate
+from ptce_kg.validation.checksums import luhn_valid
+
+PTCE = rdflib.Namespace("https://w3id.org/ptce/ontology#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+ID = "https://w3id.org/ptce/id/"
+VOCAB = "https://w3id.org/ptce/vocab/"
+CASES = {"pole": (1, 50), "national": (150, 5000), "national-x10": (1500, 50000)}
+# (legal form, actor category): ESS families, commercial companies, public bodies, training.
+FORMS = [("9220", "ess-enterprise")] * 5 + [("5458", "ess-enterprise"), ("9300", "ess-enterprise"),
+         ("5499", "enterprise"), ("5710", "enterprise"), ("5710", "enterprise"),
+         ("7210", "local-authority"), ("7346", "local-authority-grouping"), ("5710", "training-body")]
+
+
+def _communes_by_epci() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    with (data_dir() / "reference" / "communes.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["typecom"] == "COM" and row["epci"]:
+                groups.setdefault(row["epci"], []).append(row["code"])
+    return groups
+
+
+def _siren(rng: random.Random) -> str:
+    while True:
+        candidate = f"{rng.randrange(10**8, 10**9):09d}"
+        if luhn_valid(candidate):
+            return candidate
+
+
+def _siret(siren: str, rng: random.Random) -> str:
+    while True:
+        candidate = f"{siren}{rng.randrange(10**5):05d}"
+        if luhn_valid(candidate):
+            return candidate
+
+
+def generate_pole(index: int, members: int, epci: str, communes: list[str], rng: random.Random) -> rdflib.Graph:
+    """One synthetic pole with ``members`` member organisations, each with 1–2 establishments."""
+    g = rdflib.Graph()
+    slug = f"bench-{index}"
+    pole, territory = rdflib.URIRef(f"{ID}pole/{slug}"), rdflib.URIRef(f"{ID}territory/{slug}")
+    strategy, project = rdflib.URIRef(f"{ID}strategy/{slug}/1"), rdflib.URIRef(f"{ID}project/{slug}/1")
+    g.add((pole, RDF.type, PTCE.Pole))
+    g.add((pole, RDFS.label, rdflib.Literal(f"Pôle synthétique {index}", lang="fr")))
+    g.add((pole, PTCE.membersKnown, rdflib.Literal(True)))
+    g.add((pole, PTCE.territory, territory))
+    g.add((pole, PTCE.strategy, strategy))
+    g.add((pole, PTCE.project, project))
+    g.add((territory, RDF.type, PTCE.Territory))
+    g.add((territory, RDFS.label, rdflib.Literal(f"Territoire synthétique {index}", lang="fr")))
+    g.add((territory, PTCE.perimeterArea, rdflib.URIRef(f"http://id.insee.fr/geo/intercommunalite/{epci}")))
+    g.add((strategy, RDF.type, PTCE.CommonStrategy))
+    g.add((strategy, PTCE.strategyMode, rdflib.URIRef(f"{VOCAB}strategy-mode/pooling")))
+    g.add((strategy, PTCE.startDate, rdflib.Literal("2021-01-01", datatype=XSD.date)))
+    g.add((project, RDF.type, PTCE.Project))
+    g.add((project, PTCE.innovationType, rdflib.URIRef(f"{VOCAB}innovation-type/social")))
+    for dimension in ("economic", "social"):
+        g.add((project, PTCE.projectDimension, rdflib.URIRef(f"{VOCAB}project-dimension/{dimension}")))
+    g.add((project, PTCE.localDevelopmentContribution, rdflib.Literal("Synthétique", lang="fr")))
+    for n in range(members):
+        form, category = FORMS[n % len(FORMS)] if n < 4 else rng.choice(FORMS)
+        siren = _siren(rng)
+        organisation = rdflib.URIRef(f"{ID}org/bench-{index}-{n}")
+        membership = rdflib.URIRef(f"{ID}membership/{slug}/{n}")
+        g.add((organisation, RDF.type, PTCE.LegalUnit))
+        g.add((organisation, RDFS.label, rdflib.Literal(f"Organisation synthétique {index}-{n}")))
+        g.add((organisation, PTCE.siren, rdflib.Literal(siren)))
+        g.add((organisation, PTCE.legalForm, rdflib.URIRef(f"{VOCAB}legal-form/{form}")))
+        g.add((organisation, PTCE.actorCategory, rdflib.URIRef(f"{VOCAB}actor-category/{category}")))
+        g.add((organisation, PTCE.creationDate, rdflib.Literal(f"{rng.randrange(1950, 2024)}-01-01", datatype=XSD.date)))
+        if n < 2:
+            g.add((strategy, PTCE.sharedBy, organisation))
+        for e in range(rng.choice((1, 1, 2))):
+            establishment = rdflib.URIRef(f"{ID}establishment/bench-{index}-{n}-{e}")
+            code = rng.choice(communes)
+            g.add((organisation, PTCE.hasEstablishment, establishment))
+            g.add((establishment, RDF.type, PTCE.Establishment))
+            g.add((establishment, RDFS.label, rdflib.Literal(f"Établissement synthétique {index}-{n}-{e}")))
+            g.add((establishment, PTCE.siret, rdflib.Literal(_siret(siren, rng))))
+            g.add((establishment, PTCE.communeCode, rdflib.Literal(code)))
+            g.add((establishment, PTCE.commune, rdflib.URIRef(f"http://id.insee.fr/geo/commune/{code}")))
+        g.add((membership, RDF.type, PTCE.Membership))
+        g.add((membership, ORG.organization, pole))
+        g.add((membership, ORG.member, organisation))
+        g.add((membership, PTCE.startDate, rdflib.Literal("2022-01-01", datatype=XSD.date)))
+    return g
+
+
+def generate_network(poles: int, members: int, seed: int) -> list[rdflib.Graph]:
+    """``poles`` poles sharing ``members`` member organisations out evenly (seeded)."""
+    rng = random.Random(seed)
+    groups = sorted(_communes_by_epci().items())
+    sizes = [members // poles + (1 if i < members % poles else 0) for i in range(poles)]
+    graphs = []
+    for index, size in enumerate(sizes):
+        epci, communes = rng.choice(groups)
+        graphs.append(generate_pole(index, size, epci, communes, rng))
+    return graphs
+
+
+def _validate_one(graph: rdflib.Graph) -> tuple[int, int]:
+    report = validate(graph, rules="all", lang="fr")
+    return len(report.results), report.counts["Violation"]
+
+
+def run_case(case: str, seed: int, whole: bool, workers: int) -> dict[str, object]:
+    """Generate and validate one case in this process; return the figures."""
+    poles, members = CASES[case]
+    graphs = generate_network(poles, members, seed)
+    triples = sum(len(g) for g in graphs)
+    validate(rdflib.Graph(), rules="all")  # load shapes, ontology and reference indexes once
+    start = time.perf_counter()
+    if whole:
+        union = rdflib.Graph()
+        for graph in graphs:
+            union += graph
+        results = [_validate_one(union)]
+    elif workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_validate_one, graphs, chunksize=4))
+    else:
+        results = [_validate_one(g) for g in graphs]
+    seconds = time.perf_counter() - start
+    return {
+        "case": case, "mode": "whole graph" if whole else f"per pole, {workers} process(es)",
+        "poles": poles, "members": members, "triples": triples, "seconds": round(seconds, 2),
+        "results": sum(r for r, _ in results), "violations": sum(v for _, v in results),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2, help="processes for per-pole validation")
+    parser.add_argument("--whole", action="store_true", help="also validate the national network as one graph")
+    parser.add_argument("--child", nargs=3, metavar=("CASE", "WHOLE", "WORKERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        case, whole, workers = args.child
+        print(json.dumps(run_case(case, args.seed, whole == "1", int(workers))))
+        return
+    runs = [(case, "0", str(1 if case == "pole" else args.workers)) for case in args.cases]
+    if args.whole and "national" in args.cases:
+        runs.append(("national", "1", "1"))
+    for case, whole, workers in runs:
+        out = subprocess.run([sys.executable, __file__, "--seed", str(args.seed), "--child", case, whole, workers],
+                             check=True, capture_output=True, text=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['case']:>13} | {r['mode']:<26} | {r['poles']:>5} poles {r['members']:>6} members "
+              f"{r['triples']:>8} triples | {r['seconds']:>8.2f} s | peak RSS {r['peak_rss_mb']:>7.1f} MB | "
+              f"{r['results']} results, {r['violations']} violations", flush=True)
+
+
+if __name__ == "__main__":
+    main()
