@@ -101,7 +101,8 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
     # openpyxl raises many exception types on a malformed package (KeyError for a missing
     # part, ValueError, XML parse errors…); each means the same thing to the user.
     except Exception as exc:  # noqa: BLE001
-        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {exc}", str(path)) from exc
+        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {_root_cause(exc)}",
+                                str(path)) from exc
     tables: dict[str, RawTable] = {}
     errors: list[TableError] = []
     try:
@@ -118,12 +119,20 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
     except UnsafeSpreadsheet:
         raise
     except Exception as exc:  # noqa: BLE001 - same reason as above, while rows are parsed
-        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {exc}", str(path)) from exc
+        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {_root_cause(exc)}",
+                                str(path)) from exc
     finally:
         workbook.close()
     if errors:
         raise TableErrors(errors, str(path))
     return tables
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error (openpyxl wraps e.g. defusedxml's EntitiesForbidden in a generic one)."""
+    while exc.__cause__ or exc.__context__:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
