@@ -145,3 +145,21 @@ def test_on_disk_store_survives_reopening(tmp_path: Path) -> None:
         assert dump(again) == before
     finally:
         again.close()
+
+
+def test_bulk_replace_file_replaces_a_graph(
+    disk_store: OxigraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oxigraph, "DELETE_CHUNK", 25)
+    fill(disk_store)
+    other = sorted(str(q) for q in disk_store.quads(OTHER))
+    spool = tmp_path / "spool.nt"
+    spool.write_text(
+        "".join(
+            f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(100)
+        ),
+        encoding="utf-8",
+    )
+    disk_store.bulk_replace_file(G, spool, RdfFormat.N_TRIPLES)
+    assert {q.object.value for q in disk_store.quads(G)} == {str(i) for i in range(100)}
+    assert sorted(str(q) for q in disk_store.quads(OTHER)) == other
