@@ -108,18 +108,22 @@ class QueryResult:
 
 @dataclass(frozen=True)
 class _Job:
-    """Everything a worker needs to run one query (picklable)."""
+    """Everything a worker needs to run one query (picklable).
 
-    query: str
-    media_type: str
+    The guard and the content negotiation run in the job too: on a worker they fall under the
+    time limit, so a huge crafted text cannot tie up the server process.
+    """
+
+    query: str  # the user's text
+    accept: str | None = None
+    base_iri: str | None = None
+    allowlist: tuple[str, ...] = ()
     substitutions: dict[str, Any] = field(default_factory=dict)
-    default_graphs: tuple[str, ...] | None = None
+    default_graphs: tuple[str, ...] | None = None  # None: no protocol dataset
     named_graphs: tuple[str, ...] | None = None
-    union_default_graph: bool = False
     max_rows: int = 0
     max_bytes: int = 0
     generation: int = 0
-    prefix_length: int = 0  # characters prepended to the user's text (BASE)
 
 
 class _CappedWriter:
@@ -155,29 +159,45 @@ def _capped(items: Any, limit: int) -> Any:
         yield item
 
 
+def negotiate(form: str, accept: str | None) -> str:
+    """The media type of the answer to a query of ``form`` for this Accept header."""
+    available = {
+        "select": RESULTS_MEDIA_TYPES,
+        "ask": _BOOLEAN_MEDIA_TYPES,
+        "graph": GRAPH_MEDIA_TYPES,
+    }[form]
+    chosen = choose_media_type(accept, available)
+    if chosen is None:
+        raise NotAcceptable(
+            f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
+        )
+    return chosen
+
+
 def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
-    """Run ``job`` with ``query_fn``, which has the signature of the Store protocol's ``query``."""
+    """Check, run and serialise ``job`` with ``query_fn`` (the Store protocol's ``query``).
+
+    With neither a protocol dataset nor FROM in the query, the default graph is the union of
+    all graphs, so queries need no GRAPH clause.
+    """
+    inspection = inspect_query(job.query, job.allowlist)
+    media_type = negotiate(inspection.form, job.accept)
+    # BASE on the first line keeps the line numbers of parser messages right.
+    prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
     kwargs: dict[str, Any] = {
         "substitutions": job.substitutions or None,
         "default_graph": job.default_graphs,
         "named_graphs": job.named_graphs,
-        "use_default_graph_as_union": job.union_default_graph,
+        "use_default_graph_as_union": job.default_graphs is None
+        and not inspection.has_dataset_clause,
     }
     try:
-        result = query_fn(job.query, **kwargs)
+        result = query_fn(prefix + job.query, **kwargs)
         writer = _CappedWriter(job.max_bytes)
         if isinstance(result, (QueryTriples, list)):  # a remote store gives a list
-            if job.media_type not in _GRAPH_FORMATS:
-                raise NotAcceptable(
-                    "a CONSTRUCT/DESCRIBE answer is RDF: ask for " + ", ".join(GRAPH_MEDIA_TYPES)
-                )
-            serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[job.media_type])
-            return QueryResult(writer.getvalue(), job.media_type, "graph")
-        fmt = _RESULT_FORMATS.get(job.media_type)
-        if fmt is None:
-            raise NotAcceptable(
-                "a SELECT/ASK answer is a result set: ask for " + ", ".join(RESULTS_MEDIA_TYPES)
-            )
+            serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[media_type])
+            return QueryResult(writer.getvalue(), media_type, "graph")
+        fmt = _RESULT_FORMATS[media_type]
         result.serialize(writer, fmt)
         body = writer.getvalue()
         kind: Kind = "select" if isinstance(result, QuerySolutions) else "ask"
@@ -187,11 +207,11 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
             rows = sum(1 for _ in parse_query_results(body, fmt))
             if rows > job.max_rows:
                 raise _too_many_rows(job.max_rows)
-        return QueryResult(body, job.media_type, kind)
+        return QueryResult(body, media_type, kind)
     except SyntaxError as exc:
-        raise QueryError(_short(str(exc), job.prefix_length), "query") from exc
+        raise QueryError(_short(str(exc), len(prefix)), "query") from exc
     except QueryError as exc:
-        raise QueryError(_short(exc.message, job.prefix_length), exc.where) from exc
+        raise QueryError(_short(exc.message, len(prefix)), exc.where) from exc
     except PtceError:
         raise
     except OSError as exc:
@@ -494,20 +514,6 @@ class QueryService:
         """True when queries run in killable worker processes."""
         return self._pool is not None
 
-    @staticmethod
-    def _negotiate(form: str, accept: str | None) -> str:
-        available = {
-            "select": RESULTS_MEDIA_TYPES,
-            "ask": _BOOLEAN_MEDIA_TYPES,
-            "graph": GRAPH_MEDIA_TYPES,
-        }[form]
-        chosen = choose_media_type(accept, available)
-        if chosen is None:
-            raise NotAcceptable(
-                f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
-            )
-        return chosen
-
     def execute(
         self,
         query: str,
@@ -521,22 +527,19 @@ class QueryService:
         """Run a query and serialise its answer in the negotiated media type.
 
         Protocol dataset IRIs override the query's FROM / FROM NAMED. With neither, the default
-        graph is the union of all graphs, so queries need no GRAPH clause.
+        graph is the union of all graphs, so queries need no GRAPH clause. The text is checked
+        (``sparql_guard``) inside the job, under the time limit.
         Raises QueryError, NotAcceptable, QueryTimeout, ResultTooLarge, StoreError.
         """
-        inspection = inspect_query(query, self.settings.service_allowlist)
-        media_type = self._negotiate(inspection.form, accept)
         protocol_dataset = bool(default_graph_uris or named_graph_uris)
-        # BASE on the first line keeps the line numbers of parser messages right.
-        prefix = f"BASE <{base_iri}> " if base_iri else ""
         job = _Job(
-            query=prefix + query,
-            prefix_length=len(prefix),
-            media_type=media_type,
+            query=query,
+            accept=accept,
+            base_iri=base_iri,
+            allowlist=tuple(self.settings.service_allowlist),
             substitutions=dict(substitutions or {}),
             default_graphs=tuple(default_graph_uris) if protocol_dataset else None,
             named_graphs=tuple(named_graph_uris) if protocol_dataset else None,
-            union_default_graph=not protocol_dataset and not inspection.has_dataset_clause,
             max_rows=self.settings.max_result_rows,
             max_bytes=self.settings.max_result_bytes,
             generation=self.generation,

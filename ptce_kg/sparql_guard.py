@@ -33,16 +33,25 @@ UPDATE_KEYWORDS = frozenset(
 # The token rules follow the SPARQL 1.1 grammar (§19.8) where text could otherwise hide: an IRI
 # may hold \u/\U escapes, and the local part of a prefixed name may hold %XX and \-escapes such
 # as \# or \' (which then start neither a comment nor a string). Oxigraph reads them the same way.
+#
+# Every rule must also fail or succeed in time linear in the text, since the guard runs in the
+# server process on untrusted input of up to max_body_bytes:
+# - a string that is not closed runs to the end of its line (short) or of the text (long): the
+#   parser rejects such a query anyway, and no quote inside it starts another scan;
+# - the prefix of a prefixed name is at most _MAX_PREFIX characters, so the attempts at each
+#   letter of a long "a.a.a…" run stay bounded. A longer prefix is seen as a word plus ":local",
+#   which can only make the guard stricter (its PREFIX is unknown, a keyword inside is seen).
+_MAX_PREFIX = 160
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_CHARS = r"[\w\-\u00B7\u00C0-\uFFFF]"
-_PN_PREFIX = rf"[^\W\d_](?:(?:{_PN_CHARS}|\.)*{_PN_CHARS})?"
+_PN_PREFIX = rf"[^\W\d_](?:(?:{_PN_CHARS}|\.){{0,{_MAX_PREFIX}}}{_PN_CHARS})?"
 _PN_LOCAL = rf"(?:{_PN_CHARS}|:|{_PLX})(?:(?:{_PN_CHARS}|[.:]|{_PLX})*(?:{_PN_CHARS}|:|{_PLX}))?"
 _STRING = (
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|\Z)"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*+(?:"""|\Z)'
+    r"|'(?:[^'\\\n\r]|\\.)*+(?:'|(?=[\n\r])|\Z)"
+    r'|"(?:[^"\\\n\r]|\\.)*+(?:"|(?=[\n\r])|\Z)'
 )
 _IRI = rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>"
 

@@ -162,3 +162,11 @@ def test_snapshots_live_beside_the_store_and_go_away(tmp_path: Path) -> None:
         first.close()
         second.close()
     assert not list(tmp_path.glob(".store.query-snapshots-*"))
+
+
+def test_a_text_crafted_to_be_slow_to_check_is_stopped_like_a_slow_query(disk) -> None:
+    _, service = disk
+    crafted = "SELECT * { " + "a." * 1_000_000 + " }"  # a million tokens for the guard
+    with pytest.raises(QueryTimeout):
+        service.execute(crafted)
+    assert values(service.execute("SELECT ?v { ?s ?p ?v }")) == ["a", "b", "c"]
