@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from urllib.parse import urlsplit
 
 import httpx
 from pyoxigraph import (
@@ -51,11 +52,7 @@ class RemoteStore:
         *,
         timeout: float = 60.0,
     ) -> None:
-        base = query_endpoint.rstrip("/")
-        base = base[: -len("/query")] if base.endswith("/query") else base
-        self.query_endpoint = (
-            query_endpoint if query_endpoint.rstrip("/").endswith("/query") else f"{base}/query"
-        )
+        self.query_endpoint, base = endpoints_base(query_endpoint)
         self.update_endpoint = update_endpoint or f"{base}/update"
         self.gsp_endpoint = gsp_endpoint or f"{base}/store"
         # Loads may take long: only the connection and each read/write step are bounded.
@@ -167,6 +164,21 @@ class RemoteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def endpoints_base(url: str) -> tuple[str, str]:
+    """(query endpoint, base of the default update/GSP endpoints) for a user-given URL.
+
+    A server root (``http://host:7878``) means ``oxigraph serve``: queries go to ``/query``.
+    Any other URL is the query endpoint itself; the base drops a final ``/query`` or ``/sparql``.
+    """
+    url = url.rstrip("/")
+    if urlsplit(url).path in ("", "/"):
+        return f"{url}/query", url
+    for suffix in ("/query", "/sparql"):
+        if url.endswith(suffix):
+            return url, url[: -len(suffix)]
+    return url, url
 
 
 def _chunks(handle: io.BufferedIOBase, size: int = 1 << 20) -> Iterator[bytes]:

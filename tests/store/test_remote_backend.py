@@ -130,3 +130,18 @@ def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str
         store.graphs()
     code, _, err = run(capsys, "graphs", "--endpoint", "http://127.0.0.1:9/query")
     assert code == 3 and "cannot reach" in err
+
+
+@pytest.mark.parametrize(
+    ("given", "query", "update", "gsp"),
+    [
+        ("http://127.0.0.1:7878", "http://127.0.0.1:7878/query", "/update", "/store"),
+        ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/query", "/update", "/store"),
+        ("http://h:3030/ds/sparql", "http://h:3030/ds/sparql", "/ds/update", "/ds/store"),
+        ("http://h:3030/ds", "http://h:3030/ds", "/ds/update", "/ds/store"),
+    ],
+)
+def test_default_endpoints(given: str, query: str, update: str, gsp: str) -> None:
+    with RemoteStore(given) as store:
+        assert store.query_endpoint == query
+        assert store.update_endpoint.endswith(update) and store.gsp_endpoint.endswith(gsp)
