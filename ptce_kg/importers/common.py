@@ -43,23 +43,6 @@ class ImportSummary:
     establishments_skipped: Counter[str] = field(default_factory=Counter)
     triples: int = 0
 
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready view."""
-        return {
-            "graph": self.graph,
-            "legal_units": {
-                "read": self.units_read,
-                "kept": self.units_kept,
-                "skipped": dict(self.units_skipped),
-            },
-            "establishments": {
-                "read": self.establishments_read,
-                "kept": self.establishments_kept,
-                "skipped": dict(self.establishments_skipped),
-            },
-            "triples": self.triples,
-        }
-
     def text(self) -> str:
         """A few human-readable lines."""
 
