@@ -93,6 +93,7 @@ function startYasgui() {
   return {
     kind: "yasgui",
     setQuery: (text) => yasgui.getTab().setQuery(text),
+    run: () => yasgui.getTab().query(),
   };
 }
 
@@ -105,7 +106,11 @@ function startFallback() {
   const textarea = document.getElementById("query-text");
   document.getElementById("run-query").addEventListener("click", () => runFallbackQuery(textarea.value));
   document.getElementById("download-csv").addEventListener("click", () => downloadCsv(textarea.value));
-  return { kind: "fallback", setQuery: (text) => { textarea.value = text; } };
+  return {
+    kind: "fallback",
+    setQuery: (text) => { textarea.value = text; },
+    run: () => runFallbackQuery(textarea.value),
+  };
 }
 
 function sparqlRequest(query, accept) {
@@ -214,6 +219,7 @@ async function loadNamedQuery(name) {
   }
   state.editor.setQuery(await response.text());
   document.getElementById("query-panel").dataset.loaded = name;
+  state.editor.run(); // one click: the query is shown and run (edit it and run it again at will)
 }
 
 /* ---------- validation form ---------- */
