@@ -59,7 +59,7 @@ from ptce_kg.errors import (
     StoreError,
 )
 from ptce_kg.settings import Settings
-from ptce_kg.sparql_guard import add_using_clauses, inspect_query, inspect_update
+from ptce_kg.sparql_guard import add_using_clauses, check_iri, inspect_query, inspect_update
 from ptce_kg.store.base import Store
 
 Kind = Literal["select", "ask", "graph"]
@@ -183,7 +183,7 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
     inspection = inspect_query(job.query, job.allowlist)
     media_type = negotiate(inspection.form, job.accept)
     # BASE on the first line keeps the line numbers of parser messages right.
-    prefix = f"BASE <{job.base_iri}> " if job.base_iri else ""
+    prefix = f"BASE <{check_iri(job.base_iri, 'base IRI')}> " if job.base_iri else ""
     kwargs: dict[str, Any] = {
         "substitutions": job.substitutions or None,
         "default_graph": job.default_graphs,
@@ -563,7 +563,7 @@ class QueryService:
         """
         inspect_update(update, self.settings.service_allowlist)
         text = add_using_clauses(update, using_graph_uris, using_named_graph_uris)
-        prefix = f"BASE <{base_iri}> " if base_iri else ""
+        prefix = f"BASE <{check_iri(base_iri, 'base IRI')}> " if base_iri else ""
         with self._update_lock:
             try:
                 self.store.update(prefix + text)

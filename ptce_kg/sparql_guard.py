@@ -193,6 +193,20 @@ def inspect_update(update: str, allowlist: Iterable[str] = ()) -> None:
         )
 
 
+_IRI_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
+
+
+def check_iri(value: str, what: str) -> str:
+    """``value`` if it can be written between < > as an absolute IRI, else ``QueryError``.
+
+    Every IRI this service writes into SPARQL text itself (BASE, USING) goes through here, so a
+    request parameter or header cannot close the IRI and add SPARQL the guard never read.
+    """
+    if not _IRI_TEXT.fullmatch(value):
+        raise QueryError(f"{value!r} is not an absolute IRI", what)
+    return value
+
+
 def add_using_clauses(update: str, using: Sequence[str], using_named: Sequence[str]) -> str:
     """Apply the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to an update.
 
@@ -211,8 +225,8 @@ def add_using_clauses(update: str, using: Sequence[str], using_named: Sequence[s
                 "using-graph-uri / using-named-graph-uri: use one or the other",
                 "update",
             )
-    clause = "".join(f"USING <{iri}> " for iri in using) + "".join(
-        f"USING NAMED <{iri}> " for iri in using_named
+    clause = "".join(f"USING <{check_iri(iri, 'using-graph-uri')}> " for iri in using) + "".join(
+        f"USING NAMED <{check_iri(iri, 'using-named-graph-uri')}> " for iri in using_named
     )
     pieces: list[str] = []
     last = 0

@@ -124,3 +124,25 @@ def test_serve_usage_errors_exit_2(tmp_path, capsys) -> None:
     assert main(["serve", "--query-timeout", "0"]) == 2
     assert "--query-timeout" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()  # nothing was opened or created
+
+
+def test_a_forged_host_header_cannot_add_sparql(client: TestClient) -> None:
+    # The base IRI comes from the request URL; a Host that is no host is not used (Starlette
+    # falls back to the server address) and check_iri would refuse it anyway.
+    forged = "x> SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } } #"
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"host": forged})
+    assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_using_graph_parameters_cannot_add_sparql() -> None:
+    injected = "http://g> WHERE {} ; LOAD <http://127.0.0.1:1/> ; INSERT {} USING <http://x"
+    update = "INSERT { GRAPH <http://t> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+    with client_for(allow_update=True) as c:
+        response = c.post(
+            "/sparql",
+            params={"using-graph-uri": injected},
+            content=update.encode(),
+            headers={"content-type": "application/sparql-update"},
+        )
+    assert response.status_code == 400
+    assert "using-graph-uri" in response.json()["detail"]

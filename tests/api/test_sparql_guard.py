@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ptce_kg.errors import QueryError
-from ptce_kg.sparql_guard import add_using_clauses, inspect_query, inspect_update
+from ptce_kg.sparql_guard import add_using_clauses, check_iri, inspect_query, inspect_update
 
 ALLOWED = "https://query.wikidata.org/sparql"
 
@@ -170,3 +170,17 @@ def test_no_decoy_hides_a_service_oxigraph_would_run() -> None:
                 with pytest.raises(QueryError, match="SERVICE"):
                     inspect_query(query)
     assert accepted_by_oxigraph > len(DECOYS)  # the decoys are valid SPARQL, so this tests
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["http://x> SERVICE <http://evil/", "relative/path", "http://a b", 'http://a"b', "http://a\n"],
+)
+def test_iris_written_into_sparql_text_are_checked(value: str) -> None:
+    with pytest.raises(QueryError, match="absolute IRI"):
+        check_iri(value, "base IRI")
+
+
+def test_valid_iris_pass_check_iri() -> None:
+    for value in ("http://127.0.0.1:8000/sparql/", "urn:uuid:1", "https://w3id.org/ptce/graph/x"):
+        assert check_iri(value, "base IRI") == value
