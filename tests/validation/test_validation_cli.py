@@ -128,3 +128,30 @@ def test_several_files_validated_together(tmp_path: Path) -> None:
     part.serialize(second, format="turtle")
     assert validate_files([first, second]).counts == {"Violation": 0, "Warning": 0, "Info": 0}
     assert validate_files([first]).rule_ids() == {"ART9-STRATEGY-EXISTS"}  # strategy not described
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def test_spreadsheet_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    """The filled template (xlsx) goes through the template's reader, then the shapes."""
+    assert main(["validate", str(TEMPLATES / "ptce-modele-exemple.xlsx"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is True
+    assert report["counts"]["Violation"] == 0
+    assert all(r["rule"] != "UNIDENTIFIED" and r["focus_label"] for r in report["results"])
+
+
+def test_spreadsheet_table_error_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "pole"
+    folder.mkdir()
+    for csv_file in (TEMPLATES / "exemple").glob("*.csv"):
+        (folder / csv_file.name).write_bytes(csv_file.read_bytes())
+    members = folder / "membres.csv"
+    lines = members.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",9220,", ",ABCD,")
+    members.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "membres" in err and "ligne 2" in err and "forme_juridique" in err
+    assert "Traceback" not in err
