@@ -27,7 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 HERE = Path(__file__).resolve().parent
 MAPPING = HERE.parent / "mappings" / "spreadsheet.yaml"
-SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires")
+SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires",
+          "activites", "competences", "soutiens")
 BOOLEAN_CHOICES = ["oui", "non"]
 VALIDATED_ROWS = 500  # rows that get the drop-downs below the header
 FIXED_TIME = datetime(2026, 11, 28)  # workbook metadata, so rebuilding changes nothing

@@ -321,3 +321,30 @@ def test_optional_columns_and_sheets_may_be_left_out(graph: rdflib.Graph, templa
     jobs = set(graph.subjects(RDF.type, PTCE.JobObservation))
     for s, p, o in lost:
         assert s in jobs or o in jobs or p == PTCE.website, (s, p, o)
+
+
+def test_activities_skills_and_state_support(graph: rdflib.Graph, example: Path,
+                                             pole: dict[str, str], tmp_path: Path) -> None:
+    import shutil
+
+    slug = pole["identifiant"]
+    pole_iri = URIRef(f"{ID}pole/{slug}")
+    members = {row["identifiant"]: member_iri(row, slug) for row in rows(example, "membres")}
+    for sheet, kind, link in (("activites", "activity", PTCE.economicActivity),
+                              ("competences", "skill", PTCE.localSkill)):
+        for row in rows(example, sheet):
+            node = URIRef(f"{ID}pole/{slug}/{kind}/{row['numero']}")
+            holder = members[row["membre"]] if row["membre"] else pole_iri
+            assert (holder, link, node) in graph
+            assert (node, RDFS.label, Literal(row["intitule"], lang="fr")) in graph
+    # the example pole was never funded by a State call: add one award to a copy
+    assert not rows(example, "soutiens")
+    folder = tmp_path / "pole"
+    shutil.copytree(example, folder)
+    with (folder / "soutiens.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["1", "Appel à projets PTCE (exemple fictif)", "2015"])
+    support = URIRef(f"{ID}support/{slug}/1")
+    funded = to_rdf(folder)
+    assert (pole_iri, PTCE.stateSupport, support) in funded
+    assert (support, PTCE.awardYear, Literal("2015", datatype=XSD.gYear)) in funded
+    assert (support, PTCE.programme, Literal("Appel à projets PTCE (exemple fictif)")) in funded

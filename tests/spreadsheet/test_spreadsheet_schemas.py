@@ -106,6 +106,7 @@ def test_shipped_workbooks_match_their_csv_files(kind: str, templates: Path) -> 
 def test_controlled_columns_have_drop_downs(templates: Path) -> None:
     book = openpyxl.load_workbook(templates / "ptce-modele-vierge.xlsx")
     mapping = load_mapping()
+    checked = 0
     for name, spec in table_specs().items():
         sheet = book[name]
         header = [cell.value for cell in sheet[1]]
@@ -115,7 +116,9 @@ def test_controlled_columns_have_drop_downs(templates: Path) -> None:
                       if f["type"] == "boolean" or "enum" in f.get("constraints", {})
                       or f.get("x-list", {}).get("enum")}
         references = {e["column"] for e in walk(mapping["sheets"][name]["nodes"]) if "ref" in e}
-        assert controlled and validated == controlled | references, name
+        assert validated == controlled | references, name
+        checked += len(validated)
+    assert checked >= 20
 
 
 def test_readme_describes_every_sheet_and_column(templates: Path) -> None:
