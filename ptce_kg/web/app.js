@@ -50,6 +50,8 @@ function applyLanguage(lang) {
     el.textContent = el.dataset[lang];
   }
   document.getElementById("lang-switch").textContent = lang === "fr" ? "EN" : "FR";
+  const notice = document.getElementById("editor-status");
+  if (notice.dataset.key) notice.textContent = t(notice.dataset.key);
   renderCatalogue();
 }
 
@@ -99,6 +101,7 @@ function startYasgui() {
 
 function startFallback() {
   const status = document.getElementById("editor-status");
+  status.dataset.key = "noYasgui";
   status.textContent = t("noYasgui");
   status.hidden = false;
   document.getElementById("yasgui").hidden = true;
@@ -193,6 +196,8 @@ function renderCatalogue() {
     button.dataset.name = entry.name;
     button.textContent = localised(entry.summary) || entry.name;
     button.title = `${entry.name}\n${localised(entry.description)}`;
+    button.setAttribute("aria-pressed",
+      String(document.getElementById("query-panel").dataset.loaded === entry.name));
     button.addEventListener("click", () => loadNamedQuery(entry.name));
     list.appendChild(document.createElement("li")).appendChild(button);
   }
@@ -213,12 +218,16 @@ async function loadNamedQuery(name) {
   const response = await fetch(`/queries/${encodeURIComponent(name)}/text`);
   const status = document.getElementById("editor-status");
   if (!response.ok) {
+    delete status.dataset.key;
     status.textContent = `${t("error")} ${await errorMessage(response)}`;
     status.hidden = false;
     return;
   }
   state.editor.setQuery(await response.text());
   document.getElementById("query-panel").dataset.loaded = name;
+  for (const item of document.querySelectorAll(".catalogue-item")) {
+    item.setAttribute("aria-pressed", String(item.dataset.name === name));
+  }
   state.editor.run(); // one click: the query is shown and run (edit it and run it again at will)
 }
 
