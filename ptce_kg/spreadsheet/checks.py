@@ -83,6 +83,12 @@ def _header_errors(raw: RawTable, header: list[str], spec: TableSpec) -> list[Ta
         elif name in seen:
             errors.append(TableError(raw.name, header_row, name, "colonne en double"))
         seen.add(name)
+    for number, cells in raw.rows:
+        beyond = [index for index in range(len(header), len(cells)) if cells[index]]
+        if beyond:  # filled cells right of the last header cell
+            errors.append(TableError(
+                raw.name, number, f"n° {beyond[0] + 1}",
+                "des cellules sont remplies à droite de la dernière colonne nommée"))
     for name in names:
         if name not in seen and spec.required(name):
             errors.append(TableError(raw.name, header_row, name,

@@ -136,3 +136,19 @@ def test_cell_and_reference_errors_are_reported_together(tmp_path: Path) -> None
     references = {place for place in expected("references-attendues.json")
                   if place[0] != "cooperations"}
     assert places(caught.value) == {("membres", 2, "date_entree")} | references
+
+
+def test_cells_outside_named_columns_are_reported(templates: Path, tmp_path: Path) -> None:
+    """Nothing typed in the workbook is dropped silently: a cell under no column name is an
+    error, whether the column has an empty header or lies right of the last one."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(templates / "ptce-modele-exemple.xlsx")
+    sheet = workbook["projets"]
+    width = len([cell for cell in sheet[1] if cell.value])
+    sheet.cell(row=3, column=width + 2, value="note perdue ?")
+    path = tmp_path / "extra.xlsx"
+    workbook.save(path)
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(path)
+    assert places(caught.value) == {("projets", 3, f"n° {width + 2}")}
