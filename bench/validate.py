@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
@@ -41,9 +40,16 @@ ID = "https://w3id.org/ptce/id/"
 VOCAB = "https://w3id.org/ptce/vocab/"
 CASES = {"pole": (1, 50), "national": (150, 5000), "national-x10": (1500, 50000)}
 # (legal form, actor category): ESS families, commercial companies, public bodies, training.
-FORMS = [("9220", "ess-enterprise")] * 5 + [("5458", "ess-enterprise"), ("9300", "ess-enterprise"),
-         ("5499", "enterprise"), ("5710", "enterprise"), ("5710", "enterprise"),
-         ("7210", "local-authority"), ("7346", "local-authority-grouping"), ("5710", "training-body")]
+FORMS = [("9220", "ess-enterprise")] * 5 + [
+    ("5458", "ess-enterprise"),
+    ("9300", "ess-enterprise"),
+    ("5499", "enterprise"),
+    ("5710", "enterprise"),
+    ("5710", "enterprise"),
+    ("7210", "local-authority"),
+    ("7346", "local-authority-grouping"),
+    ("5710", "training-body"),
+]
 
 
 def _communes_by_epci() -> dict[str, list[str]]:
@@ -69,12 +75,17 @@ def _siret(siren: str, rng: random.Random) -> str:
             return candidate
 
 
-def generate_pole(index: int, members: int, epci: str, communes: list[str], rng: random.Random) -> rdflib.Graph:
+def generate_pole(
+    index: int, members: int, epci: str, communes: list[str], rng: random.Random
+) -> rdflib.Graph:
     """One synthetic pole with ``members`` member organisations, each with 1–2 establishments."""
     g = rdflib.Graph()
     slug = f"bench-{index}"
     pole, territory = rdflib.URIRef(f"{ID}pole/{slug}"), rdflib.URIRef(f"{ID}territory/{slug}")
-    strategy, project = rdflib.URIRef(f"{ID}strategy/{slug}/1"), rdflib.URIRef(f"{ID}project/{slug}/1")
+    strategy, project = (
+        rdflib.URIRef(f"{ID}strategy/{slug}/1"),
+        rdflib.URIRef(f"{ID}project/{slug}/1"),
+    )
     g.add((pole, RDF.type, PTCE.Pole))
     g.add((pole, RDFS.label, rdflib.Literal(f"Pôle synthétique {index}", lang="fr")))
     g.add((pole, PTCE.membersKnown, rdflib.Literal(True)))
@@ -83,14 +94,22 @@ def generate_pole(index: int, members: int, epci: str, communes: list[str], rng:
     g.add((pole, PTCE.project, project))
     g.add((territory, RDF.type, PTCE.Territory))
     g.add((territory, RDFS.label, rdflib.Literal(f"Territoire synthétique {index}", lang="fr")))
-    g.add((territory, PTCE.perimeterArea, rdflib.URIRef(f"http://id.insee.fr/geo/intercommunalite/{epci}")))
+    g.add(
+        (
+            territory,
+            PTCE.perimeterArea,
+            rdflib.URIRef(f"http://id.insee.fr/geo/intercommunalite/{epci}"),
+        )
+    )
     g.add((strategy, RDF.type, PTCE.CommonStrategy))
     g.add((strategy, PTCE.strategyMode, rdflib.URIRef(f"{VOCAB}strategy-mode/pooling")))
     g.add((strategy, PTCE.startDate, rdflib.Literal("2021-01-01", datatype=XSD.date)))
     g.add((project, RDF.type, PTCE.Project))
     g.add((project, PTCE.innovationType, rdflib.URIRef(f"{VOCAB}innovation-type/social")))
     for dimension in ("economic", "social"):
-        g.add((project, PTCE.projectDimension, rdflib.URIRef(f"{VOCAB}project-dimension/{dimension}")))
+        g.add(
+            (project, PTCE.projectDimension, rdflib.URIRef(f"{VOCAB}project-dimension/{dimension}"))
+        )
     g.add((project, PTCE.localDevelopmentContribution, rdflib.Literal("Synthétique", lang="fr")))
     for n in range(members):
         form, category = FORMS[n % len(FORMS)] if n < 4 else rng.choice(FORMS)
@@ -101,8 +120,16 @@ def generate_pole(index: int, members: int, epci: str, communes: list[str], rng:
         g.add((organisation, RDFS.label, rdflib.Literal(f"Organisation synthétique {index}-{n}")))
         g.add((organisation, PTCE.siren, rdflib.Literal(siren)))
         g.add((organisation, PTCE.legalForm, rdflib.URIRef(f"{VOCAB}legal-form/{form}")))
-        g.add((organisation, PTCE.actorCategory, rdflib.URIRef(f"{VOCAB}actor-category/{category}")))
-        g.add((organisation, PTCE.creationDate, rdflib.Literal(f"{rng.randrange(1950, 2024)}-01-01", datatype=XSD.date)))
+        g.add(
+            (organisation, PTCE.actorCategory, rdflib.URIRef(f"{VOCAB}actor-category/{category}"))
+        )
+        g.add(
+            (
+                organisation,
+                PTCE.creationDate,
+                rdflib.Literal(f"{rng.randrange(1950, 2024)}-01-01", datatype=XSD.date),
+            )
+        )
         if n < 2:
             g.add((strategy, PTCE.sharedBy, organisation))
         for e in range(rng.choice((1, 1, 2))):
@@ -110,10 +137,22 @@ def generate_pole(index: int, members: int, epci: str, communes: list[str], rng:
             code = rng.choice(communes)
             g.add((organisation, PTCE.hasEstablishment, establishment))
             g.add((establishment, RDF.type, PTCE.Establishment))
-            g.add((establishment, RDFS.label, rdflib.Literal(f"Établissement synthétique {index}-{n}-{e}")))
+            g.add(
+                (
+                    establishment,
+                    RDFS.label,
+                    rdflib.Literal(f"Établissement synthétique {index}-{n}-{e}"),
+                )
+            )
             g.add((establishment, PTCE.siret, rdflib.Literal(_siret(siren, rng))))
             g.add((establishment, PTCE.communeCode, rdflib.Literal(code)))
-            g.add((establishment, PTCE.commune, rdflib.URIRef(f"http://id.insee.fr/geo/commune/{code}")))
+            g.add(
+                (
+                    establishment,
+                    PTCE.commune,
+                    rdflib.URIRef(f"http://id.insee.fr/geo/commune/{code}"),
+                )
+            )
         g.add((membership, RDF.type, PTCE.Membership))
         g.add((membership, ORG.organization, pole))
         g.add((membership, ORG.member, organisation))
@@ -141,8 +180,11 @@ def _validate_one(graph: rdflib.Graph) -> tuple[int, int]:
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and its finished children (less sensitive to a shared, busy machine)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    """CPU time of this process and its finished children (steadier than wall time)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -166,21 +208,36 @@ def run_case(case: str, seed: int, whole: bool, workers: int) -> dict[str, objec
     seconds = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu_start
     return {
-        "case": case, "mode": "whole graph" if whole else f"per pole, {workers} process(es)",
-        "poles": poles, "members": members, "triples": triples, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
-        "results": sum(r for r, _ in results), "violations": sum(v for _, v in results),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "case": case,
+        "mode": "whole graph" if whole else f"per pole, {workers} process(es)",
+        "poles": poles,
+        "members": members,
+        "triples": triples,
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "results": sum(r for r, _ in results),
+        "violations": sum(v for _, v in results),
+        "peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            1,
+        ),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", nargs="+", choices=list(CASES), default=list(CASES))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2, help="processes for per-pole validation")
-    parser.add_argument("--whole", action="store_true", help="also validate the national network as one graph")
-    parser.add_argument("--child", nargs=3, metavar=("CASE", "WHOLE", "WORKERS"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--whole", action="store_true", help="also validate the national network as one graph"
+    )
+    parser.add_argument(
+        "--child", nargs=3, metavar=("CASE", "WHOLE", "WORKERS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
         case, whole, workers = args.child
@@ -190,12 +247,20 @@ def main() -> None:
     if args.whole and "national" in args.cases:
         runs.append(("national", "1", "1"))
     for case, whole, workers in runs:
-        out = subprocess.run([sys.executable, __file__, "--seed", str(args.seed), "--child", case, whole, workers],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--seed", str(args.seed), "--child", case, whole, workers],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['case']:>13} | {r['mode']:<26} | {r['poles']:>5} poles {r['members']:>6} members "
-              f"{r['triples']:>8} triples | {r['seconds']:>8.2f} s wall, {r['cpu_seconds']:>8.2f} s CPU | peak RSS {r['peak_rss_mb']:>7.1f} MB | "
-              f"{r['results']} results, {r['violations']} violations", flush=True)
+        print(
+            f"{r['case']:>13} | {r['mode']:<26} | {r['poles']:>5} poles {r['members']:>6} members "
+            f"{r['triples']:>8} triples | {r['seconds']:>8.2f} s wall, "
+            f"{r['cpu_seconds']:>8.2f} s CPU | peak RSS {r['peak_rss_mb']:>7.1f} MB | "
+            f"{r['results']} results, {r['violations']} violations",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -81,19 +81,25 @@ def normalise_format(fmt: str) -> str:
     return name
 
 
-def parse_file(path: Path, format: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> rdflib.Dataset:
+def parse_file(
+    path: Path, format: str | None = None, max_bytes: int = MAX_INPUT_BYTES
+) -> rdflib.Dataset:
     """Parse the RDF file ``path`` safely (see the module docstring) into a Dataset."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file too large ({size} bytes; the limit is {max_bytes})", where=str(path))
+            raise InputError(
+                f"file too large ({size} bytes; the limit is {max_bytes})", where=str(path)
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from exc
     return _parse(data, format or guess_format(path), str(path), path.resolve().as_uri(), max_bytes)
 
 
-def parse_bytes(data: bytes, format: str, name: str, max_bytes: int = MAX_INPUT_BYTES) -> rdflib.Dataset:
+def parse_bytes(
+    data: bytes, format: str, name: str, max_bytes: int = MAX_INPUT_BYTES
+) -> rdflib.Dataset:
     """Parse ``data`` (named ``name`` in messages) safely into a Dataset."""
     return _parse(data, format, name, "file:///" + quote(Path(name).name or "upload"), max_bytes)
 
@@ -112,7 +118,9 @@ def refuse_imports(graph: rdflib.Graph, where: str) -> None:
 def _parse(data: bytes, format: str, name: str, base: str, max_bytes: int) -> rdflib.Dataset:
     fmt = normalise_format(format)
     if len(data) > max_bytes:
-        raise InputError(f"input too large ({len(data)} bytes; the limit is {max_bytes})", where=name)
+        raise InputError(
+            f"input too large ({len(data)} bytes; the limit is {max_bytes})", where=name
+        )
     text = _decode(data, name)
     if fmt == "xml":
         _check_xml(text, name)
@@ -140,8 +148,10 @@ def _decode(data: bytes, name: str) -> str:
         ) from exc
     nul = text.find("\x00")
     if nul >= 0:
-        raise InputError("binary data (NUL character); is this an RDF file?",
-                         where=f"{name}:{text.count(chr(10), 0, nul) + 1}")
+        raise InputError(
+            "binary data (NUL character); is this an RDF file?",
+            where=f"{name}:{text.count(chr(10), 0, nul) + 1}",
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -154,15 +164,24 @@ def _check_xml(text: str, name: str) -> None:
             where=f"{name}:{text.count(chr(10), 0, match.start()) + 1}",
         )
     encoding = _XML_ENCODING.search(text[:500])
-    if encoding and encoding.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii"):
-        raise InputError(f"XML declared as {encoding.group(1)!r}: only UTF-8 is accepted", where=f"{name}:1")
+    if encoding and encoding.group(1).lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+        "us-ascii",
+        "ascii",
+    ):
+        raise InputError(
+            f"XML declared as {encoding.group(1)!r}: only UTF-8 is accepted", where=f"{name}:1"
+        )
 
 
 def _check_json_ld(text: str, name: str) -> None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg} (column {exc.colno})", where=f"{name}:{exc.lineno}") from exc
+        raise InputError(
+            f"not JSON: {exc.msg} (column {exc.colno})", where=f"{name}:{exc.lineno}"
+        ) from exc
     except RecursionError as exc:
         raise InputError("JSON nested too deeply", where=name) from exc
     todo = [document]

@@ -1,4 +1,4 @@
-"""``ptce-kg validate``: check pole data against the law, State call eligibility and data quality."""
+"""``ptce-kg validate``: check pole data against the law, State call eligibility, data quality."""
 
 from __future__ import annotations
 
@@ -13,16 +13,39 @@ from ptce_kg.validation import FORMATS, render, validate_files
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rules", type=click.Choice(["all", "legal", "call", "quality"]), default="all", show_default=True,
-              help="legal: art. 9 and art. 1–2 of loi 2014-856; call: décret 2015-431 (State calls); quality: data quality.")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--rules",
+    type=click.Choice(["all", "legal", "call", "quality"]),
+    default="all",
+    show_default=True,
+    help="legal: art. 9 and art. 1–2 of loi 2014-856; call: décret 2015-431 (State calls); "
+    "quality: data quality.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--input-format", default=None,
-              help="RDF syntax of the inputs (turtle, trig, nt, nquads, json-ld, xml); default: from the extension.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
-def validate(files: tuple[Path, ...], rules: str, fmt: str, lang: str, input_format: str | None,
-             output: Path | None) -> None:
+@click.option(
+    "--input-format",
+    default=None,
+    help="RDF syntax of the inputs (turtle, trig, nt, nquads, json-ld, xml); "
+    "default: from the extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+def validate(
+    files: tuple[Path, ...],
+    rules: str,
+    fmt: str,
+    lang: str,
+    input_format: str | None,
+    output: Path | None,
+) -> None:
     """Validate FILE… (RDF in any syntax, the spreadsheet template .xlsx, or a folder of CSV files).
 
     Exit code 0 when there is no violation (warnings and infos are shown), 1 when there is at
@@ -36,6 +59,8 @@ def validate(files: tuple[Path, ...], rules: str, fmt: str, lang: str, input_for
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"cannot write the report: {exc.strerror or exc}", where=str(output)) from exc
+            raise InputError(
+                f"cannot write the report: {exc.strerror or exc}", where=str(output)
+            ) from exc
     # main() maps SystemExit to the exit status (a returned value would be lost).
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMANT)

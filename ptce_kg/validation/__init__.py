@@ -6,4 +6,13 @@ from ptce_kg.validation.render import FORMATS, render
 from ptce_kg.validation.report import Report, Result
 from ptce_kg.validation.shapes import RULE_SETS
 
-__all__ = ["FORMATS", "RULE_SETS", "Report", "Result", "read_inputs", "render", "validate", "validate_files"]
+__all__ = [
+    "FORMATS",
+    "RULE_SETS",
+    "Report",
+    "Result",
+    "read_inputs",
+    "render",
+    "validate",
+    "validate_files",
+]

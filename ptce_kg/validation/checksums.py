@@ -30,7 +30,7 @@ def siren_valid(siren: str) -> bool | None:
 
 
 def siret_valid(siret: str) -> bool | None:
-    """Check of a SIRET: Luhn, except La Poste's (sum of digits a multiple of 5); None if not 14 digits."""
+    """SIRET check: Luhn, except La Poste (sum of digits a multiple of 5); None if not 14 digits."""
     if not _SIRET.match(siret):
         return None
     if siret.startswith(LA_POSTE_SIREN):

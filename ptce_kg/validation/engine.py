@@ -24,7 +24,9 @@ def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str =
     Refuses (UnsafeInputError) data that declares ``owl:imports``: they are never followed.
     """
     if lang not in LANGS:
-        raise InputError(f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang")
+        raise InputError(
+            f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang"
+        )
     sets = rule_sets(rules)
     data = _flatten(data)
     rdfio.refuse_imports(data, where="data")
@@ -60,7 +62,10 @@ def read_inputs(paths: Sequence[Path], input_format: str | None = None) -> rdfli
 
 
 def validate_files(
-    paths: Sequence[Path], rules: str | Iterable[str] = "all", lang: str = "fr", input_format: str | None = None
+    paths: Sequence[Path],
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    input_format: str | None = None,
 ) -> Report:
     """Read ``paths`` (see :func:`read_inputs`) and validate them together."""
     return validate(read_inputs(paths, input_format), rules=rules, lang=lang)
@@ -71,7 +76,9 @@ def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:
         try:
             from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
         except ModuleNotFoundError as exc:
-            raise InputError("spreadsheet input is not supported by this installation", where=str(path)) from exc
+            raise InputError(
+                "spreadsheet input is not supported by this installation", where=str(path)
+            ) from exc
         return spreadsheet.to_rdf(path)
     return _flatten(rdfio.parse_file(path, input_format))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.namespace import RDFS, XSD
+from rdflib.plugins.sparql import prepareQuery
 
 from ptce_kg.namespaces import PTCE
 from ptce_kg.paths import ontology_dir, shapes_dir
@@ -33,12 +33,16 @@ def class_hierarchy() -> tuple[tuple[rdflib.term.Node, ...], ...]:
 @lru_cache(maxsize=1)
 def _prepare_queries() -> tuple[object, ...]:
     """The CONSTRUCT queries of shapes/prepare/, parsed once, in file-name order."""
-    return tuple(prepareQuery(path.read_text(encoding="utf-8"))
-                 for path in sorted((shapes_dir() / "prepare").glob("*.rq")))
+    return tuple(
+        prepareQuery(path.read_text(encoding="utf-8"))
+        for path in sorted((shapes_dir() / "prepare").glob("*.rq"))
+    )
 
 
 def _iris(data: rdflib.Graph, predicates: tuple[rdflib.URIRef, ...]) -> set[str]:
-    return {str(o) for p in predicates for o in data.objects(None, p) if isinstance(o, rdflib.URIRef)}
+    return {
+        str(o) for p in predicates for o in data.objects(None, p) if isinstance(o, rdflib.URIRef)
+    }
 
 
 def validation_graph(data: rdflib.Graph) -> rdflib.Graph:

@@ -1,4 +1,4 @@
-"""Render a Report as text, JSON, Turtle (the standard SHACL report) or one self-contained HTML page."""
+"""Render a Report as text, JSON, Turtle (the standard SHACL report) or a self-contained page."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ _TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
 
 _WORDS = {
     "fr": {"Violation": "Violation", "Warning": "Avertissement", "Info": "Information",
-           "conforms": "Conforme : aucune violation.", "fails": "Non conforme : au moins une violation.",
+           "conforms": "Conforme : aucune violation.",
+           "fails": "Non conforme : au moins une violation.",
            "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
            "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat."},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
-           "conforms": "Conforms: no violation.", "fails": "Does not conform: at least one violation.",
+           "conforms": "Conforms: no violation.",
+           "fails": "Does not conform: at least one violation.",
            "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
            "value": "value", "path": "property", "source": "text", "none": "No result."},
 }  # fmt: skip
@@ -29,7 +31,9 @@ _WORDS = {
 def render(report: Report, format: str = "text", lang: str = "fr") -> str:
     """The report in ``format`` (text, json, turtle, html), words in ``lang``."""
     if format not in FORMATS:
-        raise InputError(f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format")
+        raise InputError(
+            f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format"
+        )
     words = _WORDS.get(lang, _WORDS["en"])
     if format == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
@@ -42,7 +46,8 @@ def render(report: Report, format: str = "text", lang: str = "fr") -> str:
 
 def _summary(report: Report, words: dict[str, str]) -> str:
     counts = ", ".join(f"{words[s]}: {report.counts.get(s, 0)}" for s in SEVERITIES)
-    return f"{words['conforms'] if report.conforms else words['fails']} ({counts}; {words['rules']}: {', '.join(report.rules)})"
+    verdict = words["conforms"] if report.conforms else words["fails"]
+    return f"{verdict} ({counts}; {words['rules']}: {', '.join(report.rules)})"
 
 
 def _text(report: Report, words: dict[str, str]) -> str:
@@ -50,9 +55,11 @@ def _text(report: Report, words: dict[str, str]) -> str:
     for result in report.results:
         lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
         lines.append(f"    {result.message}")
-        details = [f"{words['path']}: {result.path}" if result.path else "",
-                   f"{words['value']}: {result.value}" if result.value else "",
-                   f"{words['source']}: {result.source}" if result.source else ""]
+        details = [
+            f"{words['path']}: {result.path}" if result.path else "",
+            f"{words['value']}: {result.value}" if result.value else "",
+            f"{words['source']}: {result.source}" if result.source else "",
+        ]
         if any(details):
             lines.append("    " + " ; ".join(d for d in details if d))
     return "\n".join(lines) + "\n"
@@ -61,16 +68,20 @@ def _text(report: Report, words: dict[str, str]) -> str:
 def _html(report: Report, words: dict[str, str], lang: str) -> str:
     template = Template(_TEMPLATE.read_text(encoding="utf-8"))
     sections = []
-    by_pole = sorted(report.results, key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label))
+    by_pole = sorted(
+        report.results, key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label)
+    )
     for pole_label, pole_results in groupby(by_pole, key=lambda r: r.pole_label):
         organisations = []
         for focus_label, focus_results in groupby(pole_results, key=lambda r: r.focus_label):
             items = "".join(_html_item(r, words) for r in focus_results)
-            organisations.append(f"<section class=\"focus\"><h3>{escape(focus_label)}</h3><ul>{items}</ul></section>")
+            organisations.append(
+                f'<section class="focus"><h3>{escape(focus_label)}</h3><ul>{items}</ul></section>'
+            )
         title = escape(pole_label) if pole_label else words["no_pole"]
-        sections.append(f"<section class=\"pole\"><h2>{title}</h2>{''.join(organisations)}</section>")
+        sections.append(f'<section class="pole"><h2>{title}</h2>{"".join(organisations)}</section>')
     counts = "".join(
-        f"<li class=\"{s.lower()}\">{words[s]} : {report.counts.get(s, 0)}</li>" for s in SEVERITIES
+        f'<li class="{s.lower()}">{words[s]} : {report.counts.get(s, 0)}</li>' for s in SEVERITIES
     )
     return template.substitute(
         lang=escape(lang),
@@ -91,10 +102,10 @@ def _html_item(result: Result, words: dict[str, str]) -> str:
     if result.value:
         details.append(f"{escape(words['value'])} : <code>{escape(result.value)}</code>")
     if result.source:
-        details.append(f"<a href=\"{escape(result.source)}\">{escape(words['source'])}</a>")
+        details.append(f'<a href="{escape(result.source)}">{escape(words["source"])}</a>')
     return (
-        f"<li class=\"{result.severity.lower()}\"><span class=\"sev\">{escape(words[result.severity])}</span> "
-        f"<span class=\"rule\">{escape(result.rule)}</span><p>{escape(result.message)}</p>"
-        f"<p class=\"details\">{' · '.join(details)}</p></li>"
+        f'<li class="{result.severity.lower()}">'
+        f'<span class="sev">{escape(words[result.severity])}</span> '
+        f'<span class="rule">{escape(result.rule)}</span><p>{escape(result.message)}</p>'
+        f'<p class="details">{" · ".join(details)}</p></li>'
     )
-

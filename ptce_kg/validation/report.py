@@ -13,8 +13,13 @@ from ptce_kg.validation.shapes import Rule, rule_index
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _PREFIXES = rdflib.namespace.NamespaceManager(rdflib.Graph(), bind_namespaces="core")
-for _prefix, _namespace in (("ptce", PTCE), ("org", ORG), ("rov", ROV), ("ptcesh", "https://w3id.org/ptce/shapes#"),
-                            ("igeo", "http://rdf.insee.fr/def/geo#")):
+for _prefix, _namespace in (
+    ("ptce", PTCE),
+    ("org", ORG),
+    ("rov", ROV),
+    ("ptcesh", "https://w3id.org/ptce/shapes#"),
+    ("igeo", "http://rdf.insee.fr/def/geo#"),
+):
     _PREFIXES.bind(_prefix, str(_namespace))
 
 
@@ -58,7 +63,9 @@ class Report:
         }
 
 
-def build_report(report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[str, ...], lang: str) -> Report:
+def build_report(
+    report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[str, ...], lang: str
+) -> Report:
     """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data``."""
     index = rule_index()
     labels = _Labels(data, lang)
@@ -72,20 +79,29 @@ def build_report(report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[st
         value = report_graph.value(node, SH.value)
         severity = str(report_graph.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
         pole = labels.pole_of(focus)
-        results.append(Result(
-            rule=rule.rule,
-            severity=severity,
-            focus=str(focus),
-            focus_label=labels.describe(focus),
-            path=_path_text(path, report_graph),
-            value=None if value is None or value == focus else str(value),
-            message=_message(report_graph, node, lang),
-            source=rule.source,
-            pole=None if pole is None else str(pole),
-            pole_label=None if pole is None else labels.describe(pole),
-        ))
-    results.sort(key=lambda r: (SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
-                                r.pole_label or "", r.focus_label, r.rule, r.value or ""))
+        results.append(
+            Result(
+                rule=rule.rule,
+                severity=severity,
+                focus=str(focus),
+                focus_label=labels.describe(focus),
+                path=_path_text(path, report_graph),
+                value=None if value is None or value == focus else str(value),
+                message=_message(report_graph, node, lang),
+                source=rule.source,
+                pole=None if pole is None else str(pole),
+                pole_label=None if pole is None else labels.describe(pole),
+            )
+        )
+    results.sort(
+        key=lambda r: (
+            SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+            r.pole_label or "",
+            r.focus_label,
+            r.rule,
+            r.value or "",
+        )
+    )
     counts = {s: sum(1 for r in results if r.severity == s) for s in SEVERITIES}
     return Report(counts["Violation"] == 0, counts, results, rules, report_graph)
 
@@ -100,7 +116,7 @@ def _message(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str:
 
 
 def _path_text(path: rdflib.term.Node | None, graph: rdflib.Graph) -> str | None:
-    """A readable property path: the property IRI, or ``^p`` / ``p1/p2`` for simple complex paths."""
+    """A readable property path: the property, or ``^p`` / ``p1/p2`` for simple complex paths."""
     if path is None:
         return None
     if isinstance(path, rdflib.URIRef):
@@ -121,7 +137,9 @@ class _Labels:
         self.lang = lang
 
     def name(self, node: rdflib.term.Node) -> str | None:
-        names = list(self.data.objects(node, RDFS.label)) + list(self.data.objects(node, ROV.legalName))
+        names = list(self.data.objects(node, RDFS.label)) + list(
+            self.data.objects(node, ROV.legalName)
+        )
         for name in names:
             if getattr(name, "language", None) == self.lang:
                 return str(name)
@@ -132,7 +150,9 @@ class _Labels:
             return ""
         if isinstance(node, rdflib.Literal):
             return str(node)
-        if (node, RDF.type, PTCE.Membership) in self.data or self.data.value(node, ORG.organization):
+        if (node, RDF.type, PTCE.Membership) in self.data or self.data.value(
+            node, ORG.organization
+        ):
             member = self.data.value(node, ORG.member)
             pole = self.data.value(node, ORG.organization)
             return f"{self.describe(member)} — {self.describe(pole)}"
@@ -170,4 +190,8 @@ class _Labels:
 
 def _local_name(node: rdflib.term.Node) -> str:
     text = str(node)
-    return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(node, rdflib.URIRef) else text
+    return (
+        text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        if isinstance(node, rdflib.URIRef)
+        else text
+    )

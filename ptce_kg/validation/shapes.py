@@ -41,7 +41,10 @@ def rule_sets(rules: str | Iterable[str]) -> tuple[str, ...]:
         elif name in RULE_SETS:
             chosen.add(name)
         else:
-            raise InputError(f"unknown rule set {name!r} (choose from all, {', '.join(RULE_SETS)})", where="--rules")
+            raise InputError(
+                f"unknown rule set {name!r} (choose from all, {', '.join(RULE_SETS)})",
+                where="--rules",
+            )
     if not chosen:
         raise InputError("no rule set chosen", where="--rules")
     return tuple(sorted(chosen))
@@ -69,7 +72,9 @@ def _shapes_graph(sets: tuple[str, ...], today: date) -> rdflib.Graph:
     for name in (_HELPERS, *(f"{s}.ttl" for s in sets)):
         for triple in _file_graph(name):
             graph.add(triple)
-    next_year = today.replace(year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    next_year = today.replace(
+        year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day
+    )
     for flag, constraint, bound in (
         (PTCESH.notBeforeToday, SH.minInclusive, today),
         (PTCESH.notAfterNextYear, SH.maxInclusive, next_year),
@@ -80,13 +85,13 @@ def _shapes_graph(sets: tuple[str, ...], today: date) -> rdflib.Graph:
 
 
 def shapes_graph(sets: tuple[str, ...], today: date | None = None) -> rdflib.Graph:
-    """The shapes of ``sets`` plus the helpers, with today's date bounds filled in (cached per day)."""
+    """The shapes of ``sets`` plus the helpers, with today's date bounds (cached per day)."""
     return _shapes_graph(sets, today or date.today())
 
 
 @lru_cache(maxsize=1)
 def rule_index() -> dict[rdflib.term.Node, Rule]:
-    """Every shape that carries a rule id (and the nested property shapes of such a shape) -> Rule."""
+    """Every shape carrying a rule id (and its nested property shapes) -> its Rule."""
     index: dict[rdflib.term.Node, Rule] = {}
     for rule_set in RULE_SETS:
         graph = _file_graph(f"{rule_set}.ttl")
@@ -104,15 +109,19 @@ def rule_table(lang: str = "fr") -> list[dict[str, str]]:
     rows = []
     for rule_set in RULE_SETS:
         graph = _file_graph(f"{rule_set}.ttl")
-        for shape, rule in sorted(graph.subject_objects(DCTERMS.identifier), key=lambda p: str(p[1])):
+        for shape, rule in sorted(
+            graph.subject_objects(DCTERMS.identifier), key=lambda p: str(p[1])
+        ):
             messages = {m.language: str(m) for m in graph.objects(shape, SH.message)}
             severity = graph.value(shape, SH.severity)
-            rows.append({
-                "rule": str(rule),
-                "set": rule_set,
-                "severity": str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                "source": str(graph.value(shape, DCTERMS.source) or ""),
-                "message": messages.get(lang) or next(iter(messages.values()), ""),
-                "comment": str(graph.value(shape, RDFS.comment) or ""),
-            })
+            rows.append(
+                {
+                    "rule": str(rule),
+                    "set": rule_set,
+                    "severity": str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                    "source": str(graph.value(shape, DCTERMS.source) or ""),
+                    "message": messages.get(lang) or next(iter(messages.values()), ""),
+                    "comment": str(graph.value(shape, RDFS.comment) or ""),
+                }
+            )
     return rows

@@ -22,6 +22,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         def _refuse(*args, **kwargs):
             attempts.append(f"{what}{args[1:] if what == 'connect' else args}")
             raise OSError(f"network access attempted in a test: {what}")
+
         return _refuse
 
     monkeypatch.setattr(socket.socket, "connect", refuse("connect"))

@@ -20,11 +20,13 @@ RESULT_KEYS = {"rule", "severity", "focus", "focus_label", "path", "value", "mes
 
 @pytest.fixture(scope="module")
 def failing_pole(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The base pole without its strategy and with an unnamed, non-ESS member: 1 violation, warnings."""
+    """The base pole without its strategy and with an unnamed member: 1 violation, 1 warning."""
     graph = rdflib.Graph().parse(BASE)
     pole = rdflib.URIRef("https://w3id.org/ptce/id/pole/test-exemple")
     graph.remove((pole, rdflib.URIRef("https://w3id.org/ptce/ontology#strategy"), None))
-    graph.remove((rdflib.URIRef("https://w3id.org/ptce/id/org/exemple-scop"), rdflib.RDFS.label, None))
+    graph.remove(
+        (rdflib.URIRef("https://w3id.org/ptce/id/org/exemple-scop"), rdflib.RDFS.label, None)
+    )
     path = tmp_path_factory.mktemp("cli") / "pole-sans-strategie.ttl"
     graph.serialize(path, format="turtle")
     return path
@@ -41,7 +43,9 @@ def test_exit_1_and_json_report(failing_pole: Path, capsys: pytest.CaptureFixtur
     assert report["conforms"] is False
     assert report["counts"] == {"Violation": 1, "Warning": 1, "Info": 0}
     assert {r["rule"]: r["severity"] for r in report["results"]} == {
-        "ART9-STRATEGY-EXISTS": "Violation", "QUAL-LABEL": "Warning"}
+        "ART9-STRATEGY-EXISTS": "Violation",
+        "QUAL-LABEL": "Warning",
+    }
     for result in report["results"]:
         assert RESULT_KEYS <= set(result)
     strategy = next(r for r in report["results"] if r["rule"] == "ART9-STRATEGY-EXISTS")
@@ -50,13 +54,17 @@ def test_exit_1_and_json_report(failing_pole: Path, capsys: pytest.CaptureFixtur
     assert strategy["source"].endswith("/article_9")
 
 
-def test_warnings_only_exit_0_and_are_shown(failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_only_exit_0_and_are_shown(
+    failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(failing_pole), "--rules", "quality"]) == 0
     out = capsys.readouterr().out
     assert "QUAL-LABEL" in out and "Avertissement" in out
 
 
-def test_turtle_is_the_standard_shacl_report(failing_pole: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_turtle_is_the_standard_shacl_report(
+    failing_pole: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(failing_pole), "--format", "turtle"]) == 1
     graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
     report = next(graph.subjects(rdflib.RDF.type, SH.ValidationReport))
@@ -75,7 +83,9 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag = tag
         attributes = dict(attrs)
-        if tag in ("script", "img", "iframe") or (tag == "link" and attributes.get("rel") == "stylesheet"):
+        if tag in ("script", "img", "iframe") or (
+            tag == "link" and attributes.get("rel") == "stylesheet"
+        ):
             self.external.append(tag)
 
     def handle_data(self, data: str) -> None:
@@ -93,9 +103,13 @@ def test_html_is_self_contained_and_grouped(failing_pole: Path, tmp_path: Path) 
     assert "h3:exemple-scop" in page.headings  # then by organisation (no name: the end of its IRI)
 
 
-@pytest.mark.parametrize(("suffix", "fmt"), [(".nt", "nt"), (".trig", "trig"), (".nq", "nquads"),
-                                               (".jsonld", "json-ld"), (".rdf", "xml")])
-def test_every_rdf_syntax_gives_the_same_report(suffix: str, fmt: str, failing_pole: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [(".nt", "nt"), (".trig", "trig"), (".nq", "nquads"), (".jsonld", "json-ld"), (".rdf", "xml")],
+)
+def test_every_rdf_syntax_gives_the_same_report(
+    suffix: str, fmt: str, failing_pole: Path, tmp_path: Path
+) -> None:
     graph = rdflib.Dataset()
     graph.graph(rdflib.URIRef("https://w3id.org/ptce/graph/pole/test-exemple")).parse(failing_pole)
     if fmt in ("nt", "xml"):
@@ -104,10 +118,14 @@ def test_every_rdf_syntax_gives_the_same_report(suffix: str, fmt: str, failing_p
     graph.serialize(path, format=fmt)
     expected = validate_files([failing_pole])
     report = validate_files([path])
-    assert [(r.rule, r.focus) for r in report.results] == [(r.rule, r.focus) for r in expected.results]
+    assert [(r.rule, r.focus) for r in report.results] == [
+        (r.rule, r.focus) for r in expected.results
+    ]
 
 
-def test_input_format_option(failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_input_format_option(
+    failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     renamed = tmp_path / "pole.data"
     renamed.write_bytes(failing_pole.read_bytes())
     assert main(["validate", str(renamed), "--input-format", "turtle"]) == 1
@@ -142,7 +160,9 @@ def test_spreadsheet_example_validates(capsys: pytest.CaptureFixture[str]) -> No
     assert all(r["rule"] != "UNIDENTIFIED" and r["focus_label"] for r in report["results"])
 
 
-def test_spreadsheet_table_error_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_spreadsheet_table_error_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "pole"
     folder.mkdir()
     for csv_file in (TEMPLATES / "exemple").glob("*.csv"):

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.timeout(60)  # a guard against a hang, not a timing ass
         ("owl-imports.ttl", "owl:imports is not followed"),
     ],
 )
-def test_hostile_file_refused(name: str, expected: str, no_network: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_file_refused(
+    name: str, expected: str, no_network: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["validate", str(DATA / name)])
     err = capsys.readouterr().err
     assert code == 2
@@ -33,7 +35,9 @@ def test_hostile_file_refused(name: str, expected: str, no_network: list[str], c
     assert "Traceback" not in err
 
 
-def test_truncated_turtle_says_file_and_line(tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_truncated_turtle_says_file_and_line(
+    tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (DATA / "base-pole.ttl").read_text(encoding="utf-8")
     cut = text.index('rdfs:label "SCOP') + len('rdfs:label "SC')
     truncated = tmp_path / "truncated.ttl"
@@ -46,7 +50,9 @@ def test_truncated_turtle_says_file_and_line(tmp_path: Path, no_network: list[st
     assert "syntax error" in err
 
 
-def test_random_bytes_50_mb(tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_random_bytes_50_mb(
+    tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     noise = tmp_path / "noise.ttl"
     noise.write_bytes(random.Random(42).randbytes(50 * 1024 * 1024))
     code = main(["validate", str(noise)])
@@ -55,7 +61,9 @@ def test_random_bytes_50_mb(tmp_path: Path, no_network: list[str], capsys: pytes
     assert "not UTF-8 text" in err and "noise.ttl" in err
 
 
-def test_nul_bytes_refused(tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_nul_bytes_refused(
+    tmp_path: Path, no_network: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     # UTF-16 text is valid UTF-8 byte-wise (NULs): must not slip a DOCTYPE past the scan.
     xml = (DATA / "xxe-file.rdf").read_text(encoding="utf-8").encode("utf-16-le")
     path = tmp_path / "utf16.rdf"
@@ -64,7 +72,9 @@ def test_nul_bytes_refused(tmp_path: Path, no_network: list[str], capsys: pytest
     assert "NUL" in capsys.readouterr().err
 
 
-def test_inline_json_ld_context_is_accepted(no_network: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_inline_json_ld_context_is_accepted(
+    no_network: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["validate", str(DATA / "inline-context.jsonld"), "--rules", "quality"])
     assert code == 0, capsys.readouterr().err
 

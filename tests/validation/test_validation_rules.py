@@ -14,10 +14,13 @@ from ptce_kg.validation.shapes import rule_table
 
 DATA = Path(__file__).parent / "data"
 BASE = (DATA / "base-pole.ttl").read_text(encoding="utf-8")
-PREFIXES = "\n".join(line for line in BASE.splitlines() if line.startswith("@prefix")) + """
+PREFIXES = (
+    "\n".join(line for line in BASE.splitlines() if line.startswith("@prefix"))
+    + """
 @prefix rov: <http://www.w3.org/ns/regorg#> .
 @prefix su: <https://w3id.org/ptce/vocab/social-utility/> .
 """
+)
 SPEC = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
 CASES = SPEC["cases"]
 

@@ -30,7 +30,10 @@ def test_each_rule_shape_is_complete(rule_set: str) -> None:
 
 
 def test_rule_sets_are_separate() -> None:
-    ids = {s: {str(i) for i in shapes_file_graph(s).objects(None, DCTERMS.identifier)} for s in RULE_SETS}
+    ids = {
+        s: {str(i) for i in shapes_file_graph(s).objects(None, DCTERMS.identifier)}
+        for s in RULE_SETS
+    }
     assert all(i.startswith("AAP-") for i in ids["call"])
     assert not any(i.startswith("AAP-") for i in ids["legal"] | ids["quality"])
     assert all(i.startswith("QUAL-") for i in ids["quality"])
@@ -41,20 +44,33 @@ def test_no_owl_imports_in_shapes() -> None:
     assert not list(graph.objects(None, rdflib.OWL.imports))
 
 
-@pytest.mark.parametrize(("siren", "valid"), [
-    ("338365059", True), ("130025265", True),  # real units of the SIRENE sample
-    ("338365058", False), ("356000000", True), ("12345", None), ("33836505A", None),
-])
+@pytest.mark.parametrize(
+    ("siren", "valid"),
+    [
+        ("338365059", True),
+        ("130025265", True),  # real units of the SIRENE sample
+        ("338365058", False),
+        ("356000000", True),
+        ("12345", None),
+        ("33836505A", None),
+    ],
+)
 def test_siren_check_digit(siren: str, valid: bool | None) -> None:
     assert siren_valid(siren) is valid
 
 
-@pytest.mark.parametrize(("siret", "valid"), [
-    ("33836505900017", True), ("13002526500013", True),  # real head offices of the SIRENE sample
-    ("33836505900018", False), ("3383650590001", None),
-    # La Poste: Luhn does not apply, the sum of the 14 digits must be a multiple of 5
-    ("35600000000015", True), ("35600000000016", False),
-])
+@pytest.mark.parametrize(
+    ("siret", "valid"),
+    [
+        ("33836505900017", True),
+        ("13002526500013", True),  # real head offices of the SIRENE sample
+        ("33836505900018", False),
+        ("3383650590001", None),
+        # La Poste: Luhn does not apply, the sum of the 14 digits must be a multiple of 5
+        ("35600000000015", True),
+        ("35600000000016", False),
+    ],
+)
 def test_siret_check_digit(siret: str, valid: bool | None) -> None:
     assert siret_valid(siret) is valid
 
