@@ -128,6 +128,12 @@ def test_fallback_editor_without_yasgui(page, live_server: LiveServer):
         rows = list(csv.reader(handle))
     assert rows[0] == results["head"]["vars"]
     assert len(rows) == expected + 1
+    # the FR/EN switch translates the page and the notice
+    notice_fr = page.locator("#editor-status").inner_text()
+    page.locator("#lang-switch").click()
+    title = page.locator("#query-title")
+    assert title.inner_text() == title.get_attribute("data-en")
+    assert page.locator("#editor-status").inner_text() not in ("", notice_fr)
     assert page.outside == []
 
 
