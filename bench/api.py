@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import os
 import random
@@ -36,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
@@ -255,8 +256,15 @@ def generate(path: Path, units: int, poles: int, seed: int) -> Synthetic:
 
 
 def build(folder: Path, units: int, poles: int, seed: int) -> tuple[Path, Path, Synthetic]:
-    """The ptce-kg store folder and an N-Quads dump of it (for the other servers)."""
+    """The ptce-kg store folder and an N-Quads dump of it (for the other servers).
+
+    A folder kept from an earlier run with the same sizes and seed is reused as it is.
+    """
     store_dir, nquads = folder / "ptce-store", folder / "bench.nq"
+    described = folder / f"bench-{units}-{poles}-{seed}.json"
+    if described.is_file() and nquads.is_file() and store_dir.is_dir():
+        print(f"reusing {folder}", flush=True)
+        return store_dir, nquads, Synthetic(**json.loads(described.read_text()))
     synthetic = folder / "synthetic.nq"
     info = generate(synthetic, units, poles, seed)
     store = OxigraphStore(store_dir)
@@ -268,6 +276,7 @@ def build(folder: Path, units: int, poles: int, seed: int) -> tuple[Path, Path, 
     store.close()
     del store
     print(f"graph: {total:,} quads ({info.triples:,} synthetic, {derived:,} derived)", flush=True)
+    described.write_text(json.dumps(asdict(info)))
     return store_dir, nquads, info
 
 
@@ -334,12 +343,13 @@ def start_ptce(store_dir: Path, log: Path) -> Server:
 
 def start_oxigraph(nquads: Path, folder: Path, log: Path) -> Server:
     location = folder / "oxigraph-store"
-    subprocess.run(
-        [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if not location.is_dir():  # kept from an earlier run otherwise
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
@@ -420,7 +430,7 @@ class Stats:
     latencies: list[float]
     errors: int
     capped: bool
-    rows: int
+    rows: dict[int, int]  # request index -> rows answered (successful requests)
 
     @property
     def rate(self) -> float:
@@ -437,25 +447,27 @@ def load(
     server: Server, query: NamedQuery, param_sets: list[dict[str, str]], clients: int, cap: float
 ) -> Stats:
     """Send the requests with ``clients`` concurrent clients; stop issuing after ``cap`` seconds."""
-    jobs = iter(param_sets)
+    jobs = iter(enumerate(param_sets))
     lock = threading.Lock()
     latencies: list[float] = []
-    errors = rows = 0
+    errors = 0
+    rows: dict[int, int] = {}
     started = time.perf_counter()
     deadline = started + cap
     capped = False
 
     def worker() -> None:
-        nonlocal errors, rows, capped
+        nonlocal errors, capped
         with httpx.Client(timeout=max(cap, 30), headers={"Accept": JSON}) as http:
             while True:
                 with lock:
                     if time.perf_counter() > deadline:
                         capped = capped or next(jobs, None) is not None
                         return
-                    params = next(jobs, None)
-                if params is None:
+                    job = next(jobs, None)
+                if job is None:
                     return
+                index, params = job
                 url, query_params = request_for(server, query, params)
                 t0 = time.perf_counter()
                 try:
@@ -468,7 +480,8 @@ def load(
                 with lock:
                     latencies.append(elapsed)
                     errors += not ok
-                    rows += count
+                    if ok:
+                        rows[index] = count
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for t in threads:
@@ -538,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
                         f"p50 {stats.percentile(0.5) * 1000:8.1f} ms "
                         f"p99 {stats.percentile(0.99) * 1000:8.1f} ms "
-                        f"rows {stats.rows / max(stats.done, 1):7.1f}/req errors {stats.errors}"
+                        f"rows {sum(stats.rows.values()) / max(len(stats.rows), 1):7.1f}/req "
+                        f"errors {stats.errors}"
                         f"{' (time cap hit)' if stats.capped else ''}",
                         flush=True,
                     )
@@ -558,6 +572,10 @@ def _report(results: dict[str, dict[str, Stats]]) -> None:
         ratios = []
         for query_name, stats in ours.items():
             theirs = results[other][query_name]
+            both = stats.rows.keys() & theirs.rows.keys()
+            differ = sum(stats.rows[i] != theirs.rows[i] for i in both)
+            if differ:
+                print(f"  !! {other}, {query_name}: row counts differ on {differ}/{len(both)}")
             ratio = stats.rate / theirs.rate if theirs.rate else math.inf
             ratios.append(ratio)
             print(f"  vs {other:16} {query_name:24} {ratio:8.2f}×")
