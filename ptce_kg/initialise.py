@@ -16,10 +16,11 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import Quad, RdfFormat, Triple, parse
 
+from ptce_kg import demo as demo_data
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
+from ptce_kg.linking import rebuild_derived
 from ptce_kg.metadata import GraphDescription, GraphOutcome, sha256_of, write_described
-from ptce_kg.optional import optional_module
 from ptce_kg.paths import ontology_dir
 from ptce_kg.reference import DATASETS
 from ptce_kg.store.base import Store
@@ -130,9 +131,8 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
             ),
             dataset.triples(),
         )
-    demo_module = optional_module("ptce_kg.demo") if demo else None
-    if demo_module is not None:
-        for graph, content, meta in demo_module.demo_graphs():
+    if demo:
+        for graph, content, meta in demo_data.demo_graphs():
             source = Path(meta["source"]) if meta.get("source") else None
             description = GraphDescription(
                 graph=graph,
@@ -144,9 +144,8 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
                 description=meta.get("description"),
             )
             ensure(description, _as_triples(content))
-    linking = optional_module("ptce_kg.linking") if link else None
     changed = any(g.changed for g in summary.graphs)
-    if linking is not None and (changed or graphs.DERIVED not in sizes):
-        summary.derived_triples = linking.rebuild_derived(store)
+    if link and (changed or graphs.DERIVED not in sizes):
+        summary.derived_triples = rebuild_derived(store)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -17,8 +17,8 @@ from pyoxigraph import Triple
 
 from ptce_kg import graphs, rdfio, spreadsheet
 from ptce_kg.errors import InputError
+from ptce_kg.linking import rebuild_derived
 from ptce_kg.metadata import GraphDescription, descriptions, sha256_of, write_described
-from ptce_kg.optional import optional_module
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
 
@@ -63,7 +63,7 @@ def load_files(
 ) -> list[LoadResult]:
     """Load ``paths`` (see the module docstring); return one result per graph written.
 
-    With ``link`` the derived graph is rebuilt afterwards (when the linking module exists).
+    With ``link`` the derived graph is rebuilt afterwards (when a graph changed).
     """
     if not paths:
         raise InputError("no file to load")
@@ -109,7 +109,6 @@ def load_files(
         )
         outcome = write_described(store, description, parsed[target], sizes.get(target))
         results.append(LoadResult(target, tuple(files), outcome.triples, outcome.changed))
-    linking = optional_module("ptce_kg.linking") if link else None
-    if linking is not None and any(r.changed for r in results):
-        linking.rebuild_derived(store)
+    if link and any(r.changed for r in results):
+        rebuild_derived(store)
     return results
