@@ -21,11 +21,15 @@ from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 __all__ = ["TableError", "TableErrors", "UnsafeSpreadsheet", "check_tables", "is_spreadsheet",
            "to_rdf"]
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Other spreadsheet formats are recognised only to say how to save them (not read).
+UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers")
+SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *UNSUPPORTED_SUFFIXES)
 
 
 def is_spreadsheet(path: Path) -> bool:
-    """True for what ``to_rdf`` reads: an .xlsx or .csv file name, or a folder."""
+    """True for what ``to_rdf`` takes: a spreadsheet file name (.xlsx, .csv; .ods/.xls only
+    to be told to save as .xlsx) or a folder."""
     return path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_dir()
 
 
@@ -38,8 +42,12 @@ def read_raw(path: Path) -> dict[str, RawTable]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv_folder(path.parent, SHEETS)
-    if suffix == ".xlsx":
+    if suffix in WORKBOOK_SUFFIXES:
         return read_xlsx(path, SHEETS)
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise InputError(f"{suffix} files are not read: save the workbook as .xlsx (Excel "
+                         "2007+) or as CSV files / enregistrez le classeur au format .xlsx",
+                         str(path))
     raise InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", str(path))
 
 

@@ -152,3 +152,11 @@ def test_cells_outside_named_columns_are_reported(templates: Path, tmp_path: Pat
     with pytest.raises(TableErrors) as caught:
         to_rdf(path)
     assert places(caught.value) == {("projets", 3, f"n° {width + 2}")}
+
+
+def test_other_spreadsheet_formats_are_told_to_save_as_xlsx(tmp_path: Path, cli) -> None:
+    path = tmp_path / "pole.ods"
+    path.write_bytes(b"PK\x03\x04")
+    result = cli("convert", str(path))
+    assert result.returncode == EXIT_INPUT
+    assert ".xlsx" in result.stderr and "Traceback" not in result.stderr
