@@ -97,9 +97,13 @@ class _CsvSource:
         self.path = path
         try:
             self._handle = open(path, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InputError(f"cannot open the file: {exc}", str(path)) from exc
+        try:
             self._reader = csv.reader(self._handle)
             header = next(self._reader, None)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            self._handle.close()
             raise InputError(f"cannot read the CSV header: {exc}", str(path)) from exc
         if not header:
             self._handle.close()

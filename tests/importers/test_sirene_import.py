@@ -260,3 +260,16 @@ def test_bulk_load_path_on_disk(tmp_path, monkeypatch):
         with pytest.raises(InputError):
             import_sirene(store, rewrite(UL, tmp_path / "ul.csv", drop="siren"), ET)
         assert dump(store) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty file"), (b"\xff\xfe\x00garbage", "cannot read the CSV header")],
+)
+def test_unreadable_header(store, tmp_path, content, message):
+    bad = tmp_path / "ul.csv"
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match=message) as err:
+        import_sirene(store, bad)
+    assert str(bad) in str(err.value)
+    assert dump(store) == []
