@@ -142,6 +142,16 @@ def example_quads(path: Path) -> tuple[str, list[Quad]]:
     return graph, quads
 
 
+def _pole_label(quads: list[Quad]) -> str | None:
+    """The French label of the pole an example file describes."""
+    poles = {q.subject for q in quads if q.predicate == _RDF_TYPE and q.object == _p("Pole")}
+    for q in quads:
+        if q.subject in poles and q.predicate == _LABEL and isinstance(q.object, Literal):
+            if q.object.language == "fr":
+                return q.object.value
+    return None
+
+
 def demo_graphs() -> Iterable[tuple[str, Iterable[Quad], dict[str, str]]]:
     """Every graph ``init`` loads from this module: (graph IRI, quads, metadata)."""
     data = data_dir()
@@ -164,7 +174,7 @@ def demo_graphs() -> Iterable[tuple[str, Iterable[Quad], dict[str, str]]]:
             quads,
             {
                 "source": str(path),
-                "title": f"Pôle d'exemple {path.stem} (exemple fictif)",
+                "title": _pole_label(quads) or f"Pôle d'exemple {path.stem} (exemple fictif)",
                 "description": "Fictitious example pole (every node has ptce:fictitiousExample "
                 "true) on real COG territories.",
                 "licence": CC_BY,
