@@ -1,0 +1,102 @@
+"""ptce_kg.rdfio: syntax detection, located errors, refusals, size cap (no network: guarded)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from ptce_kg import rdfio
+from ptce_kg.errors import InputError, UnsafeInputError
+from ptce_kg.validation import validate
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("a.ttl", "turtle"),
+        ("a.TTL", "turtle"),
+        ("a.trig", "trig"),
+        ("a.nt", "nt"),
+        ("a.nq", "nquads"),
+        ("a.jsonld", "json-ld"),
+        ("a.json", "json-ld"),
+        ("a.rdf", "xml"),
+        ("a.owl", "xml"),
+        ("a.xml", "xml"),
+    ],
+)
+def test_guess_format(name: str, fmt: str) -> None:
+    assert rdfio.guess_format(Path(name)) == fmt
+
+
+def test_unknown_extension() -> None:
+    with pytest.raises(InputError, match="unknown RDF file extension"):
+        rdfio.guess_format(Path("pole.docx"))
+
+
+def test_n_triples_error_has_the_line(no_network: list[str]) -> None:
+    data = b"<https://e.org/a> <https://e.org/b> <https://e.org/c> .\n<a> b c .\n"
+    with pytest.raises(InputError) as error:
+        rdfio.parse_bytes(data, "nt", "pole.nt")
+    assert error.value.where == "pole.nt:2"
+
+
+def test_json_syntax_error_has_the_line(no_network: list[str]) -> None:
+    with pytest.raises(InputError) as error:
+        rdfio.parse_bytes(b'{\n  "@id": "https://e.org/a",\n  oops\n}', "json-ld", "pole.jsonld")
+    assert error.value.where == "pole.jsonld:3"
+
+
+@pytest.mark.parametrize(
+    "context",
+    ["https://schema.org/", ["file:///etc/passwd"], [{"a": "https://e.org/a"}, "x.jsonld"]],
+)
+def test_json_ld_context_by_reference_refused(context: object, no_network: list[str]) -> None:
+    body = json.dumps({"@context": context, "@id": "https://e.org/a"}).encode()
+    with pytest.raises(UnsafeInputError):
+        rdfio.parse_bytes(body, "json-ld", "upload.jsonld")
+
+
+def test_json_ld_import_refused(no_network: list[str]) -> None:
+    body = json.dumps(
+        {"@context": {"@import": "https://e.org/ctx", "a": "https://e.org/a"}}
+    ).encode()
+    with pytest.raises(UnsafeInputError, match="@import"):
+        rdfio.parse_bytes(body, "json-ld", "upload.jsonld")
+
+
+def test_size_cap(tmp_path: Path) -> None:
+    path = tmp_path / "big.ttl"
+    path.write_bytes(b"# " + b"x" * 2000 + b"\n")
+    with pytest.raises(InputError, match="too large"):
+        rdfio.parse_file(path, max_bytes=1000)
+    with pytest.raises(InputError, match="too large"):
+        rdfio.parse_bytes(path.read_bytes(), "turtle", "big.ttl", max_bytes=1000)
+
+
+def test_parse_gives_a_dataset_with_named_graphs(no_network: list[str]) -> None:
+    trig = b"<https://e.org/g> { <https://e.org/a> <https://e.org/b> <https://e.org/c> . }"
+    dataset = rdfio.parse_bytes(trig, "trig", "pole.trig")
+    assert isinstance(dataset, rdflib.Dataset)
+    assert rdflib.URIRef("https://e.org/g") in {g.identifier for g in dataset.graphs()}
+
+
+def test_validate_refuses_owl_imports_in_a_graph() -> None:
+    graph = rdflib.Graph().parse(DATA / "owl-imports.ttl")
+    with pytest.raises(UnsafeInputError, match="owl:imports is not followed"):
+        validate(graph)
+
+
+def test_validate_accepts_a_tuple_of_rule_sets() -> None:
+    graph = rdflib.Graph().parse(DATA / "base-pole.ttl")
+    graph.remove((None, rdflib.URIRef("https://w3id.org/ptce/ontology#strategy"), None))
+    report = validate(graph, rules=("legal", "quality"))
+    assert report.rules == ("legal", "quality")
+    assert report.rule_ids() == {"ART9-STRATEGY-EXISTS"}
+    with pytest.raises(InputError, match="unknown rule set"):
+        validate(graph, rules="ethics")
