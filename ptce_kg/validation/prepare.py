@@ -85,7 +85,7 @@ def _run_prepare_steps(graph: rdflib.Graph) -> list[tuple[rdflib.term.Node, ...]
 
 
 def _rdflib(term: object) -> rdflib.term.Node:
-    """A pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib parses them)."""
+    """A pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib reads them)."""
     if isinstance(term, pyoxigraph.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
