@@ -59,7 +59,9 @@ for _module, _attr in _COMMANDS.items():
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and turn errors into the documented exit codes (never a stack trace)."""
     try:
-        cli.main(args=argv, prog_name="ptce-kg", standalone_mode=False)
+        # In non-standalone mode click *returns* the code of a ``ctx.exit(n)`` (and a
+        # command's return value) instead of raising, so the value must be kept.
+        rv = cli.main(args=argv, prog_name="ptce-kg", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:  # usage errors: exit 2
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last resort: a clear line, exit 3
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         return EXIT_INTERNAL
-    return 0
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
