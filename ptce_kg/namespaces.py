@@ -128,6 +128,7 @@ class PTCE(DefinedNamespace):
     headcountBand: URIRef  # headcount band
     inEssFranceList: URIRef  # in the ESS France list
     jobCount: URIRef  # job count
+    liquidationSurplusToEss: URIRef  # liquidation surplus to an ESS enterprise
     localDevelopmentContribution: URIRef  # sustainable local development contribution
     locatedInPoleTerritory: URIRef  # located in the pole's territory
     membersKnown: URIRef  # members known

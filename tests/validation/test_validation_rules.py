@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,26 @@ def test_every_rule_has_a_failing_and_a_conforming_case() -> None:
     assert rule_ids - failing == set()
     assert failing - rule_ids == set()
     assert CASES[0]["expect"] == {} and "remove" not in CASES[0] and "add" not in CASES[0]
+
+
+@lru_cache(maxsize=None)
+def _counterpart_rules(snippets: tuple[str, ...], rules: str) -> frozenset[str]:
+    """Rule ids raised by the base with the named snippets only (no removal, no addition)."""
+    report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en")
+    return frozenset(report.rule_ids())
+
+
+@pytest.mark.parametrize("rule", sorted({row["rule"] for row in rule_table()}))
+def test_rule_has_a_conforming_counterpart(rule: str) -> None:
+    """Some failing case raises ``rule`` while the same data without the case's change (the
+    base with the same snippets, validated with the same rule set) does not raise it: the
+    rule's targets are there and conform, so the rule fires because of the defect."""
+    cases = [c for c in CASES if rule in c["expect"] and ("remove" in c or "add" in c)]
+    assert cases, f"no failing case for {rule} built by changing conforming data"
+    assert any(
+        rule not in _counterpart_rules(tuple(c.get("with", [])), c.get("rules", "all"))
+        for c in cases
+    ), f"{rule} is raised by the unchanged data of every case that expects it"
 
 
 def test_messages_in_both_languages_and_sources() -> None:
