@@ -25,6 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from ptce_kg import graphs
 from ptce_kg.importers.model import ID, PTCE
+from ptce_kg.metadata import CC_BY
 from ptce_kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
@@ -34,7 +35,6 @@ from ptce_kg.paths import data_dir
 from ptce_kg.reference import LO2
 
 KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -20,14 +20,11 @@ from ptce_kg import demo as demo_data
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import GraphDescription, GraphOutcome, sha256_of, write_described
+from ptce_kg.metadata import CC_BY, GraphDescription, GraphOutcome, sha256_of, write_described
 from ptce_kg.paths import ontology_dir
 from ptce_kg.reference import DATASETS
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
-
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
-
 
 @dataclass
 class InitSummary:

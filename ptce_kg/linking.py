@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ptce_kg import graphs
+from ptce_kg.metadata import (
+    GraphDescription,
+    describe_metadata_graph,
+    descriptions,
+    record_unless_same,
+    sha256_of,
+    sha256_of_text,
+)
 from ptce_kg.paths import sparql_dir
 from ptce_kg.store.base import Store
 
@@ -46,7 +54,31 @@ def rebuild_derived(store: Store) -> int:
     count = store.query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
     )
-    return int(next(iter(count))["n"].value)
+    derived = int(next(iter(count))["n"].value)
+    record_unless_same(store, derived_description(store, derived))
+    describe_metadata_graph(store)  # a service may have written a description without it
+    return derived
+
+
+def derived_description(store: Store, triples: int) -> GraphDescription:
+    """The description of the derived graph: its rules as sources, the graphs it was computed
+    from (``prov:wasDerivedFrom``); its sha256 covers the rules and each input graph's recorded
+    sha256 and size, so it changes exactly when a rebuild can give another result."""
+    recorded = descriptions(store)
+    inputs = [g for g in store.graphs() if g.iri not in (DERIVED_GRAPH, graphs.METADATA)]
+    state = "".join(f"{g.iri} {g.triples} {recorded.get(g.iri, {}).get('sha256', '')}\n" for g in inputs)
+    rules = rule_files()
+    return GraphDescription(
+        graph=DERIVED_GRAPH,
+        title="Faits dérivés par les règles de liaison (sparql/rules)",
+        sources=tuple(sorted(p.resolve().as_uri() for p in rules)),
+        sha256=sha256_of_text(f"{sha256_of(rules)}\n{state}"),
+        triples=triples,
+        license="derived from the graphs of prov:wasDerivedFrom: their licences apply",
+        credit="ptce-kg linking rules",
+        description="Rebuilt from scratch after each init, load and import; never loaded into.",
+        derived_from=tuple(g.iri for g in inputs),
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Every file is parsed (through the safe parser ``ptce_kg.rdfio``) before anything
 one bad file leaves the store exactly as it was. Each file goes to ``…/graph/pole/<file stem>``
 unless a graph is given (then all files go to that one graph). Loading the same file(s) again
 replaces the graph; a graph that holds data from other sources is only overwritten with
-``replace=True``.
+``replace=True``. The graph's licence in the metadata graph is the one given, else the one
+the files state (``dcterms:license``), else a sentence saying none was stated.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 
 from ptce_kg import graphs, rdfio, spreadsheet
 from ptce_kg.errors import InputError
@@ -24,6 +25,8 @@ from ptce_kg.store.terms import triples_from_rdflib
 
 # Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
 RESERVED = (graphs.METADATA, graphs.DERIVED)
+DCTERMS_LICENSE = NamedNode("http://purl.org/dc/terms/license")
+NO_LICENSE = "not stated: the loaded files give no dcterms:license (ask their provider)"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,12 @@ def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
     return rdfio.parse_file(path, input_format or rdfio.guess_format(path))
 
 
+def stated_license(triples: list[Triple]) -> str | None:
+    """The licence the data states about itself, when it states exactly one."""
+    found = {t.object.value for t in triples if t.predicate == DCTERMS_LICENSE}
+    return found.pop() if len(found) == 1 else None
+
+
 def plan(paths: list[Path], graph: str | None) -> dict[str, list[Path]]:
     """Target graph -> the files that go into it."""
     targets: dict[str, list[Path]] = {}
@@ -60,6 +69,7 @@ def load_files(
     replace: bool = False,
     input_format: str | None = None,
     link: bool = True,
+    license: str | None = None,
 ) -> list[LoadResult]:
     """Load ``paths`` (see the module docstring); return one result per graph written.
 
@@ -106,6 +116,7 @@ def load_files(
             sources=tuple(sorted(p.resolve().as_uri() for p in files)),
             sha256=sha256_of(files),
             triples=len(parsed[target]),
+            license=license or stated_license(parsed[target]) or NO_LICENSE,
         )
         outcome = write_described(store, description, parsed[target], sizes.get(target))
         results.append(LoadResult(target, tuple(files), outcome.triples, outcome.changed))

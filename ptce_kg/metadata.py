@@ -2,7 +2,9 @@
 
 Each graph IRI is described as a ``dcat:Dataset`` / ``prov:Entity`` / ``void:Dataset`` with its
 sources (``dcterms:source``), the sha256 of those sources (``dcterms:identifier "sha256:…"``),
-its triple count (``void:triples``), licence, credit and load time.
+its triple count (``void:triples``), licence, credit and load time. The derived graph adds
+``prov:wasDerivedFrom`` its input graphs; the metadata graph describes itself too (its sources
+are the graphs it describes, its sha256 that of their descriptions), refreshed after each write.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ VOID = "http://rdfs.org/ns/void#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SHA256_PREFIX = "sha256:"
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class GraphDescription:
     license: str | None = None  # an IRI, or a sentence when the licence has none
     credit: str | None = None
     description: str | None = None
+    derived_from: tuple[str, ...] = ()  # graph IRIs (prov:wasDerivedFrom)
     modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
 
@@ -97,6 +101,7 @@ def description_triples(d: GraphDescription) -> list[Triple]:
         )
     if d.description:
         triples.append(Triple(node, NamedNode(f"{DCTERMS}description"), Literal(d.description)))
+    triples += [Triple(node, NamedNode(f"{PROV}wasDerivedFrom"), NamedNode(g)) for g in d.derived_from]
     return triples
 
 
@@ -112,13 +117,50 @@ def record_update(d: GraphDescription) -> str:
 
 
 def record(store: Store, d: GraphDescription) -> None:
-    """Replace the description of ``d.graph`` in the metadata graph."""
+    """Replace the description of ``d.graph`` in the metadata graph (then its own description)."""
     store.update(record_update(d))
+    describe_metadata_graph(store)
+
+
+def record_unless_same(store: Store, d: GraphDescription) -> bool:
+    """Record ``d`` unless the same sha256, count and sources are recorded (keeping the old load
+    time, so an unchanged graph leaves the store identical); True when it was recorded."""
+    if recorded_fingerprint(store, d.graph) == (d.sha256, d.triples, tuple(sorted(set(d.sources)))):
+        return False
+    record(store, d)
+    return True
 
 
 def forget(store: Store, graph: str) -> None:
     """Remove the description of ``graph``."""
     store.update(forget_update(graph))
+    describe_metadata_graph(store)
+
+
+def describe_metadata_graph(store: Store) -> None:
+    """Describe the metadata graph itself, like any other graph, when its content changed.
+
+    Its sources are the graphs it describes and its sha256 that of their sorted descriptions;
+    its triple count includes its own description (a fixed number of triples).
+    """
+    own = NamedNode(METADATA)
+    others = [q for q in store.quads(METADATA) if q.subject != own]
+    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in others)
+    described = sorted({q.subject.value for q in others if isinstance(q.subject, NamedNode)})
+    draft = GraphDescription(
+        graph=METADATA,
+        title="Descriptions des graphes nommés (DCAT, PROV, VoID)",
+        sources=tuple(described),
+        sha256=sha256_of_text("".join(lines)),
+        triples=0,
+        license=CC_BY,
+        credit="ptce-kg",
+        description="Written by ptce-kg: source, sha256, triple count, licence and date of "
+        "every named graph, this one included.",
+    )
+    final = replace(draft, triples=len(lines) + len(description_triples(draft)))
+    if recorded_fingerprint(store, METADATA) != (final.sha256, final.triples, tuple(described)):
+        store.update(record_update(final))
 
 
 @dataclass(frozen=True)
@@ -177,7 +219,9 @@ def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
         f"{DCTERMS}license": "license",
         f"{DCTERMS}bibliographicCitation": "credit",
         f"{DCTERMS}description": "description",
+        f"{PROV}wasDerivedFrom": "derived_from",
     }
+    lists = ("source", "derived_from")
     result: dict[str, dict[str, str | list[str]]] = {}
     for row in store.query(f"SELECT ?g ?p ?o WHERE {{ GRAPH <{METADATA}> {{ ?g ?p ?o }} }}"):
         name = fields.get(row["p"].value)
@@ -187,12 +231,13 @@ def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
         value = row["o"].value
         if name == "sha256":
             value = value.removeprefix(SHA256_PREFIX)
-        if name == "source":
-            entry.setdefault("source", [])
-            entry["source"].append(value)  # type: ignore[union-attr]
+        if name in lists:
+            entry.setdefault(name, [])
+            entry[name].append(value)  # type: ignore[union-attr]
         else:
             entry[name] = value
     for entry in result.values():
-        if isinstance(entry.get("source"), list):
-            entry["source"] = sorted(entry["source"])  # type: ignore[arg-type]
+        for name in lists:
+            if isinstance(entry.get(name), list):
+                entry[name] = sorted(entry[name])  # type: ignore[arg-type]
     return result

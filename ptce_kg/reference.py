@@ -1,9 +1,11 @@
 """Reference data as RDF, built from the CSV files shipped in ``data/reference/``.
 
 * COG (graph ``reference/cog``): communes (COM), communes déléguées (COMD) and associées
-  (COMA), arrondissements municipaux (ARM), EPCI, départements, régions, with INSEE code-based
-  IRIs, ``igeo:`` classes, ``igeo:codeINSEE``, ``igeo:nom`` and ``ptce:partOfArea`` materialised
-  to every level above (a COMD/COMA/ARM is part of its parent commune and everything above it).
+  (COMA), arrondissements municipaux (ARM), EPCI with their member communes (DGCL list),
+  arrondissements départementaux, départements, régions, with INSEE code-based IRIs, ``igeo:``
+  classes, ``igeo:codeINSEE``, ``igeo:nom`` and ``ptce:partOfArea`` materialised to every level
+  above (a COMD/COMA/ARM is part of its parent commune and everything above it; a commune is
+  part of its EPCI, arrondissement, département and région).
 * NAF rév. 2 (graph ``reference/naf``): SKOS concepts at INSEE's IRIs with the broader chain.
 * Legal forms (graph ``reference/legal-forms``): the INSEE catégories juridiques as SKOS
   concepts (levels III → II → I) with their ESS family from
@@ -101,6 +103,11 @@ def region_iri(code: str) -> str:
     return f"{INSEE_GEO}region/{code}"
 
 
+def arrondissement_iri(code: str) -> str:
+    """The INSEE IRI of an arrondissement départemental (``011``, ``2A1``, ``9741``)."""
+    return f"{INSEE_GEO}arrondissement/{code}"
+
+
 def epci_iri(siren: str) -> str:
     return f"{INSEE_GEO}intercommunalite/{siren}"
 
@@ -124,12 +131,15 @@ def _area(iri: str, cls: str, code: str, name: str) -> list[Triple]:
 
 @lru_cache(maxsize=1)
 def _cog_rows() -> dict[str, tuple[str, dict[str, str]]]:
-    """COG area IRI -> (kind, CSV row); kind: Region, Departement, Intercommunalite or TYPECOM."""
+    """COG area IRI -> (kind, CSV row); kind: Region, Departement, Arrondissement,
+    Intercommunalite or TYPECOM."""
     areas: dict[str, tuple[str, dict[str, str]]] = {}
     for row in _rows("regions.csv"):
         areas[region_iri(row["code"])] = ("Region", row)
     for row in _rows("departements.csv"):
         areas[departement_iri(row["code"])] = ("Departement", row)
+    for row in _rows("arrondissements.csv"):
+        areas[arrondissement_iri(row["code"])] = ("Arrondissement", row)
     for row in _rows("epci.csv"):
         areas[epci_iri(row["code"])] = ("Intercommunalite", row)
     for row in _rows("communes.csv"):  # (typecom, code) is the key: codes repeat across types
@@ -137,15 +147,24 @@ def _cog_rows() -> dict[str, tuple[str, dict[str, str]]]:
     return areas
 
 
+@lru_cache(maxsize=1)
+def epci_of_commune() -> dict[str, str]:
+    """Commune code -> SIREN of its EPCI, from the DGCL member list (``epci-membres.csv``)."""
+    return {row["commune"]: row["epci"] for row in _rows("epci-membres.csv")}
+
+
 def _parents(kind: str, row: dict[str, str]) -> list[str]:
     """Every area above a COG area (its ``partOfArea`` objects)."""
-    if kind == "Departement":
-        return [region_iri(row["region"])] if row["region"] else []
+    if kind in ("Departement", "Arrondissement"):
+        above = [departement_iri(row["departement"])] if kind == "Arrondissement" else []
+        return above + ([region_iri(row["region"])] if row["region"] else [])
     if kind == "COM":
+        epci = epci_of_commune().get(row["code"], "")
         return [
             iri
             for value, iri in (
-                (row["epci"], epci_iri(row["epci"])),
+                (epci, epci_iri(epci)),
+                (row["arrondissement"], arrondissement_iri(row["arrondissement"])),
                 (row["departement"], departement_iri(row["departement"])),
                 (row["region"], region_iri(row["region"])),
             )
@@ -286,7 +305,14 @@ DATASETS: tuple[ReferenceDataset, ...] = (
     ReferenceDataset(
         graphs.REFERENCE_COG,
         "Code officiel géographique 2026 (INSEE) et EPCI à fiscalité propre (DGCL)",
-        ("communes.csv", "epci.csv", "departements.csv", "regions.csv"),
+        (
+            "communes.csv",
+            "epci.csv",
+            "epci-membres.csv",
+            "arrondissements.csv",
+            "departements.csv",
+            "regions.csv",
+        ),
         "INSEE, DGCL (via @etalab/decoupage-administratif 6.0.0)",
         LO2,
         cog_index,

@@ -16,14 +16,22 @@ from ptce_kg.metadata import descriptions
 )
 @store_options
 def graphs(fmt: str, store_options: StoreOptions) -> None:
-    """List the named graphs: triple count, title, source, licence, sha256, date."""
+    """List the named graphs: triple count, title, source, licence, sha256, date.
+
+    ``--format json`` gives every metadata field, including the recorded triple count
+    (``recorded_triples``) and, for the derived graph, its input graphs (``derived_from``).
+    """
     with store_options.open() as store:
         described = descriptions(store)
         rows = [
             {
                 "graph": info.iri,
                 "triples": info.triples,
-                **{k: v for k, v in described.get(info.iri, {}).items() if k != "triples"},
+                # the count the metadata recorded, next to the store's own count
+                **{
+                    ("recorded_triples" if k == "triples" else k): v
+                    for k, v in described.get(info.iri, {}).items()
+                },
             }
             for info in store.graphs()
         ]

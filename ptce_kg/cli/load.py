@@ -27,6 +27,12 @@ from ptce_kg.loading import load_files
     metavar="FORMAT",
     help="RDF syntax (turtle, nt, nquads, trig, xml, json-ld) [default: from the extension].",
 )
+@click.option(
+    "--license",
+    default=None,
+    metavar="IRI|TEXT",
+    help="Licence recorded in the graph's metadata [default: the files' dcterms:license].",
+)
 @click.option("--no-link", is_flag=True, help="Do not rebuild the derived graph afterwards.")
 @store_options
 def load(
@@ -34,6 +40,7 @@ def load(
     graph: str | None,
     replace: bool,
     input_format: str | None,
+    license: str | None,
     no_link: bool,
     store_options: StoreOptions,
 ) -> None:
@@ -46,6 +53,7 @@ def load(
             replace=replace,
             input_format=input_format,
             link=not no_link,
+            license=license,
         )
     for result in results:
         names = ", ".join(str(p) for p in result.files)

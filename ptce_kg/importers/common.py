@@ -21,7 +21,7 @@ import yaml
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
-from ptce_kg.metadata import GraphDescription, record, recorded_fingerprint, sha256_of
+from ptce_kg.metadata import GraphDescription, record_unless_same, sha256_of
 from ptce_kg.paths import mappings_dir
 from ptce_kg.reference import LO2
 from ptce_kg.store.base import Store
@@ -111,9 +111,7 @@ def record_import(
     """
     digest = hashlib.sha256(f"{sha256_of(sources)} {extra}".encode()).hexdigest()
     uris = tuple(sorted(p.resolve().as_uri() for p in sources))
-    if recorded_fingerprint(store, graph) == (digest, triples, uris):
-        return
-    record(
+    record_unless_same(
         store,
         GraphDescription(
             graph=graph,

@@ -10,6 +10,8 @@ import pytest
 
 from ptce_kg import graphs, reference
 from ptce_kg.initialise import ontology_files, vocab_files
+from ptce_kg.linking import rule_files
+from ptce_kg.store import OxigraphStore
 from tests.store.conftest import dump_dir, run
 
 LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -47,14 +49,21 @@ def test_init_fills_every_graph_of_the_design(
     assert any(iri.startswith(graphs.graph_iri("pole/")) for iri in found)
 
 
+def assert_every_graph_described(rows: list[dict]) -> None:
+    """Each listed graph has a description: sources, sha256, date, licence, and a recorded
+    triple count equal to the graph's real size (the metadata graph's own included)."""
+    assert rows
+    for row in rows:
+        assert len(row["sha256"]) == 64 and row["source"] and row["modified"], row["graph"]
+        assert row["license"] and row["title"], row["graph"]
+        assert int(row["recorded_triples"]) == row["triples"], row["graph"]
+
+
 def test_metadata_gives_sha256_count_and_licence(
     initialised_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     found = {row["graph"]: row for row in listing(capsys, initialised_dir)}
-    described = [row for iri, row in found.items() if iri not in (graphs.METADATA, graphs.DERIVED)]
-    for row in described:
-        assert len(row["sha256"]) == 64 and row["source"] and row["modified"], row["graph"]
-        assert int(row["triples"]) > 0
+    assert_every_graph_described(list(found.values()))
     naf = found[graphs.REFERENCE_NAF]
     (naf_file,) = next(d for d in reference.DATASETS if d.graph == graphs.REFERENCE_NAF).paths()
     assert naf["sha256"] == hashlib.sha256(naf_file.read_bytes()).hexdigest()
@@ -63,6 +72,36 @@ def test_metadata_gives_sha256_count_and_licence(
     assert len(reference.naf_triples()) == naf["triples"]
     sources = set(found[graphs.ONTOLOGY]["source"]) | set(found[graphs.VOCAB]["source"])
     assert sources == {p.resolve().as_uri() for p in ontology_files() + vocab_files()}
+    # The derived graph names its rules and the graphs it was computed from.
+    assert set(found[graphs.DERIVED]["source"]) == {p.resolve().as_uri() for p in rule_files()}
+    assert set(found[graphs.DERIVED]["derived_from"]) == set(found) - {
+        graphs.DERIVED,
+        graphs.METADATA,
+    }
+    # The metadata graph describes every graph, itself included.
+    assert set(found[graphs.METADATA]["source"]) == set(found) - {graphs.METADATA}
+    # Example poles are marked fictitious in their metadata too.
+    for iri in (g for g in found if g.startswith(graphs.graph_iri("pole/"))):
+        assert "exemple fictif" in found[iri]["title"], iri
+        assert "Fictitious" in found[iri]["description"], iri
+
+
+def test_metadata_is_dcat_and_prov(initialised_dir: Path) -> None:
+    store = OxigraphStore(initialised_dir)
+    try:
+        listed = {g.iri for g in store.graphs()}
+        typed = {
+            str(row["g"].value)
+            for row in store.query(
+                f"""SELECT ?g WHERE {{ GRAPH <{graphs.METADATA}> {{
+                ?g a <http://www.w3.org/ns/dcat#Dataset>, <http://www.w3.org/ns/prov#Entity> ;
+                   <http://www.w3.org/ns/prov#generatedAtTime> ?t ;
+                   <http://purl.org/dc/terms/license> ?l }} }}"""
+            )
+        }
+    finally:
+        store.close()
+    assert typed == listed
 
 
 def test_graphs_table_lists_every_graph(

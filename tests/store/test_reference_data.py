@@ -51,8 +51,38 @@ def test_every_cog_entry_is_typed_with_its_igeo_class(reference_store: OxigraphS
     assert count(reference_store, f"?c a <{IGEO}Intercommunalite> ; <{PTCE}siren> ?s") == len(
         rows("epci.csv")
     )
+    assert count(reference_store, f"?c a <{IGEO}Arrondissement>") == len(
+        rows("arrondissements.csv")
+    )
     assert count(reference_store, f"?c a <{IGEO}Departement>") == len(rows("departements.csv"))
     assert count(reference_store, f"?c a <{IGEO}Region>") == len(rows("regions.csv"))
+    # Every entry has its INSEE code and French name.
+    total = sum(
+        len(rows(name))
+        for name in (
+            "communes.csv",
+            "epci.csv",
+            "arrondissements.csv",
+            "departements.csv",
+            "regions.csv",
+        )
+    )
+    assert count(reference_store, f"?c <{IGEO}codeINSEE> ?code ; <{IGEO}nom> ?nom") == total
+
+
+def test_epci_members_are_the_dgcl_list(reference_store: OxigraphStore) -> None:
+    members = {
+        (reference.commune_iri(r["commune"]), reference.epci_iri(r["epci"]))
+        for r in rows("epci-membres.csv")
+    }
+    found = {
+        (str(r["c"].value), str(r["e"].value))
+        for r in reference_store.query(
+            f"SELECT ?c ?e WHERE {{ GRAPH ?g {{ ?c a <{IGEO}Commune> ; <{PTCE}partOfArea> ?e . "
+            f"?e a <{IGEO}Intercommunalite> }} }}"
+        )
+    }
+    assert found == members
 
 
 def test_part_of_area_is_materialised_at_every_level() -> None:
@@ -65,16 +95,20 @@ def test_part_of_area_is_materialised_at_every_level() -> None:
         com = parents[row["commune_parente"]] if row["typecom"] != "COM" else row
         expected = {
             reference.epci_iri(com["epci"]),
+            reference.arrondissement_iri(com["arrondissement"]),
             reference.departement_iri(com["departement"]),
             reference.region_iri(com["region"]),
         }
         if row["typecom"] != "COM":
             expected.add(reference.commune_iri(com["code"]))
         assert {str(o) for o in graph.objects(iri, PART_OF)} == expected, row["code"]
-    # The EPCI membership agrees with the DGCL member list.
-    members = {(r["epci"], r["commune"]) for r in rows("epci-membres.csv")}
-    for code, row in parents.items():
-        assert (row["epci"], code) in members
+    for row in rows("arrondissements.csv"):
+        if row["departement"] == "72":
+            iri = rdflib.URIRef(reference.arrondissement_iri(row["code"]))
+            assert {str(o) for o in graph.objects(iri, PART_OF)} == {
+                reference.departement_iri("72"),
+                reference.region_iri(row["region"]),
+            }
 
 
 def test_paris_arrondissements_lead_to_paris_and_up() -> None:
