@@ -22,6 +22,9 @@ from urllib.parse import quote
 
 import pyoxigraph
 import rdflib
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from rdflib.namespace import OWL
 
 from ptce_kg.errors import InputError, UnsafeInputError
@@ -217,8 +220,21 @@ def _syntax_check(data: bytes, fmt: str, name: str, base: str) -> None:
         for _ in pyoxigraph.parse(data, format=_OXIGRAPH[fmt], base_iri=base):
             pass
     except SyntaxError as exc:
-        where = f"{name}:{exc.lineno}" if exc.lineno else name
+        line = exc.lineno or (_xml_error_line(data) if fmt == "xml" else None)
+        where = f"{name}:{line}" if line else name
         raise InputError(f"syntax error ({fmt}): {exc.msg}", where=where) from exc
+
+
+def _xml_error_line(data: bytes) -> int | None:
+    """The line of the first XML well-formedness error (pyoxigraph's RDF/XML errors carry no
+    position). defusedxml, and only after the DOCTYPE/ENTITY refusal: nothing is expanded."""
+    try:
+        defused_fromstring(data)
+    except ParseError as exc:
+        return exc.position[0]
+    except DefusedXmlException:
+        return None
+    return None
 
 
 def _short(exc: Exception) -> str:

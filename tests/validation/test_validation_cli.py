@@ -54,6 +54,63 @@ def test_exit_1_and_json_report(failing_pole: Path, capsys: pytest.CaptureFixtur
     assert strategy["source"].endswith("/article_9")
 
 
+def test_json_gives_path_value_and_message_in_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    graph = rdflib.Graph().parse(BASE)
+    pole = rdflib.URIRef("https://w3id.org/ptce/id/pole/test-exemple")
+    email = rdflib.URIRef("https://w3id.org/ptce/ontology#email")
+    graph.set((pole, email, rdflib.Literal("contact-at-exemple")))
+    path = tmp_path / "pole-courriel.ttl"
+    graph.serialize(path, format="turtle")
+    messages = {}
+    for lang in ("fr", "en"):
+        assert main(["validate", str(path), "--format", "json", "--lang", lang]) == 1
+        (result,) = json.loads(capsys.readouterr().out)["results"]
+        assert (result["rule"], result["severity"]) == ("QUAL-EMAIL", "Violation")
+        assert (result["path"], result["value"]) == ("ptce:email", "contact-at-exemple")
+        assert result["focus"] == str(pole)
+        messages[lang] = result["message"]
+    assert messages["fr"].startswith("Adresse électronique mal formée")
+    assert messages["en"].startswith("Malformed e-mail address")
+
+
+def test_rules_option_selects_one_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--rules call gives the State-call verdict alone: a pole without a non-ESS enterprise
+    member fails the call (AAP-NONESS, exit 1) and only warns under the legal definition."""
+    graph = rdflib.Graph().parse(BASE)
+    graph.remove((rdflib.URIRef("https://w3id.org/ptce/id/membership/test-exemple/3"), None, None))
+    path = tmp_path / "pole-sans-entreprise.ttl"
+    graph.serialize(path, format="turtle")
+    outcome = {}
+    for rules, code in (("call", 1), ("legal", 0), ("quality", 0)):
+        assert main(["validate", str(path), "--rules", rules, "--format", "json"]) == code
+        report = json.loads(capsys.readouterr().out)
+        assert report["rules"] == [rules]
+        outcome[rules] = {(r["rule"], r["severity"]) for r in report["results"]}
+    assert outcome == {
+        "call": {("AAP-NONESS", "Violation")},
+        "legal": {("ART9-NONESS-ENTERPRISE", "Warning")},
+        "quality": set(),
+    }
+
+
+def test_internal_error_is_exit_3_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ptce_kg.cli.validate as command
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(command, "validate_files", broken)
+    assert main(["validate", str(BASE)]) == 3
+    err = capsys.readouterr().err
+    assert "simulated bug" in err and "Traceback" not in err
+
+
 def test_warnings_only_exit_0_and_are_shown(
     failing_pole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

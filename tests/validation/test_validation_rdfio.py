@@ -46,6 +46,21 @@ def test_n_triples_error_has_the_line(no_network: list[str]) -> None:
     assert error.value.where == "pole.nt:2"
 
 
+def test_rdf_xml_error_has_the_line(no_network: list[str]) -> None:
+    """pyoxigraph gives no position for RDF/XML; the XML well-formedness error does."""
+    data = (
+        b'<?xml version="1.0"?>\n'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        b'  <rdf:Description rdf:about="https://e.org/a">\n'
+        b"    <ex:b>c</ex:b>\n"
+        b"  </rdf:Description>\n"
+        b"</rdf:RDF>\n"
+    )
+    with pytest.raises(InputError, match="prefix") as error:
+        rdfio.parse_bytes(data, "xml", "pole.rdf")
+    assert error.value.where == "pole.rdf:4"
+
+
 def test_json_syntax_error_has_the_line(no_network: list[str]) -> None:
     with pytest.raises(InputError) as error:
         rdfio.parse_bytes(b'{\n  "@id": "https://e.org/a",\n  oops\n}', "json-ld", "pole.jsonld")

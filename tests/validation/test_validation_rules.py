@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,7 @@ def test_every_rule_has_a_failing_and_a_conforming_case() -> None:
     assert CASES[0]["expect"] == {} and "remove" not in CASES[0] and "add" not in CASES[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _counterpart_rules(snippets: tuple[str, ...], rules: str) -> frozenset[str]:
     """Rule ids raised by the base with the named snippets only (no removal, no addition)."""
     report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en")
