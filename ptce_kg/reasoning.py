@@ -1,10 +1,16 @@
 """Check the ontology (and optional data) with HermiT through owlready2.
 
 The ontology, its SKOS schemes, the pinned declarations of ``ontology/imports/`` and the data
-are merged with rdflib, written as N-Triples (a format owlready2 reads without any network
-access) and classified by HermiT. HermiT says only "inconsistent"; to name the individuals
-involved, an RDFS-level pass over the same triples (types, domains, ranges, sub-classes) looks
-for an individual that falls into two disjoint classes, or a literal outside its range.
+(parsed by :mod:`ptce_kg.rdfio`, which never fetches anything) are merged with rdflib, written
+as N-Triples and classified by HermiT. owlready2 follows the ``owl:imports`` of whichever
+ontology header it meets first (over the network or from local files) and imports the Python
+module an ontology names: data declaring ``owl:imports`` is refused, and the merged graph is
+stripped of both predicates before owlready2 sees it.
+
+HermiT says only "inconsistent" or lists unsatisfiable classes; to name the individuals or
+axioms involved, an RDFS-level pass over the same triples (types, domains, ranges,
+sub-classes) looks for a node that falls into two disjoint classes, or a literal outside its
+range.
 """
 
 from __future__ import annotations
@@ -18,26 +24,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import owlready2
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
 from ptce_kg.paths import ontology_dir
+from ptce_kg.rdfio import parse_file, refuse_imports
 
 _OWLREADY_LOCK = threading.Lock()
-# Only formats whose rdflib parsers never dereference anything (no remote contexts, no entities).
-_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
+# Predicates owlready2 acts on while loading (fetching ontologies, importing Python modules).
+_OWLREADY_ACTIONS = (
+    OWL.imports,
+    URIRef("http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#python_module"),
+)
 
 
 @dataclass
 class Conflict:
-    """A node the data puts in contradiction (two disjoint classes, a literal out of range)."""
+    """A node put in contradiction (two disjoint classes, a literal out of range), and why."""
 
-    individual: str
+    node: str
     explanation: str
 
     def __str__(self) -> str:
-        return f"{self.individual}: {self.explanation}"
+        return f"{self.node}: {self.explanation}"
 
 
 @dataclass
@@ -45,7 +55,7 @@ class ReasonerReport:
     """What HermiT found, in terms a user can act on."""
 
     consistent: bool
-    unsatisfiable: list[str] = field(default_factory=list)
+    unsatisfiable: list[Conflict] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     misuses: list[Conflict] = field(default_factory=list)
@@ -72,7 +82,7 @@ class ReasonerReport:
             lines += [f"  - {m}" for m in self.misuses]
         if self.unsatisfiable:
             lines.append("unsatisfiable classes:")
-            lines += [f"  - {iri}" for iri in self.unsatisfiable]
+            lines += [f"  - {c}" for c in self.unsatisfiable]
         elif self.consistent:
             lines.append("unsatisfiable classes: none")
         return "\n".join(lines)
@@ -89,24 +99,15 @@ def ontology_files() -> list[Path]:
 
 
 def load_data(path: Path) -> Graph:
-    """Parse one data file, refusing formats that could fetch anything; errors say where."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(
-            f"unsupported RDF format {path.suffix!r}; use one of {', '.join(sorted(_FORMATS))}",
-            where=str(path),
-        )
-    if not path.is_file():
-        raise InputError("file not found", where=str(path))
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise InputError(f"cannot parse as {fmt}: {exc}", where=str(path)) from exc
-    # the reasoner sees one graph: the union of the default and all named graphs
+    """Parse one data file safely (any RDF syntax, see rdfio); errors say the file and line.
+
+    Named graphs are merged into one graph: the reasoner sees the union of the whole dataset.
+    """
+    dataset = parse_file(path)
     graph = Graph()
     for s, p, o, _ in dataset.quads():
         graph.add((s, p, o))
+    refuse_imports(graph, str(path))
     for s, p, o in graph:
         if isinstance(o, Literal) and o.ill_typed is True:
             raise InputError(
@@ -135,6 +136,8 @@ def reason(
         merged.parse(path, format="turtle")
     for path in data_files:
         merged += load_data(Path(path))
+    for predicate in _OWLREADY_ACTIONS:
+        merged.remove((None, predicate, None))
     files = [str(p) for p in data_files] or ["ontology only"]
 
     with tempfile.TemporaryDirectory(prefix="ptce-reason-") as tmp:
@@ -165,7 +168,8 @@ def _run_hermit(
     kwargs["timeout"] = timeout
     try:
         owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
-        unsat = sorted(c.iri for c in world.inconsistent_classes())
+        # owlready2 lists owl:Nothing itself among them: it is empty by definition, not a defect
+        unsat = sorted(c.iri for c in world.inconsistent_classes() if c.iri != str(OWL.Nothing))
     except owlready2.OwlReadyInconsistentOntologyError:
         return ReasonerReport(False, conflicts=find_conflicts(merged), files=files)
     except owlready2.OwlReadyJavaError as exc:
@@ -176,7 +180,11 @@ def _run_hermit(
         owlready2.JAVA_EXE = previous
         kwargs.pop("timeout", None)
         world.close()
-    return ReasonerReport(True, unsatisfiable=unsat, files=files)
+    return ReasonerReport(
+        True,
+        unsatisfiable=[explain_unsatisfiable(merged, URIRef(iri)) for iri in unsat],
+        files=files,
+    )
 
 
 def _short(graph: Graph, node: Node) -> str:
@@ -240,15 +248,9 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
                     if isinstance(rng, URIRef):
                         add(o, rng, f"object of {via}, range {_short(graph, rng)}")
 
-    disjoint = {
-        frozenset((a, b))
-        for a, b in graph.subject_objects(OWL.disjointWith)
-        if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b
-    }
     conflicts = []
     for ind, types in sorted(reasons.items()):
-        for pair in sorted(disjoint, key=sorted):
-            a, b = sorted(pair)
+        for a, b in _disjoint_pairs(graph):
             if a in types and b in types:
                 conflicts.append(
                     Conflict(
@@ -258,6 +260,38 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
                     )
                 )
     return conflicts + _literal_conflicts(graph)
+
+
+def _disjoint_pairs(graph: Graph) -> list[tuple[URIRef, URIRef]]:
+    """The ``owl:disjointWith`` pairs between named classes, each once, sorted."""
+    pairs = {
+        tuple(sorted((a, b)))
+        for a, b in graph.subject_objects(OWL.disjointWith)
+        if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b
+    }
+    return sorted(pairs)
+
+
+def explain_unsatisfiable(graph: Graph, cls: URIRef) -> Conflict:
+    """Why HermiT finds ``cls`` unsatisfiable: two disjoint named classes among its superclasses.
+
+    Each side is given with the chain of ``rdfs:subClassOf`` axioms that leads to it.
+    """
+    chains: dict[URIRef, list[URIRef]] = {cls: [cls]}
+    todo = [cls]
+    while todo:
+        current = todo.pop(0)  # breadth first: the shortest chain to each superclass
+        for sup in graph.objects(current, RDFS.subClassOf):
+            if isinstance(sup, URIRef) and sup not in chains:
+                chains[sup] = chains[current] + [sup]
+                todo.append(sup)
+    for a, b in _disjoint_pairs(graph):
+        if a in chains and b in chains:
+            why = " and ".join(" ⊑ ".join(_short(graph, c) for c in chains[x]) for x in (a, b))
+            return Conflict(str(cls), f"{why}, which are disjoint")
+    return Conflict(
+        str(cls), "no two disjoint named superclasses found; look at its class expressions"
+    )
 
 
 # Datatypes whose values are also values of a wider one (OWL 2 datatype map, the part we use).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -20,14 +19,14 @@ from ptce_kg.reasoning import reason as run_reasoner
     show_default=True,
     help="Seconds before HermiT is stopped.",
 )
-def reason(files: tuple[Path, ...], timeout: float) -> None:
-    """Check with HermiT that the ontology plus FILES (Turtle, N-Triples, TriG, N-Quads) is
-    consistent and has no unsatisfiable class.
+@click.pass_context
+def reason(ctx: click.Context, files: tuple[Path, ...], timeout: float) -> None:
+    """Check with HermiT that the ontology plus FILES (RDF in any syntax) is consistent and has
+    no unsatisfiable class; name the individuals and axioms involved when it is not.
 
-    Exit 0 consistent, 1 inconsistent or unsatisfiable classes, 2 bad input or no Java.
+    Exit 0 consistent, 1 inconsistent or unsatisfiable classes, 2 bad input or no Java,
+    3 HermiT stopped at the timeout.
     """
     report = run_reasoner(list(files), timeout=timeout)
     click.echo(report.to_text())
-    # SystemExit, not click's Exit: the CLI runs click with standalone_mode=False, where an
-    # Exit's code would be returned and lost; main() maps SystemExit to the exit status.
-    sys.exit(EXIT_OK if report.ok else EXIT_NONCONFORMANT)
+    ctx.exit(EXIT_OK if report.ok else EXIT_NONCONFORMANT)

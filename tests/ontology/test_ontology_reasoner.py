@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+from rdflib import OWL, RDF, Graph
 
 from ptce_kg.cli import main
-from ptce_kg.errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError, ReasonerUnavailable
-from ptce_kg.reasoning import load_data, reason
+from ptce_kg.errors import (
+    EXIT_INPUT,
+    EXIT_NONCONFORMANT,
+    EXIT_OK,
+    InputError,
+    ReasonerUnavailable,
+    UnsafeInputError,
+)
+from ptce_kg.reasoning import load_data, ontology_files, reason
 
 DATA = Path(__file__).parent / "data"
 needs_java = pytest.mark.skipif(
@@ -38,7 +50,7 @@ def test_example_pole_with_a_natural_person_member_is_consistent() -> None:
 def test_individual_both_natural_person_and_legal_unit_is_inconsistent(capsys) -> None:
     report = reason([DATA / "contradictory.ttl"])
     assert not report.consistent
-    assert [c.individual for c in report.conflicts] == [
+    assert [c.node for c in report.conflicts] == [
         "https://w3id.org/ptce/id/person/exemple-contradiction"
     ]
     assert "ptce:NaturalPerson" in str(report.conflicts[0])
@@ -78,15 +90,88 @@ def test_bad_turtle_is_an_input_error_with_the_line(tmp_path: Path, capsys) -> N
     )
     with pytest.raises(InputError) as info:
         load_data(bad)
-    assert info.value.where == str(bad) and "line 3" in info.value.message
+    assert info.value.where == f"{bad}:3"
     assert main(["reason", str(bad)]) == EXIT_INPUT
+    assert f"{bad}:3" in capsys.readouterr().err
 
 
-def test_formats_that_could_fetch_are_refused(tmp_path: Path) -> None:
+def test_json_ld_with_a_remote_context_is_refused(tmp_path: Path) -> None:
     jsonld = tmp_path / "remote-context.jsonld"
-    jsonld.write_text('{"@context": "http://example.org/context.jsonld", "@id": "x:a"}')
-    with pytest.raises(InputError, match="unsupported RDF format"):
+    jsonld.write_text('{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "x:a"}')
+    with pytest.raises(UnsafeInputError, match="nothing is fetched"):
         load_data(jsonld)
+
+
+def test_rdf_xml_is_read(tmp_path: Path) -> None:
+    rdfxml = tmp_path / "person.rdf"
+    rdfxml.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="https://w3id.org/ptce/id/person/exemple">'
+        '<rdf:type rdf:resource="https://w3id.org/ptce/ontology#NaturalPerson"/>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    assert len(load_data(rdfxml)) == 1
+
+
+@pytest.fixture
+def request_log() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on loopback that records every path asked of it."""
+    seen: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            seen.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _headers_declaring(tmp_path: Path, predicate: str, value: str) -> Path:
+    """Data that attaches ``predicate value`` to every ontology header the reasoner loads.
+
+    owlready2 acts on the header it meets first (which one depends on hashing), so each gets it.
+    """
+    headers = Graph()
+    for path in ontology_files():
+        headers.parse(path, format="turtle")
+    lines = [
+        f"<{onto}> <{predicate}> {value} ." for onto in headers.subjects(RDF.type, OWL.Ontology)
+    ]
+    data = tmp_path / "headers.nt"
+    data.write_text("\n".join(lines) + "\n")
+    return data
+
+
+def test_owl_imports_in_data_are_refused_and_never_fetched(
+    tmp_path: Path, request_log: tuple[str, list[str]]
+) -> None:
+    base, seen = request_log
+    data = _headers_declaring(tmp_path, str(OWL.imports), f"<{base}/evil.owl>")
+    with pytest.raises(UnsafeInputError, match="owl:imports is not followed") as info:
+        reason([data], java=sys.executable)  # refused before any JVM starts
+    assert info.value.where == str(data)
+    assert seen == []
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_owlready_python_module_annotation_is_never_imported(tmp_path: Path) -> None:
+    module = "ptce_kg_no_such_module_for_the_reasoner_test"
+    owlready = "http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#"
+    data = _headers_declaring(tmp_path, owlready + "python_module", f'"{module}"')
+    assert reason([data]).ok  # owlready2 would raise ModuleNotFoundError on import
+    assert module not in sys.modules
 
 
 def test_hermit_is_stopped_at_the_timeout(tmp_path: Path) -> None:
@@ -154,3 +239,17 @@ def test_named_graphs_of_trig_and_nquads_are_read(tmp_path: Path) -> None:
     nquads.write_text(f"{person} {rdf_type} {natural} {graph} .\n")
     for path in (trig, nquads):
         assert len(load_data(path)) == 1, path.name
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_unsatisfiable_class_is_named_with_its_axioms(capsys) -> None:
+    data = DATA / "unsatisfiable-class.ttl"
+    report = reason([data])
+    assert report.consistent and not report.ok
+    assert [c.node for c in report.unsatisfiable] == ["https://example.org/test#PersonAndCompany"]
+    why = report.unsatisfiable[0].explanation
+    assert "ptce:NaturalPerson" in why and "ptce:LegalUnit ⊑ ptce:Organization" in why
+    assert main(["reason", str(data)]) == EXIT_NONCONFORMANT
+    out = capsys.readouterr().out
+    assert "unsatisfiable classes:" in out and "PersonAndCompany" in out
