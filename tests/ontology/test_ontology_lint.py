@@ -18,11 +18,12 @@ LANGS = {"fr", "en"}
 
 # Fixtures broken on purpose (to test error reporting) say so in their file name.
 BROKEN_ON_PURPOSE = ("malformed", "truncated", "broken", "invalid-syntax")
+NOT_OURS = {".venv", "node_modules", ".git", ".pytest_cache"}
 ALL_TTL = sorted(
     p
-    for folder in ("ontology", "shapes", "tests", "data")
-    for p in (REPO / folder).rglob("*.ttl")
-    if ".venv" not in p.parts and not any(word in p.name for word in BROKEN_ON_PURPOSE)
+    for p in REPO.rglob("*.ttl")
+    if not NOT_OURS & set(p.relative_to(REPO).parts)
+    and not any(word in p.name for word in BROKEN_ON_PURPOSE)
 )
 ONTOLOGY_TTL = sorted(ONTOLOGY.rglob("*.ttl"))
 PTCE_AND_VOCAB = [ONTOLOGY / "ptce.ttl", *sorted((ONTOLOGY / "vocab").glob("*.ttl"))]
@@ -44,6 +45,12 @@ def _rel(path: Path) -> str:
 @pytest.mark.parametrize("path", ALL_TTL, ids=_rel)
 def test_every_turtle_file_parses(path: Path) -> None:
     assert len(_parse(path)) > 0, f"{_rel(path)} is empty"
+
+
+def test_every_turtle_folder_is_covered() -> None:
+    # the package's own Turtle (API service description) and the shipped data are among them
+    covered = {p.relative_to(REPO).parts[0] for p in ALL_TTL}
+    assert {"ontology", "shapes", "data", "tests", "ptce_kg"} <= covered, covered
 
 
 @pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
@@ -132,6 +139,28 @@ def test_every_ptce_iri_is_declared_in_the_namespace(ptce: Graph) -> None:
     )
 
 
+def test_local_names_are_english_camel_case(ptce: Graph) -> None:
+    # W3C ORG style: classes UpperCamelCase, properties lowerCamelCase, ASCII letters and digits
+    bad = []
+    for term in _ptce_terms(ptce):
+        name = str(term)[len(PTCE_NS) :]
+        is_class = (term, RDF.type, OWL.Class) in ptce
+        pattern = r"[A-Z][A-Za-z0-9]*" if is_class else r"[a-z][A-Za-z0-9]*"
+        if not re.fullmatch(pattern, name):
+            bad.append(name)
+    assert not bad, bad
+
+
+def test_every_property_has_a_range(ptce: Graph) -> None:
+    missing = [
+        str(p)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ptce.subjects(RDF.type, kind)
+        if ptce.value(p, RDFS.range) is None
+    ]
+    assert not missing, missing
+
+
 def test_property_kind_agrees_with_range(ptce: Graph) -> None:
     for prop in ptce.subjects(RDF.type, OWL.DatatypeProperty):
         for rng in ptce.objects(prop, RDFS.range):
@@ -178,7 +207,24 @@ def test_no_sameas_and_alignment_only_through_subclass_and_subproperty(ptce: Gra
     for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
         for sup in ptce.objects(None, prop):
             assert isinstance(sup, URIRef) and str(sup).startswith(allowed), sup
-    assert not list(ptce.objects(None, OWL.imports)), "no owl:imports (no network)"
+
+
+@pytest.mark.parametrize("path", ONTOLOGY_TTL, ids=_rel)
+def test_no_owl_imports_anywhere_in_the_ontology_folder(path: Path) -> None:
+    # nothing is fetched: a reasoner gets the pinned copies of ontology/imports/ instead
+    assert not list(_parse(path).objects(None, OWL.imports)), _rel(path)
+
+
+def test_pole_cluster_and_competitiveness_cluster_are_told_apart(ptce: Graph) -> None:
+    # three named siblings under TerritorialGrouping: the rdf:type of a grouping says which one
+    kinds = (PTCE.Pole, PTCE.Cluster, PTCE.CompetitivenessCluster)
+    for kind in kinds:
+        assert ptce.value(kind, RDFS.subClassOf) == PTCE.TerritorialGrouping, kind
+        others = set(kinds) - {kind}
+        assert not others & set(ptce.transitive_objects(kind, RDFS.subClassOf)), kind
+    # lead structure: optional (no OWL cardinality), an organisation
+    assert ptce.value(PTCE.leadStructure, RDFS.range) == PTCE.Organization
+    assert not list(ptce.subjects(OWL.onProperty, PTCE.leadStructure))
 
 
 def test_pole_is_not_an_organizational_collaboration(ptce: Graph) -> None:
@@ -384,3 +430,64 @@ def test_ess_family_mapping_uses_the_scheme_notations(concepts: set[str]) -> Non
     assert families
     unknown = {f for f in families if f"https://w3id.org/ptce/vocab/ess-family/{f}" not in concepts}
     assert not unknown, unknown
+
+
+DESIGN = REPO / "docs" / "design.md"
+
+
+def _design_section(number: int) -> str:
+    text = DESIGN.read_text("utf-8")
+    return text[text.index(f"## {number}.") : text.index(f"## {number + 1}.")]
+
+
+def test_ontology_terms_are_exactly_those_of_the_design_card(ptce: Graph) -> None:
+    # docs/design.md §2 is the contract other modules code against: no term missing, none extra
+    section = _design_section(2)
+    named = set(re.findall(r"`ptce:(\w+)`", section))
+    declared = {str(t)[len(PTCE_NS) :] for t in _ptce_terms(ptce)}
+    assert named - declared == set(), "in design.md §2, absent from ptce.ttl"
+    assert declared - named == set(), "in ptce.ttl, absent from design.md §2"
+
+
+def _design_schemes() -> dict[str, tuple[set[str], bool]]:
+    """Scheme -> (concept notations named in design.md §3, whether the list is a range "…")."""
+    schemes = {}
+    for line in _design_section(3).splitlines():
+        if line.startswith("| `"):
+            cells = line.split("|")
+            scheme = re.findall(r"`([\w-]+)`", cells[1])[0]
+            schemes[scheme] = (set(re.findall(r"`([\w-]+)`", cells[2])), "…" in cells[2])
+    return schemes
+
+
+def test_schemes_and_concepts_are_those_of_the_design_card() -> None:
+    schemes = _design_schemes()
+    assert set(schemes) == {p.stem for p in SCHEMES}
+    for scheme, (named, is_range) in schemes.items():
+        g = _parse(ONTOLOGY / "vocab" / f"{scheme}.ttl")
+        notations = {str(g.value(c, SKOS.notation)) for c in g.subjects(RDF.type, SKOS.Concept)}
+        assert named <= notations, (scheme, named - notations)
+        assert is_range or notations == named, (scheme, notations - named)
+
+
+def _cj_codes(text: str) -> set[str]:
+    """INSEE catégorie juridique codes written in a text, ranges such as 5443-5460 expanded."""
+    codes = set()
+    for start, end in re.findall(r"\b(\d{4})(?:-(\d{4}))?\b", text):
+        codes |= {str(c) for c in range(int(start), int(end or start) + 1)}
+    return codes
+
+
+def test_ess_family_definitions_list_the_legal_forms_of_the_mapping() -> None:
+    import csv
+
+    g = _parse(ONTOLOGY / "vocab" / "ess-family.ttl")
+    with (REPO / "mappings" / "ess-family-by-legal-form.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows
+    for row in rows:
+        concept = URIRef(f"https://w3id.org/ptce/vocab/ess-family/{row['ess_family']}")
+        # regular codes in the definition, borderline ones (legal-rules A13) in the scope note
+        prop = SKOS.scopeNote if row["borderline"] == "true" else SKOS.definition
+        texts = " ".join(str(t) for t in g.objects(concept, prop) if t.language == "en")
+        assert row["code"] in _cj_codes(texts), (row["code"], row["ess_family"], prop)

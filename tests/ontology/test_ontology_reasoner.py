@@ -21,6 +21,7 @@ from ptce_kg.errors import (
     ReasonerUnavailable,
     UnsafeInputError,
 )
+from ptce_kg.namespaces import ORG, PTCE
 from ptce_kg.reasoning import load_data, ontology_files, reason
 
 DATA = Path(__file__).parent / "data"
@@ -36,6 +37,22 @@ def test_ontology_is_consistent_with_no_unsatisfiable_class() -> None:
     assert report.consistent
     assert report.unsatisfiable == []
     assert report.ok
+
+
+def test_example_pole_holds_what_the_issue_asks_for() -> None:
+    # the HermiT test below is only meaningful if the example has all these parts
+    g = load_data(DATA / "example-pole.ttl")
+    org, ptce, vocab = ORG, PTCE, "https://w3id.org/ptce/vocab/actor-category/"
+    poles = list(g.subjects(RDF.type, ptce.Pole))
+    assert len(poles) == 1
+    members = set(g.objects(None, org.member))
+    assert any((m, RDF.type, ptce.NaturalPerson) in g for m in members)
+    categories = {str(c) for m in members for c in g.objects(m, ptce.actorCategory)}
+    assert len(categories) >= 3 and vocab + "natural-person" in categories, categories
+    for kind in (ptce.Cooperation, ptce.CommonStrategy, ptce.Project, ptce.PartnerLink):
+        assert (None, RDF.type, kind) in g, kind
+    cooperation = g.value(None, RDF.type, ptce.Cooperation)
+    assert len(set(g.objects(cooperation, ptce.participant))) >= 2
 
 
 @pytest.mark.reasoner
