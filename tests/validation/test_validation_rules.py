@@ -24,6 +24,13 @@ PREFIXES = (
 )
 SPEC = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))
 CASES = SPEC["cases"]
+# Quality rules that are this project's own data conventions, with no external reference.
+QUALITY_CONVENTIONS = {
+    "QUAL-DATE-ORDER",
+    "QUAL-LABEL",
+    "QUAL-POLE-PRESENT",
+    "QUAL-MEMBER-DESCRIBED",
+}
 
 
 def _turtle(snippet: str) -> rdflib.Graph:
@@ -85,10 +92,15 @@ def test_rule_has_a_conforming_counterpart(rule: str) -> None:
 
 
 def test_messages_in_both_languages_and_sources() -> None:
-    """Each rule shape has a French and an English message; legal and call rules cite their text."""
+    """Each rule shape has a French and an English message; legal and call rules cite their
+    article on Légifrance, quality rules on formats and codes their reference."""
     for lang in ("fr", "en"):
         for row in rule_table(lang):
             assert row["message"], row
     for row in rule_table():
         if row["set"] != "quality":
             assert re.match(r"^https://www\.legifrance\.gouv\.fr/", row["source"]), row
+        elif row["rule"] not in QUALITY_CONVENTIONS:  # a format or code: its reference
+            assert re.match(r"^https://www\.(insee|sirene|w3|rfc-editor)\.", row["source"]), row
+        else:
+            assert row["source"] == "", row
