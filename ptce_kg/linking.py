@@ -66,7 +66,9 @@ def derived_description(store: Store, triples: int) -> GraphDescription:
     sha256 and size, so it changes exactly when a rebuild can give another result."""
     recorded = descriptions(store)
     inputs = [g for g in store.graphs() if g.iri not in (DERIVED_GRAPH, graphs.METADATA)]
-    state = "".join(f"{g.iri} {g.triples} {recorded.get(g.iri, {}).get('sha256', '')}\n" for g in inputs)
+    state = "".join(
+        f"{g.iri} {g.triples} {recorded.get(g.iri, {}).get('sha256', '')}\n" for g in inputs
+    )
     rules = rule_files()
     return GraphDescription(
         graph=DERIVED_GRAPH,

@@ -101,7 +101,9 @@ def description_triples(d: GraphDescription) -> list[Triple]:
         )
     if d.description:
         triples.append(Triple(node, NamedNode(f"{DCTERMS}description"), Literal(d.description)))
-    triples += [Triple(node, NamedNode(f"{PROV}wasDerivedFrom"), NamedNode(g)) for g in d.derived_from]
+    triples += [
+        Triple(node, NamedNode(f"{PROV}wasDerivedFrom"), NamedNode(g)) for g in d.derived_from
+    ]
     return triples
 
 

@@ -54,6 +54,7 @@ def test_init_graphs_and_query_match_the_embedded_store(
 ) -> None:
     remote = listing(capsys, "--endpoint", initialised_server)
     local = listing(capsys, "--store", str(initialised_dir))
+
     def same(rows: dict[str, dict]) -> dict[str, tuple]:
         # The metadata graph's sha256 covers load times, which differ between the two stores.
         return {

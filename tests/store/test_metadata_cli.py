@@ -1,0 +1,94 @@
+"""Metadata of graphs written by `load`, `import` and `link`, and re-running them as commands."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from ptce_kg import graphs
+from ptce_kg.loading import NO_LICENSE
+from tests.importers.conftest import DATA as IMPORT_DATA
+from tests.store.conftest import DATA, dump_dir, run
+from tests.store.test_init_cli import assert_every_graph_described
+
+EXAMPLE = DATA / "sarthe-exemple.ttl"
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+UL = str(IMPORT_DATA / "StockUniteLegale_test.csv")
+ET = str(IMPORT_DATA / "StockEtablissement_test.csv")
+
+
+def listing(capsys: pytest.CaptureFixture[str], store: list[str]) -> dict[str, dict]:
+    code, out, err = run(capsys, "graphs", *store, "--format", "json")
+    assert code == 0, err
+    return {row["graph"]: row for row in json.loads(out)}
+
+
+def test_every_graph_written_by_commands_is_described(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "db")]
+    stated = tmp_path / "stated.ttl"
+    stated.write_text(
+        f"<https://example.org/jeu> <http://purl.org/dc/terms/license> <{ODBL}> .\n",
+        encoding="utf-8",
+    )
+    silent = tmp_path / "silent.ttl"
+    silent.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    for args in (
+        ["load", *store, "--license", CC_BY, str(EXAMPLE)],
+        ["load", *store, str(stated)],
+        ["load", *store, str(silent)],
+        ["import", "sirene", *store, "--unites-legales", UL, "--etablissements", ET],
+        ["import", "recherche-entreprises", *store, str(IMPORT_DATA / "search-338365059.json")],
+    ):
+        code, _, err = run(capsys, *args)
+        assert code == 0, (args, err)
+    found = listing(capsys, store)
+    assert {graphs.SIRENE, graphs.RECHERCHE_ENTREPRISES, graphs.DERIVED, graphs.METADATA} <= set(
+        found
+    )
+    assert_every_graph_described(list(found.values()))
+    assert found[graphs.pole_graph_for_file(EXAMPLE)]["license"] == CC_BY
+    assert found[graphs.pole_graph_for_file(stated)]["license"] == ODBL
+    assert found[graphs.pole_graph_for_file(silent)]["license"] == NO_LICENSE
+    derived = found[graphs.DERIVED]
+    assert set(derived["derived_from"]) == set(found) - {graphs.DERIVED, graphs.METADATA}
+
+
+def test_commands_run_again_leave_the_store_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "db")]
+    commands = (
+        ["load", *store, str(EXAMPLE)],
+        ["import", "sirene", *store, "--unites-legales", UL, "--etablissements", ET],
+        ["link", *store],
+    )
+    for args in commands:
+        assert run(capsys, *args)[0] in (0, 1)  # link: 1 when it finds something
+    before = dump_dir(tmp_path / "db")
+    time.sleep(1.1)  # a description written again would carry a later dcterms:modified second
+    for args in commands:
+        assert run(capsys, *args)[0] in (0, 1)
+    assert dump_dir(tmp_path / "db") == before  # derived and metadata graphs included
+
+
+def test_a_changed_import_updates_the_derived_description(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "db")]
+    assert run(capsys, "import", "sirene", *store, "--unites-legales", UL)[0] == 0
+    first = listing(capsys, store)
+    assert (
+        run(capsys, "import", "sirene", *store, "--unites-legales", UL, "--etablissements", ET)[0]
+        == 0
+    )
+    second = listing(capsys, store)
+    assert second[graphs.SIRENE]["sha256"] != first[graphs.SIRENE]["sha256"]
+    assert second[graphs.DERIVED]["sha256"] != first[graphs.DERIVED]["sha256"]
+    assert second[graphs.METADATA]["sha256"] != first[graphs.METADATA]["sha256"]
+    assert_every_graph_described(list(second.values()))
