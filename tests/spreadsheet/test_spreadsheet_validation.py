@@ -55,3 +55,37 @@ def test_filled_example_validates_with_the_documented_outcome(templates: Path, c
         ("ART9-LOCAL-SUSTAINABLE", "Warning", project),
         ("ART9-TERRITORY-ESS-LOCATED", "Warning", f"{ID}membership/{slug}/{real['identifiant']}"),
     }
+
+
+def outcome(result) -> set[tuple[str, str, str]]:
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    return {(item["rule"], item["severity"], item["focus"]) for item in report["results"]}
+
+
+def test_converted_turtle_and_csv_folder_validate_like_the_workbook(
+        templates: Path, cli, tmp_path: Path) -> None:
+    """`convert pole.xlsx -o pole.ttl` writes RDF that validates exactly as the workbook does,
+    and so does the equivalent folder of CSV files."""
+    workbook = templates / "ptce-modele-exemple.xlsx"
+    target = tmp_path / "pole.ttl"
+    converted = cli("convert", str(workbook), "-o", str(target))
+    assert converted.returncode == EXIT_OK, converted.stderr
+    assert target.read_text(encoding="utf-8").lstrip().startswith("@prefix")
+    runs = {name: cli("validate", str(path), "--format", "json")
+            for name, path in (("xlsx", workbook), ("ttl", target),
+                               ("csv", templates / "exemple"))}
+    assert {name: run.returncode for name, run in runs.items()} == dict.fromkeys(runs, EXIT_OK)
+    expected = outcome(runs["xlsx"])
+    assert expected  # the example's three intended warnings (see the test above)
+    assert outcome(runs["ttl"]) == expected
+    assert outcome(runs["csv"]) == expected
+
+
+def test_blank_template_is_not_reported_as_checked(templates: Path, cli) -> None:
+    """The blank workbook holds no pole: exit 0 (no violation) but a warning says that the
+    rules of the definition had nothing to check."""
+    result = cli("validate", str(templates / "ptce-modele-vierge.xlsx"), "--format", "json")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert {(rule, severity) for rule, severity, _ in outcome(result)} == {
+        ("QUAL-POLE-PRESENT", "Warning")}
