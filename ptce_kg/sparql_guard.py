@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ptce_kg.errors import QueryError
 
@@ -42,6 +43,11 @@ UPDATE_KEYWORDS = frozenset(
 #   letter of a long "a.a.a…" run stay bounded. A longer prefix is seen as a word plus ":local",
 #   which can only make the guard stricter (its PREFIX is unknown, a keyword inside is seen).
 _MAX_PREFIX = 160
+# Inspections of texts up to this size are cached (the catalogue's queries and a client's
+# repeated queries come back with the same text; only bound parameters change). Longer texts are
+# rare and one-off, and caching them would let a client fill the cache's memory.
+_CACHED_TEXT = 64 * 1024
+_CACHED_INSPECTIONS = 256
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_CHARS = r"[\w\-\u00B7\u00C0-\uFFFF]"
@@ -159,7 +165,22 @@ def _first_keyword(toks: Sequence[Token]) -> Token | None:
 
 
 def inspect_query(query: str, allowlist: Iterable[str] = ()) -> Inspection:
-    """Check a query for the query operation; raise ``QueryError`` when it is refused."""
+    """Check a query for the query operation; raise ``QueryError`` when it is refused.
+
+    Accepted texts are remembered (a refusal is not: it raises again, checked afresh).
+    """
+    allowed = frozenset(allowlist)
+    if len(query) <= _CACHED_TEXT:
+        return _inspect_query_cached(query, allowed)
+    return _inspect_query(query, allowed)
+
+
+@lru_cache(maxsize=_CACHED_INSPECTIONS)
+def _inspect_query_cached(query: str, allowlist: frozenset[str]) -> Inspection:
+    return _inspect_query(query, allowlist)
+
+
+def _inspect_query(query: str, allowlist: frozenset[str]) -> Inspection:
     toks = list(tokens(query))
     _check_services_and_load(toks, allowlist)
     first = _first_keyword(toks)
