@@ -5,6 +5,10 @@ The submission is all-or-nothing: the file is parsed and validated completely fi
 SHACL violation nothing is written. The graph replace is one store transaction; the provenance
 (who, when, sha256 of the file) is written to the metadata graph right after, then the derived
 graph is rebuilt by the linking rules.
+
+Reading and validating (``check_upload``) touch neither the store nor the network, so the web
+service runs them in killable worker processes under a time limit (``upload_workers``); the
+store is written only here, in the calling process.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
 import rdflib
+from pyoxigraph import Triple
 from rdflib.namespace import RDF
 
 from ptce_kg.errors import InputError
@@ -69,11 +75,17 @@ def read_upload(data: bytes, filename: str, input_format: str | None = None) -> 
     The syntax comes from ``input_format`` or the file name's extension; the bytes go through
     the same safe readers as ``ptce-kg validate`` (from a private temporary folder, under the
     client's file name reduced to safe characters: a lone template CSV is named after its sheet).
+    Error messages name the file as the client did, not the server's temporary folder.
     """
     with tempfile.TemporaryDirectory(prefix="ptce-upload-") as tmp:
         path = Path(tmp) / safe_name(filename)
         path.write_bytes(data)
-        return read_inputs([path], input_format)
+        try:
+            return read_inputs([path], input_format)
+        except InputError as exc:
+            folder = f"{tmp}/"
+            raise type(exc)(exc.message.replace(folder, ""), (exc.where or "").replace(folder, "")
+                            or None) from exc
 
 
 def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
@@ -88,9 +100,37 @@ def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
                          f"send each pole's data with that pole's own token")
 
 
-def validate_pole_graph(graph: rdflib.Graph, lang: str) -> Report:
-    """Validate a pole's data against the rules that block storing it."""
-    return validate(graph, rules=POLE_RULES, lang=lang)
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file once read and validated (picklable: it comes back from a worker)."""
+
+    report: Report
+    triples: tuple[Triple, ...] = ()  # the data, kept for a pole's conforming submission only
+
+
+def check_upload(
+    data: bytes,
+    filename: str,
+    *,
+    rules: str | tuple[str, ...] = "all",
+    lang: str = "fr",
+    input_format: str | None = None,
+    pole_id: str | None = None,
+) -> CheckedUpload:
+    """Read and validate an uploaded file; with ``pole_id``, it must describe that pole only.
+
+    Raises InputError for an unreadable file (or one about another pole).
+    """
+    graph = read_upload(data, filename, input_format)
+    if pole_id is not None:
+        _check_own_pole(graph, pole_id)
+    report = validate(graph, rules=rules, lang=lang)
+    keep = pole_id is not None and report.conforms
+    return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if keep else ())
+
+
+# ``check_upload`` itself, or the same check run in a worker under a time limit.
+UploadCheck = Callable[..., CheckedUpload]
 
 
 def submit_pole_data(
@@ -103,6 +143,7 @@ def submit_pole_data(
     lang: str = "fr",
     input_format: str | None = None,
     now: datetime | None = None,
+    check: UploadCheck = check_upload,
 ) -> Submission:
     """Validate a pole's file and, with no violation, replace its named graph (with provenance).
 
@@ -110,15 +151,16 @@ def submit_pole_data(
     violations is not an error: the returned Submission has ``stored=False`` and the report.
     """
     check_pole_id(pole_id)
-    graph = read_upload(data, filename, input_format)
-    _check_own_pole(graph, pole_id)
-    report = validate_pole_graph(graph, lang)
+    checked = check(
+        data, filename, rules=POLE_RULES, lang=lang, input_format=input_format, pole_id=pole_id
+    )
+    report = checked.report
     pole_graph = graph_iri(f"pole/{pole_id}")
     digest = hashlib.sha256(data).hexdigest()
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     if not report.conforms:
         return Submission(pole_id, pole_graph, report, False, 0, digest, submitted_by, when)
-    triples = store.replace_graph(pole_graph, triples_from_rdflib(graph))
+    triples = store.replace_graph(pole_graph, checked.triples)
     submission = Submission(pole_id, pole_graph, report, True, triples, digest, submitted_by, when)
     record_provenance(store, submission, safe_name(filename))
     rebuild_derived(store)

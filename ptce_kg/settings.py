@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     max_result_bytes: int = 50_000_000
     max_body_bytes: int = 20_000_000
     query_workers: int = 2
+    validation_timeout: float = 60.0  # uploads to /validate and /poles/{id}/data
+    validation_workers: int = 2
     service_allowlist: list[str] = Field(default_factory=list)
     cors_origins: list[str] = Field(default_factory=list)
     pole_tokens: dict[str, str] = Field(default_factory=dict)  # pole id -> bearer token

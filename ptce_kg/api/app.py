@@ -17,12 +17,15 @@ from ptce_kg.api.errors import install_error_handlers
 from ptce_kg.query_service import QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
+from ptce_kg.upload_workers import UploadChecker
 
 log = logging.getLogger("ptce_kg.api")
 
 # Router modules of ptce_kg/api/routers, in inclusion order; absent ones are skipped so each
 # can land on its own. The web page (``/`` and its assets) comes last.
 ROUTER_MODULES = ("health", "sparql", "queries", "validate", "poles", "ontology", "web")
+# Response headers a page on another origin may read (the verdict of /validate).
+EXPOSED_HEADERS = ("X-Validation-Conforms", "X-Validation-Violations")
 
 
 class _BodyTooLarge(Exception):
@@ -110,10 +113,12 @@ def create_app(
 ) -> FastAPI:
     """The ptce-kg web service over ``store``; ``settings`` and the store are never global."""
     service = query_service or QueryService(settings, store)
+    uploads = UploadChecker(settings.validation_timeout, settings.validation_workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        uploads.close()
         service.close()
 
     app = FastAPI(
@@ -125,6 +130,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = RefreshingStore(store, service)  # writes by routers refresh the workers
     app.state.query_service = service
+    app.state.upload_checker = uploads
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         router = _router(name, settings)
@@ -137,5 +143,6 @@ def create_app(
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
+            expose_headers=list(EXPOSED_HEADERS),
         )
     return app

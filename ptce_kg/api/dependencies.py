@@ -7,6 +7,7 @@ from fastapi import Request
 from ptce_kg.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
+from ptce_kg.upload_workers import UploadChecker
 
 
 def get_settings(request: Request) -> Settings:
@@ -19,3 +20,7 @@ def get_store(request: Request) -> Store:
 
 def get_query_service(request: Request) -> QueryService:
     return request.app.state.query_service
+
+
+def get_upload_checker(request: Request) -> UploadChecker:
+    return request.app.state.upload_checker

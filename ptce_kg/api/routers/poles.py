@@ -1,6 +1,7 @@
 """``POST /poles/{pole_id}/data``: a pole sends its own data with its bearer token.
 
-The file is validated (law + data quality); with no violation it replaces the pole's named graph
+The file is read and validated (law + data quality) in a worker under the time limit; with no
+violation it replaces the pole's named graph
 (provenance in the metadata graph) and the query workers are refreshed; with violations nothing
 is stored and the report comes back with 422 (JSON, Turtle or HTML by ``Accept``).
 """
@@ -15,7 +16,12 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ptce_kg.api.dependencies import get_query_service, get_settings, get_store
+from ptce_kg.api.dependencies import (
+    get_query_service,
+    get_settings,
+    get_store,
+    get_upload_checker,
+)
 from ptce_kg.api.routers.validate import (
     LANGS,
     AcceptHeader,
@@ -29,6 +35,7 @@ from ptce_kg.pole_data import check_pole_id, submit_pole_data
 from ptce_kg.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
+from ptce_kg.upload_workers import UploadChecker
 from ptce_kg.validation import render
 
 router = APIRouter(tags=["pole data"])
@@ -71,6 +78,7 @@ def authorised_pole(
         403: {"description": "The token is another pole's"},
         413: {"description": "The request is larger than the configured limit"},
         422: {"description": "The data has violations: nothing stored; the report"},
+        503: {"description": "Reading and validating ran past the time limit and were stopped"},
     },
 )
 def submit(
@@ -78,6 +86,7 @@ def submit(
     owner: Annotated[str, Depends(authorised_pole)],
     store: Annotated[Store, Depends(get_store)],
     queries: Annotated[QueryService, Depends(get_query_service)],
+    checker: Annotated[UploadChecker, Depends(get_upload_checker)],
     file: UploadField,
     lang: LangField = "fr",
     input_format: FormatField = None,
@@ -87,7 +96,7 @@ def submit(
     check_choice("lang", lang, LANGS)
     submission = submit_pole_data(
         store, pole_id, file.file.read(), file.filename or "upload",
-        submitted_by=owner, lang=lang, input_format=input_format,
+        submitted_by=owner, lang=lang, input_format=input_format, check=checker.check,
     )
     if not submission.stored:
         return report_response(submission.report, accept, lang, status=422)

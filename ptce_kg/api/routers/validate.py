@@ -2,20 +2,23 @@
 answer the report as JSON (default), Turtle (the SHACL report) or HTML by content negotiation.
 
 Nothing is stored. The headers ``X-Validation-Conforms`` and ``X-Validation-Violations`` carry
-the verdict whatever the format, so the web page can summarise an HTML report. The request body
-(so the file) is capped by the app (``PTCE_MAX_BODY_BYTES`` → 413).
+the verdict whatever the format, so the web page can summarise an HTML report (CORS exposes
+them). The request body (so the file) is capped by the app (``PTCE_MAX_BODY_BYTES`` → 413);
+reading and validating run in a worker process under ``PTCE_VALIDATION_TIMEOUT`` (→ 503).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Header, HTTPException, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
 from fastapi.responses import Response
 
+from ptce_kg.api.app import EXPOSED_HEADERS
 from ptce_kg.api.conneg import ALIASES, choose_media_type
-from ptce_kg.pole_data import read_upload
-from ptce_kg.validation import RULE_SETS, Report, render, validate
+from ptce_kg.api.dependencies import get_upload_checker
+from ptce_kg.upload_workers import UploadChecker
+from ptce_kg.validation import RULE_SETS, Report, render
 from ptce_kg.validation.engine import LANGS
 
 # media type → renderer format; the first is the default
@@ -29,6 +32,7 @@ REPORT_FORMATS = {
 _JSON_ALIAS = ALIASES.get("application/json", "application/json")
 _OFFERED = [*REPORT_FORMATS, _JSON_ALIAS]
 RULES = ("all", *RULE_SETS)
+CONFORMS_HEADER, VIOLATIONS_HEADER = EXPOSED_HEADERS
 
 UploadField = Annotated[
     UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")
@@ -55,8 +59,8 @@ def report_response(report: Report, accept: str | None, lang: str, status: int =
         media_type=f"{media_type}; charset=utf-8",
         headers={
             "Vary": "Accept",
-            "X-Validation-Conforms": "true" if report.conforms else "false",
-            "X-Validation-Violations": str(report.counts.get("Violation", 0)),
+            CONFORMS_HEADER: "true" if report.conforms else "false",
+            VIOLATIONS_HEADER: str(report.counts.get("Violation", 0)),
         },
     )
 
@@ -78,10 +82,12 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
         406: {"description": "No acceptable report format"},
         413: {"description": "The request is larger than the configured limit"},
         422: {"description": "A bad rules or lang value, or no file"},
+        503: {"description": "Reading and validating ran past the time limit and were stopped"},
     },
 )
 def validate_file(
     file: UploadField,
+    checker: Annotated[UploadChecker, Depends(get_upload_checker)],
     rules: Annotated[str, Form(description="all, legal, call or quality")] = "all",
     lang: LangField = "fr",
     input_format: FormatField = None,
@@ -89,5 +95,8 @@ def validate_file(
 ) -> Response:
     check_choice("rules", rules, RULES)
     check_choice("lang", lang, LANGS)
-    graph = read_upload(file.file.read(), file.filename or "upload", input_format)
-    return report_response(validate(graph, rules=rules, lang=lang), accept, lang)
+    checked = checker.check(
+        file.file.read(), file.filename or "upload", rules=rules, lang=lang,
+        input_format=input_format,
+    )
+    return report_response(checked.report, accept, lang)

@@ -1,0 +1,119 @@
+"""Uploaded files are read and validated in worker processes, under a wall-clock limit.
+
+pySHACL and the RDF / spreadsheet readers cannot be interrupted inside a thread, so a hostile
+upload (a file crafted to be slow to parse or to validate) would hold a server thread for as
+long as it likes. ``UploadChecker`` runs ``pole_data.check_upload`` in a small pool of worker
+processes (pebble's ``ProcessPool``, ``forkserver`` like the query workers): past the limit the
+worker is killed and replaced, and the caller gets ``ValidationTimeout`` (HTTP 503). Each worker's
+address space is capped like a query worker's, so a file that needs too much memory stops its
+own worker (``ValidationAborted``, 503) rather than the machine.
+
+The pool starts on the first upload (a service that validates nothing never pays for it) and
+workers stay warm between uploads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from ptce_kg.errors import InputError, PtceError
+from ptce_kg.pole_data import CheckedUpload, check_upload
+from ptce_kg.query_service import worker_memory_limit
+
+
+class ValidationTimeout(PtceError):
+    """Reading and validating an upload ran past the time limit and was stopped (HTTP 503)."""
+
+    http_status = 503
+
+
+class ValidationAborted(PtceError):
+    """The worker validating an upload died, most likely past its memory cap (HTTP 503)."""
+
+    http_status = 503
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A PtceError raised in a worker, sent back as its class and full message: pickling the
+    exception itself would drop ``InputError.where`` (it is not among the exception's args)."""
+
+    kind: type[PtceError]
+    message: str
+
+
+def _start_worker(memory_limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
+    check_upload(b"", "warm-up.ttl")
+
+
+def _check_in_worker(
+    data: bytes, filename: str, options: dict[str, Any]
+) -> CheckedUpload | _Failure:
+    try:
+        return check_upload(data, filename, **options)
+    except PtceError as exc:
+        return _Failure(type(exc), str(exc))
+
+
+class UploadChecker:
+    """``check_upload`` with a time limit, in killable worker processes."""
+
+    def __init__(self, timeout: float, workers: int) -> None:
+        self.timeout = timeout
+        self.workers = max(workers, 1)
+        self.memory_limit = worker_memory_limit(self.workers)
+        self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
+
+    def _started(self) -> ProcessPool:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPool(
+                    max_workers=self.workers,
+                    initializer=_start_worker,
+                    initargs=(self.memory_limit,),
+                    context=multiprocessing.get_context("forkserver"),
+                )
+            return self._pool
+
+    def check(self, data: bytes, filename: str, **options: Any) -> CheckedUpload:
+        """``check_upload(data, filename, **options)`` in a worker; raises what it raises, or
+        ValidationTimeout / ValidationAborted."""
+        future = self._started().schedule(
+            _check_in_worker, args=(data, filename, options), timeout=self.timeout
+        )
+        try:
+            outcome = future.result()
+        except FutureTimeout as exc:
+            raise ValidationTimeout(
+                f"reading and validating the file ran past the {self.timeout:g} s limit and was "
+                "stopped; send a smaller file, or validate it locally with `ptce-kg validate`"
+            ) from exc
+        except (ProcessExpired, MemoryError) as exc:
+            raise ValidationAborted(
+                "the validation worker stopped: the file needed more than "
+                f"{self.memory_limit // 2**20} MB of memory, or the worker crashed"
+            ) from exc
+        if isinstance(outcome, _Failure):
+            try:
+                error = outcome.kind(outcome.message)
+            except TypeError:  # a PtceError subclass with another constructor
+                error = InputError(outcome.message)
+            raise error
+        return outcome
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join()

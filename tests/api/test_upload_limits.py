@@ -1,0 +1,172 @@
+"""Uploads are read and validated in killable workers under a time limit: a file crafted to be
+slow to validate gets a clear 503, its worker is really stopped, nothing is stored, and the
+service keeps answering queries and other uploads meanwhile (completion is asserted, not speed).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ptce_kg.errors import InputError
+from ptce_kg.paths import data_dir
+from ptce_kg.upload_workers import UploadChecker, ValidationTimeout
+
+SLOW_POLE = "charge-exemple"
+TOKEN = "upload-limits-token"
+SMALL = data_dir() / "demo" / "sarthe-exemple.ttl"
+
+
+def slow_file(memberships: int = 20_000) -> bytes:
+    """A fictitious pole with many memberships: seconds of SHACL work for a few MB of Turtle."""
+    pole = f"<https://w3id.org/ptce/id/pole/{SLOW_POLE}>"
+    lines = [
+        "@prefix ptce: <https://w3id.org/ptce/ontology#> .",
+        "@prefix org: <http://www.w3.org/ns/org#> .",
+        f"{pole} a ptce:Pole .",
+    ]
+    lines += [
+        f"<https://w3id.org/ptce/id/membership/{SLOW_POLE}/{i}> a ptce:Membership ; "
+        f"org:member <https://w3id.org/ptce/id/org/exemple-charge-{i}> ; org:organization {pole} ."
+        for i in range(memberships)
+    ]
+    return "\n".join(lines).encode()
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_timeout_stops_the_worker_and_the_pool_recovers() -> None:
+    import multiprocessing
+
+    checker = UploadChecker(timeout=1.0, workers=1)
+    try:
+        assert checker.check(SMALL.read_bytes(), SMALL.name).report.results is not None
+        workers = {p.pid for p in multiprocessing.active_children()}
+        assert workers
+        with pytest.raises(ValidationTimeout, match="1 s limit"):
+            checker.check(slow_file(), "charge.ttl")
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_running(pid) for pid in workers), "the timed-out worker still runs"
+        # a replacement worker takes the next upload; errors keep their place in the file
+        assert checker.check(SMALL.read_bytes(), SMALL.name).report.conforms in (True, False)
+        with pytest.raises(InputError, match=r"^broken\.ttl:1: "):
+            checker.check(b"@prefix broken", "broken.ttl")
+    finally:
+        checker.close()
+
+
+@pytest.fixture(scope="module")
+def server(live_server_factory):
+    return live_server_factory(
+        PTCE_VALIDATION_TIMEOUT="2",
+        PTCE_VALIDATION_WORKERS="2",
+        PTCE_POLE_TOKENS=json.dumps({SLOW_POLE: TOKEN}),
+    )
+
+
+def _validate_small(client: httpx.Client) -> None:
+    response = client.post("/validate", files={"file": (SMALL.name, SMALL.read_bytes())})
+    assert response.status_code == 200, response.text
+    assert response.headers["X-Validation-Conforms"] in ("true", "false")
+
+
+def _while_running(work, server) -> tuple[httpx.Response, int]:
+    """Run ``work(client)`` in a thread; meanwhile keep sending light requests. Returns the
+    response of ``work`` and how many light rounds were answered."""
+    outcome: dict[str, httpx.Response] = {}
+    thread = threading.Thread(target=lambda: outcome.update(heavy=work(server.client())))
+    thread.start()
+    rounds = 0
+    with server.client() as light:
+        while thread.is_alive():
+            ask = light.get("/sparql", params={"query": "ASK {}"})
+            assert ask.status_code == 200 and ask.json()["boolean"] is True
+            _validate_small(light)
+            rounds += 1
+    thread.join()
+    return outcome["heavy"], rounds
+
+
+def _assert_timeout(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    body = response.json()
+    assert body["error"] == "ValidationTimeout" and "2 s limit" in body["detail"]
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.server
+def test_slow_upload_to_validate_is_stopped_while_others_are_served(server) -> None:
+    def heavy(client: httpx.Client) -> httpx.Response:
+        with client:
+            return client.post("/validate", files={"file": ("charge.ttl", slow_file())})
+
+    response, rounds = _while_running(heavy, server)
+    _assert_timeout(response)
+    assert rounds >= 1
+    with server.client() as client:
+        _validate_small(client)  # the pool replaced the stopped worker
+
+
+@pytest.mark.server
+def test_slow_pole_submission_is_stopped_and_stores_nothing(server) -> None:
+    def heavy(client: httpx.Client) -> httpx.Response:
+        with client:
+            return client.post(
+                f"/poles/{SLOW_POLE}/data",
+                files={"file": ("charge.ttl", slow_file())},
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+
+    response, _ = _while_running(heavy, server)
+    _assert_timeout(response)
+    graph = f"https://w3id.org/ptce/graph/pole/{SLOW_POLE}"
+    with server.client() as client:
+        stored = client.get(
+            "/sparql", params={"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}
+        )
+    assert stored.status_code == 200 and stored.json()["boolean"] is False
+
+
+@pytest.fixture
+def cors_client() -> Iterator:
+    from fastapi.testclient import TestClient
+
+    from ptce_kg.api.app import create_app
+    from ptce_kg.settings import Settings
+    from ptce_kg.store import OxigraphStore
+
+    settings = Settings(cors_origins=["https://coordination.example"])
+    with TestClient(create_app(settings, OxigraphStore(None))) as client:
+        yield client
+
+
+def test_cors_exposes_the_validation_verdict(cors_client) -> None:
+    response = cors_client.post(
+        "/validate",
+        files={"file": (SMALL.name, SMALL.read_bytes())},
+        headers={"origin": "https://coordination.example", "accept": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["access-control-allow-origin"] == "https://coordination.example"
+    exposed = {
+        h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"x-validation-conforms", "x-validation-violations"} <= exposed
+    report = response.json()
+    assert response.headers["X-Validation-Conforms"] == str(report["conforms"]).lower()
