@@ -170,3 +170,15 @@ def test_a_text_crafted_to_be_slow_to_check_is_stopped_like_a_slow_query(disk) -
     with pytest.raises(QueryTimeout):
         service.execute(crafted)
     assert values(service.execute("SELECT ?v { ?s ?p ?v }")) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/tab-separated-values"])
+def test_row_cap_counts_tabular_rows_exactly(accept: str) -> None:
+    """Past max_rows bytes the rows are counted: CSV too (pyoxigraph cannot parse it back),
+    and a quoted line break inside a value is one row, not two."""
+    service = QueryService(Settings(max_result_rows=20), OxigraphStore(None))
+    values = " ".join(f'"line {i}\\nsecond line"' for i in range(20))
+    fits = service.execute(f"SELECT ?v WHERE {{ VALUES ?v {{ {values} }} }}", accept=accept)
+    assert len(fits.body) > 20 and b"second line" in fits.body
+    with pytest.raises(ResultTooLarge, match="more than 20 rows"):
+        service.execute(f"SELECT ?v WHERE {{ VALUES ?v {{ {values} 'one more' }} }}", accept=accept)

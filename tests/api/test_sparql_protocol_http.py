@@ -1,0 +1,145 @@
+"""/sparql over HTTP, every way of sending a query (GET, POST form, POST
+application/sparql-query) crossed with every media type of the issue, and the protocol's
+dataset parameters; each body is parsed back and compared with the data loaded here."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    parse,
+    parse_query_results,
+)
+
+from ptce_kg.api.app import create_app
+from ptce_kg.settings import Settings
+from ptce_kg.store import OxigraphStore
+
+G1 = "http://example.org/graph/one"
+G2 = "http://example.org/graph/two"
+P = "http://example.org/p"
+DATA = {G1: ["a", "b"], G2: ["c"]}
+
+RESULTS = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "text/csv": QueryResultsFormat.CSV,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+GRAPHS = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+}
+METHODS = ("get", "form", "direct")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    store = OxigraphStore(None)
+    for graph, values in DATA.items():
+        store.add_to_graph(
+            graph,
+            [
+                Quad(NamedNode(f"http://example.org/s/{v}"), NamedNode(P), Literal(v))
+                for v in values
+            ],
+        )
+    with TestClient(create_app(Settings(), store)) as test_client:
+        yield test_client
+
+
+def send(client: TestClient, method: str, query: str, accept: str, **dataset: list[str]):
+    params = [(k.replace("_", "-"), v) for k, values in dataset.items() for v in values]
+    headers = {"accept": accept}
+    if method == "get":
+        return client.get("/sparql", params=[("query", query), *params], headers=headers)
+    if method == "form":
+        return client.post("/sparql", data={"query": query}, params=params, headers=headers)
+    headers["content-type"] = "application/sparql-query"
+    return client.post("/sparql", content=query.encode(), params=params, headers=headers)
+
+
+def every_value() -> list[str]:
+    return sorted(v for values in DATA.values() for v in values)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("media_type", list(RESULTS))
+def test_select_in_every_results_format(client, method: str, media_type: str) -> None:
+    response = send(client, method, f"SELECT ?v WHERE {{ ?s <{P}> ?v }}", media_type)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    if media_type == "text/csv":  # pyoxigraph does not parse CSV results (lossy)
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert sorted(row["v"] for row in rows) == every_value()
+    else:
+        rows = parse_query_results(response.content, RESULTS[media_type])
+        assert sorted(row["v"].value for row in rows) == every_value()
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("media_type", list(RESULTS)[:2])
+def test_ask_in_both_boolean_formats(client, method: str, media_type: str) -> None:
+    for value, expected in (("a", True), ("z", False)):
+        response = send(client, method, f"ASK {{ ?s <{P}> '{value}' }}", media_type)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] == media_type
+        result = parse_query_results(response.content, RESULTS[media_type])
+        assert isinstance(result, QueryBoolean) and bool(result) is expected
+
+
+@pytest.mark.parametrize("form", ["text/csv", "text/tab-separated-values"])
+def test_ask_has_no_tabular_form(client, form: str) -> None:
+    response = send(client, "get", "ASK {}", form)
+    assert response.status_code == 406 and "available" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("media_type", list(GRAPHS))
+@pytest.mark.parametrize(
+    "query", [f"CONSTRUCT {{ ?s <{P}> ?v }} WHERE {{ ?s <{P}> ?v }}", "DESCRIBE ?s { ?s ?p ?o }"]
+)
+def test_graph_queries_in_every_rdf_format(client, method, media_type, query) -> None:
+    response = send(client, method, query, media_type)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    triples = list(parse(response.content, GRAPHS[media_type]))
+    assert sorted(t.object.value for t in triples) == every_value()
+    assert {t.predicate.value for t in triples} == {P}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_default_and_named_graph_uri(client, method: str) -> None:
+    json = "application/sparql-results+json"
+    select = f"SELECT ?v WHERE {{ ?s <{P}> ?v }}"
+    one = send(client, method, select, json, default_graph_uri=[G1])
+    assert sorted(b["v"]["value"] for b in one.json()["results"]["bindings"]) == DATA[G1]
+    both = send(client, method, select, json, default_graph_uri=[G1, G2])
+    assert sorted(b["v"]["value"] for b in both.json()["results"]["bindings"]) == every_value()
+    in_graphs = f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?s <{P}> ?v }} }}"
+    named = send(client, method, in_graphs, json, named_graph_uri=[G2])
+    assert [(b["g"]["value"], b["v"]["value"]) for b in named.json()["results"]["bindings"]] == [
+        (G2, "c")
+    ]
+    # the protocol's dataset replaces the query's FROM
+    overridden = send(
+        client, method, f"SELECT ?v FROM <{G2}> {{ ?s <{P}> ?v }}", json, default_graph_uri=[G1]
+    )
+    assert sorted(b["v"]["value"] for b in overridden.json()["results"]["bindings"]) == DATA[G1]
+
+
+def test_a_repeated_query_parameter_is_a_400(client) -> None:
+    response = client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert response.status_code == 400 and "more than one" in response.json()["detail"]
