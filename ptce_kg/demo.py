@@ -3,8 +3,10 @@
 
 * ``known-ptce`` graph, from ``data/known-ptce/ptce-connus.csv``: each real PTCE as a
   ``ptce:Pole`` with its name, territory (the most precise INSEE area the source gives: EPCI,
-  else département, else région), lead structure as a *label only* (no SIREN is known and none
-  is invented), State programme and year, source pages, and ``ptce:membersKnown false``.
+  else département, else région; a comment says when the territory the source names is only
+  approximated by that area), lead structure as a *label only* (no SIREN is known and none
+  is invented), State programme and year (another listing, such as a regional guide, is kept
+  as a comment), source pages, and ``ptce:membersKnown false``.
 * ``pole/<slug>`` graphs, from ``data/demo/<slug>.ttl``: invented example poles; every node
   carries ``ptce:fictitiousExample true``.
 * ``recherche-entreprises`` graph, from ``data/demo/recherche-entreprises/*.json`` (real API
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,14 +26,14 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from ptce_kg import graphs
 from ptce_kg.importers.model import ID, PTCE
-from ptce_kg.metadata import CC_BY
 from ptce_kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
 )
-from ptce_kg.namespaces import INSEE_GEO
+from ptce_kg.metadata import CC_BY
+from ptce_kg.namespaces import IGEO, INSEE_GEO
 from ptce_kg.paths import data_dir
-from ptce_kg.reference import LO2
+from ptce_kg.reference import LO2, cog_area
 
 KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -44,12 +45,6 @@ _INSEE_GEO = str(INSEE_GEO)
 # A call for projects or AMI of the State is a ptce:StateSupport; a regional guide is not.
 _STATE_PROGRAMME = re.compile(r"^(AMI|Appel à projets)\b")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-
-
-def slugify(name: str) -> str:
-    """A stable ASCII slug for an IRI (``PTCE du Pays du Mans`` → ``ptce-du-pays-du-mans``)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def _p(term: str) -> NamedNode:
@@ -68,7 +63,7 @@ def known_ptce_quads(path: Path | None = None) -> list[Quad]:
     seen: Counter[str] = Counter()
     with open(path, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            slug = slugify(row["nom"])
+            slug = graphs.slug(row["nom"])
             seen[slug] += 1
             if seen[slug] > 1:  # two PTCE with the same name: keep both, apart
                 slug = f"{slug}-{seen[slug]}"
@@ -97,6 +92,9 @@ def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, A
         yield territory, _LABEL, Literal(name, language="fr")
         if area:
             yield territory, _p("perimeterArea"), NamedNode(area)
+            note = _approximation(area, row.get("territoire_cite", "").strip())
+            if note:
+                yield territory, _COMMENT, Literal(note, language="fr")
     if row.get("porteur", "").strip():
         # Named in the source, but no SIREN is known: a labelled organisation, never a LegalUnit.
         lead = NamedNode(f"{ID}org/porteur-{slug}")
@@ -104,14 +102,32 @@ def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, A
         yield lead, _RDF_TYPE, _p("Organization")
         yield lead, _LABEL, Literal(row["porteur"].strip(), language="fr")
     programme = row.get("dispositif", "").strip()
+    year = row.get("annee", "").strip()
+    if programme and not _STATE_PROGRAMME.match(programme):
+        listed = f"{programme} ({year})" if year else programme
+        yield pole, _COMMENT, Literal(f"Recensé par : {listed}", language="fr")
     if _STATE_PROGRAMME.match(programme):
         support = NamedNode(f"{ID}support/{slug}/1")
         yield pole, _p("stateSupport"), support
         yield support, _RDF_TYPE, _p("StateSupport")
         yield support, _LABEL, Literal(programme, language="fr")
         yield support, _p("programme"), Literal(programme)
-        if re.fullmatch(r"[0-9]{4}", row.get("annee", "").strip()):
-            yield support, _p("awardYear"), _typed(row["annee"].strip(), "gYear")
+        if re.fullmatch(r"[0-9]{4}", year):
+            yield support, _p("awardYear"), _typed(year, "gYear")
+
+
+def _approximation(area: str, cited: str) -> str | None:
+    """Why a perimeter of a whole département or région is only an approximation, if it is."""
+    if "/intercommunalite/" in area:  # the source names the EPCI itself
+        return None
+    name = next(t.object.value for t in cog_area(area) if t.predicate.value == f"{IGEO}nom")
+    if cited == name:
+        return None
+    exact = f"de « {cited} » " if cited else ""
+    return (
+        f"Périmètre approché par {name}, la zone INSEE la plus précise que la source cite ; "
+        f"le périmètre exact {exact}n'est pas connu."
+    )
 
 
 def _most_precise_area(row: dict[str, str]) -> str | None:

@@ -125,3 +125,72 @@ def test_known_ptce_lead_structures_and_state_support(store):
     assert len(programmes) == sum(
         1 for r in table if r["dispositif"].startswith(("AMI", "Appel à projets"))
     )
+
+
+def _reference_rows(name: str) -> list[dict[str, str]]:
+    with open(data_dir() / "reference" / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_known_ptce_row_by_row(store):
+    """Each real PTCE keeps what its row says: sources, région and département (the territory's
+    area is that area, or lies in it), programme and year, or the listing that cites it."""
+    loaded(store)
+    with open(data_dir() / "known-ptce" / "ptce-connus.csv", encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    department_region = {r["code"]: r["region"] for r in _reference_rows("departements.csv")}
+    communes = {r["code"]: r for r in _reference_rows("communes.csv") if r["typecom"] == "COM"}
+    epci_places: dict[str, set[tuple[str, str]]] = {}
+    for member in _reference_rows("epci-membres.csv"):
+        commune = communes[member["commune"]]
+        epci_places.setdefault(member["epci"], set()).add(
+            (commune["departement"], commune["region"])
+        )
+    q = f"""SELECT ?pole ?name ?area ?source ?comment WHERE {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        ?pole a <{PTCE}Pole> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name .
+        OPTIONAL {{ ?pole <{PTCE}territory>/<{PTCE}perimeterArea> ?area }}
+        OPTIONAL {{ ?pole <http://purl.org/dc/terms/source> ?source }}
+        OPTIONAL {{ ?pole <http://www.w3.org/2000/01/rdf-schema#comment> ?comment }}
+    }} }}"""
+    found: dict[str, dict[str, set[str]]] = {}
+    by_name: dict[str, str] = {}
+    for r in store.query(q):
+        pole = str(r["pole"].value)
+        by_name[str(r["name"].value)] = pole
+        entry = found.setdefault(pole, {"area": set(), "source": set(), "comment": set()})
+        for key in entry:
+            if r[key] is not None:
+                entry[key].add(str(r[key].value))
+    assert len(found) == len(table)
+    supports = f"""SELECT ?pole ?programme ?year WHERE {{ GRAPH <{KNOWN_PTCE_GRAPH}> {{
+        ?pole <{PTCE}stateSupport> ?s . ?s <{PTCE}programme> ?programme
+        OPTIONAL {{ ?s <{PTCE}awardYear> ?year }} }} }}"""
+    years = {
+        str(r["pole"].value): (str(r["programme"].value), str(r["year"].value) if r["year"] else "")
+        for r in store.query(supports)
+    }
+    geo = "http://id.insee.fr/geo/"
+    for row in table:
+        pole = by_name[row["nom"].strip()]
+        entry = found[pole]
+        assert entry["source"] == {u.strip() for u in row["sources"].split(" ; ") if u.strip()}
+        (area,) = entry["area"] or {""}
+        code = area.rsplit("/", 1)[-1]
+        if "/intercommunalite/" in area:
+            places = epci_places[code]
+        elif "/departement/" in area:
+            places = {(code, department_region[code])}
+        else:
+            places = {("", code)} if area else set()
+        if row["departement"]:
+            assert row["departement"] in {d for d, _ in places}, row["nom"]
+        if row["code_region"]:
+            assert row["code_region"] in {r for _, r in places}, row["nom"]
+        if row["epci_siren"]:
+            assert area == f"{geo}intercommunalite/{row['epci_siren']}"
+        programme = row["dispositif"].strip()
+        if programme.startswith(("AMI", "Appel à projets")):
+            assert years[pole] == (programme, row["annee"].strip())
+        elif programme:
+            assert pole not in years
+            assert any(programme in c for c in entry["comment"]), row["nom"]
