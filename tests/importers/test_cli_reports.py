@@ -1,0 +1,88 @@
+"""What the commands print: the import summary with its skip reasons, the link report as text,
+and the store the environment names (``PTCE_STORE``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from ptce_kg.cli import main
+from ptce_kg.linking import check_files
+from ptce_kg.store import OxigraphStore
+from tests.importers.conftest import DATA, load_turtle
+
+UL = DATA / "StockUniteLegale_test.csv"
+ET = DATA / "StockEtablissement_test.csv"
+POLE_GRAPH = "https://w3id.org/ptce/graph/pole/test-liens"
+
+
+def with_broken_rows(src: Path, dst: Path) -> Path:
+    """``src`` plus one row with too few fields and one with a bad identifier."""
+    with open(src, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    text = src.read_text(encoding="utf-8")
+    short = "1,2,3\n"
+    bad_id = ",".join("not-a-number" for _ in header) + "\n"
+    dst.write_text(text + short + bad_id, encoding="utf-8")
+    return dst
+
+
+def test_summary_counts_rows_and_gives_skip_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ul = with_broken_rows(UL, tmp_path / "ul.csv")
+    et = with_broken_rows(ET, tmp_path / "et.csv")
+    store = ["--store", str(tmp_path / "db")]
+    code = main(
+        ["import", "sirene", *store, "--unites-legales", str(ul), "--etablissements", str(et)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    with open(UL, encoding="utf-8", newline="") as handle:
+        units = list(csv.DictReader(handle))
+    valid = sum(1 for r in units if len(r["siren"]) == 9)
+    read = len(units) + 2
+    assert f"legal units:    {read} read, {valid} kept, {read - valid} skipped" in out
+    for reason in ("row with a wrong number of fields", "invalid SIREN", "invalid SIRET or SIREN"):
+        assert reason in out
+    assert "triples written to <https://w3id.org/ptce/graph/sirene>" in out
+
+
+def test_link_report_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "db"
+    store = ["--store", str(folder)]
+    assert (
+        main(["import", "sirene", *store, "--unites-legales", str(UL), "--etablissements", str(ET)])
+        == 0
+    )
+    with OxigraphStore(folder) as opened:
+        load_turtle(opened, DATA / "pole-links.ttl", POLE_GRAPH)
+    capsys.readouterr()
+    assert main(["link", *store, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["checks"]) == {p.stem for p in check_files()}
+    assert main(["link", *store]) == 1
+    text = capsys.readouterr().out
+    assert text.startswith(f"link report: {len(report['findings'])} finding(s)")
+    for check, title in report["checks"].items():
+        if report["counts"][check]:
+            assert f"{title} [{check}]: {report['counts'][check]}" in text
+    for finding in report["findings"]:
+        assert finding["member"] in text and finding["detail"] in text
+
+
+def test_the_environment_names_the_default_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTCE_STORE", str(tmp_path / "from-env"))
+    assert main(["import", "recherche-entreprises", str(DATA / "search-338365059.json")]) == 0
+    with OxigraphStore(tmp_path / "from-env") as opened:
+        assert "https://w3id.org/ptce/graph/recherche-entreprises" in {
+            g.iri for g in opened.graphs()
+        }
+    capsys.readouterr()
+    assert main(["graphs", "--format", "json"]) == 0
+    assert "recherche-entreprises" in capsys.readouterr().out
