@@ -51,7 +51,8 @@ def case_graph(case: dict) -> rdflib.Graph:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_rule_case(case: dict) -> None:
+def test_rule_case(case: dict, no_network: list[str]) -> None:
+    """Reference data (COG, NAF, legal forms) comes from the package: no network access."""
     report = validate(case_graph(case), rules=case.get("rules", "all"), lang="en")
     fired: dict[str, set[str]] = {}
     for result in report.results:
