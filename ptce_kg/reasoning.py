@@ -125,6 +125,8 @@ def reason(
     Raises ReasonerUnavailable when no Java runtime is found, InputError for unreadable data,
     QueryTimeout when HermiT runs past ``timeout`` seconds (the Java process is killed).
     """
+    # the data first: a bad file is reported (exit 2, file and line) even without Java
+    data = [load_data(Path(path)) for path in data_files]
     java_exe = java or shutil.which("java")
     if not java_exe:
         raise ReasonerUnavailable(
@@ -134,8 +136,8 @@ def reason(
     merged = Graph()
     for path in ontology_files():
         merged.parse(path, format="turtle")
-    for path in data_files:
-        merged += load_data(Path(path))
+    for graph in data:
+        merged += graph
     for predicate in _OWLREADY_ACTIONS:
         merged.remove((None, predicate, None))
     files = [str(p) for p in data_files] or ["ontology only"]

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -45,6 +46,15 @@ class StoreOptions:
             store.close()
 
 
+def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an endpoint that is not an http(s) URL as a usage error (exit 2), not a crash."""
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{value!r} is not an http:// or https:// URL")
+    return value
+
+
 def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--store``, ``--endpoint``, ``--update-endpoint``, ``--gsp-endpoint`` to a command.
 
@@ -78,18 +88,21 @@ def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--endpoint",
             default=None,
             metavar="URL",
+            callback=_http_url,
             help="Remote SPARQL query endpoint instead of the embedded store (e.g. http://host:7878/query).",
         ),
         click.option(
             "--update-endpoint",
             default=None,
             metavar="URL",
+            callback=_http_url,
             help="SPARQL update endpoint [default: <base>/update].",
         ),
         click.option(
             "--gsp-endpoint",
             default=None,
             metavar="URL",
+            callback=_http_url,
             help="Graph Store Protocol endpoint [default: <base>/store].",
         ),
     ]

@@ -79,14 +79,19 @@ def _plain_bindings(params: dict[str, str]) -> dict[str, object]:
 def query(query: str, fmt: str, params: tuple[str, ...], store_options: StoreOptions) -> None:
     """Run a SPARQL query given as text, as a FILE.rq, or as the NAME of a catalogue query."""
     text, substitutions = resolve(query, _parse_params(params))
-    # The guard refuses SERVICE and LOAD: a query never reaches the network.
-    inspection = inspect_query(text)
-    with store_options.open() as store:
-        # Every triple sits in a named graph: without FROM, the default graph is their union.
-        result = store.query(
-            text,
-            substitutions=substitutions,
-            use_default_graph_as_union=not inspection.has_dataset_clause,
-        )
-        output = render(result, fmt)
+    try:
+        # The guard refuses SERVICE and LOAD: a query never reaches the network.
+        inspection = inspect_query(text)
+        with store_options.open() as store:
+            # Every triple sits in a named graph: without FROM, the default graph is their union.
+            result = store.query(
+                text,
+                substitutions=substitutions,
+                use_default_graph_as_union=not inspection.has_dataset_clause,
+            )
+            output = render(result, fmt)
+    except InputError as exc:
+        if text != query and exc.where is None:
+            exc.where = query  # the .rq file or catalogue name the "line:column" refers to
+        raise
     click.echo(output, nl=False)

@@ -96,6 +96,11 @@ def test_missing_java_is_a_clear_error(monkeypatch, tmp_path: Path, capsys) -> N
         reason([])
     assert main(["reason"]) == EXIT_INPUT
     assert "java" in capsys.readouterr().err.lower()
+    # a bad data file is still reported as such, with its line, before Java is looked for
+    bad = tmp_path / "no-dot.ttl"
+    bad.write_text("<x:a> <x:b> <x:c>\n")
+    assert main(["reason", str(bad)]) == EXIT_INPUT
+    assert f"{bad}:" in capsys.readouterr().err
 
 
 def test_bad_turtle_is_an_input_error_with_the_line(tmp_path: Path, capsys) -> None:
@@ -176,7 +181,7 @@ def test_owl_imports_in_data_are_refused_and_never_fetched(
     base, seen = request_log
     data = _headers_declaring(tmp_path, str(OWL.imports), f"<{base}/evil.owl>")
     with pytest.raises(UnsafeInputError, match="owl:imports is not followed") as info:
-        reason([data], java=sys.executable)  # refused before any JVM starts
+        reason([data])  # refused before Java is even looked for
     assert info.value.where == str(data)
     assert seen == []
 
