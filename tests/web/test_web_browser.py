@@ -105,6 +105,16 @@ def test_page_runs_a_catalogue_query_in_yasgui(page, live_server: LiveServer):
     table_text = page.locator(".yasr table.dataTable").inner_text()
     for value in literal_values(results)[:3]:
         assert value in table_text
+    # YASR's download button gives the table as CSV
+    with page.expect_download() as download_info:
+        page.locator(".yasr .yasr_downloadIcon").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+    with open(download_info.value.path(), newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == results["head"]["vars"]
+    assert len(rows) == expected + 1
+    downloaded = {cell for row in rows[1:] for cell in row}
+    assert set(literal_values(results)) <= downloaded
     assert page.outside == []
 
 

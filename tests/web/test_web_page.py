@@ -55,3 +55,30 @@ def test_catalogue_query_texts(live_server):
             assert "SELECT" in text.text.upper() or "ASK" in text.text.upper() \
                 or "CONSTRUCT" in text.text.upper()
         assert client.get("/queries/no-such-query/text").status_code == 404
+
+
+def test_serve_initialised_the_fresh_store(live_server):
+    """The live server was started on an empty folder: ``serve`` ran ``init`` first, so the
+    reference data, the known PTCE (one per row of the shipped CSV) and each demo pole's graph
+    are there."""
+    import csv
+
+    from ptce_kg.paths import data_dir
+
+    with (data_dir() / "known-ptce" / "ptce-connus.csv").open(encoding="utf-8") as handle:
+        known = sum(1 for _ in csv.DictReader(handle))
+    demo = sorted(p.stem for p in (data_dir() / "demo").glob("*.ttl"))
+    graph = "https://w3id.org/ptce/graph/"
+    query = f"""SELECT ?g (COUNT(DISTINCT ?pole) AS ?poles) WHERE {{ GRAPH ?g {{
+        ?pole a <https://w3id.org/ptce/ontology#Pole> }} }} GROUP BY ?g"""
+    with live_server.client() as client:
+        response = client.post("/sparql", data={"query": query},
+                               headers={"Accept": "application/sparql-results+json"})
+        assert response.status_code == 200, response.text
+        poles = {b["g"]["value"]: int(b["poles"]["value"])
+                 for b in response.json()["results"]["bindings"]}
+        ask = f"ASK {{ GRAPH <{graph}reference/cog> {{ ?s ?p ?o }} }}"
+        cog = client.get("/sparql", params={"query": ask}).json()["boolean"]
+    assert known and poles[f"{graph}known-ptce"] == known
+    assert all(poles.get(f"{graph}pole/{slug}") == 1 for slug in demo), poles
+    assert cog is True

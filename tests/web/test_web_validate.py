@@ -72,18 +72,27 @@ def test_html_report_for_people(live_server):
     assert first.split("\n")[0][:60] in response.text
 
 
-def test_same_verdict_in_another_rdf_syntax(live_server, tmp_path):
+@pytest.mark.parametrize(("suffix", "serializer"), [
+    (".jsonld", "json-ld"), (".rdf", "xml"), (".nt", "nt"), (".trig", "trig"), (".nq", "nquads"),
+])
+def test_same_verdict_in_another_rdf_syntax(live_server, suffix, serializer):
     graph = rdflib.Graph().parse(INVALID, format="turtle")
-    jsonld = tmp_path / "pole.jsonld"
-    jsonld.write_text(graph.serialize(format="json-ld"), encoding="utf-8")
+    if serializer in ("trig", "nquads"):  # the data in a named graph of a dataset
+        dataset = rdflib.Dataset()
+        named = dataset.graph(rdflib.URIRef("https://w3id.org/ptce/graph/pole/test"))
+        for triple in graph:
+            named.add(triple)
+        graph = dataset
+    content = graph.serialize(format=serializer, encoding="utf-8")
     with live_server.client() as client:
         from_turtle = post(client, INVALID).json()
-        from_jsonld = post(client, jsonld).json()
-        from_ntriples = post(client, INVALID, name="pole.data", input_format="nt",
-                             content=graph.serialize(format="nt", encoding="utf-8")).json()
+        by_name = post(client, INVALID, name=f"pole{suffix}", content=content).json()
+        by_field = post(client, INVALID, name="pole.data", input_format=serializer,
+                        content=content).json()
     expected = sorted((r["rule"], r["focus"]) for r in violations(from_turtle))
-    assert sorted((r["rule"], r["focus"]) for r in violations(from_jsonld)) == expected
-    assert sorted((r["rule"], r["focus"]) for r in violations(from_ntriples)) == expected
+    assert expected
+    assert sorted((r["rule"], r["focus"]) for r in violations(by_name)) == expected
+    assert sorted((r["rule"], r["focus"]) for r in violations(by_field)) == expected
 
 
 def test_rules_select_the_shapes(live_server):
