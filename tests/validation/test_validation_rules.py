@@ -98,6 +98,8 @@ def test_messages_in_both_languages_and_sources() -> None:
     for lang in ("fr", "en"):
         for row in rule_table(lang):
             assert row["message"], row
+            # words for a coordinator: no RDF term such as ptce:Territory or rdfs:label
+            assert not re.search(r"\b(?!https?:)[a-z]+:[A-Za-z]", row["message"]), row
     for row in rule_table():
         if row["set"] != "quality":
             assert re.match(r"^https://www\.legifrance\.gouv\.fr/", row["source"]), row
