@@ -102,7 +102,27 @@ def test_hostile_values_do_not_inject(store, tmp_path):
     assert objects(store, g, unit, "legalForm") == set()
     subjects = {str(q.subject.value) for q in store.quads(g)}
     assert subjects == {unit, "https://w3id.org/ptce/id/establishment/00000000100010"}
-    label = store.query(
-        f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <{RDFS_LABEL}> ?l }} }}"
-    )
+    label = store.query(f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <{RDFS_LABEL}> ?l }} }}")
     assert [str(r["l"].value) for r in label] == ['X" . <a> <b> <c> .']
+
+
+def test_natural_person_names_and_officers_are_never_stored(store, tmp_path):
+    person = tmp_path / "person.json"
+    person.write_text(
+        '{"results": [{"siren": "000000004", "nature_juridique": "1000",'
+        ' "nom_complet": "PRENOMTEST NOMTEST", "nom_raison_sociale": null,'
+        ' "dirigeants": [{"nom": "NOMTEST", "prenoms": "PRENOMTEST", "sexe": "F"}],'
+        ' "complements": {"est_ess": false},'
+        ' "siege": {"siret": "00000000400016", "commune": "72181", "est_siege": true}}]}',
+        encoding="utf-8",
+    )
+    import_recherche_entreprises(store, [person])
+    text = " ".join(str(q) for q in store.quads())
+    assert "PRENOMTEST" not in text and "NOMTEST" not in text
+    unit = ORG + "000000004"
+    g = RECHERCHE_ENTREPRISES_GRAPH
+    label = store.query(f"SELECT ?l WHERE {{ GRAPH <{g}> {{ <{unit}> <{RDFS_LABEL}> ?l }} }}")
+    assert [str(r["l"].value) for r in label] == ["Entrepreneur individuel 000000004"]
+    assert not store.query(
+        f"ASK {{ GRAPH ?g {{ <{unit}> <http://www.w3.org/ns/regorg#legalName> ?n }} }}"
+    )
