@@ -29,6 +29,17 @@ def test_each_rule_shape_is_complete(rule_set: str) -> None:
         assert languages == {"fr", "en"}, shape
 
 
+@pytest.mark.parametrize("rule_set", RULE_SETS)
+def test_every_targeted_shape_is_a_rule(rule_set: str) -> None:
+    """A shape with a target raises results on its own: it must carry a rule id (and the
+    helper shapes of common.ttl, used only inside rules, have no target)."""
+    graph = shapes_file_graph(rule_set)
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    targeted = {s for t in targets for s in graph.subjects(t, None)}
+    assert targeted
+    assert {s for s in targeted if graph.value(s, DCTERMS.identifier) is None} == set()
+
+
 def test_rule_sets_are_separate() -> None:
     ids = {
         s: {str(i) for i in shapes_file_graph(s).objects(None, DCTERMS.identifier)}
