@@ -51,11 +51,13 @@ class LiveServer:
         return httpx.Client(base_url=self.url, timeout=30, **kwargs)
 
 
-def start_server(store: Path, log: Path, *args: str, **env: str) -> LiveServer:
+def start_server(store: Path | None, log: Path, *args: str, **env: str) -> LiveServer:
+    """``ptce-kg serve`` on ``store`` (None: the store options are in ``args``)."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
     environ.update(env)
-    command = [sys.executable, "-m", "ptce_kg", "serve", "--store", str(store), "--port", str(port)]
+    command = [sys.executable, "-m", "ptce_kg", "serve", "--port", str(port)]
+    command += ["--store", str(store)] if store is not None else []
     handle = log.open("wb")
     process = subprocess.Popen(
         [*command, *args], stdout=handle, stderr=subprocess.STDOUT, env=environ

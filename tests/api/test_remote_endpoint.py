@@ -1,4 +1,5 @@
-"""QueryService over a remote SPARQL endpoint (a real ``oxigraph serve`` on loopback)."""
+"""QueryService over a remote SPARQL endpoint (a real ``oxigraph serve`` on loopback), and
+``ptce-kg serve --endpoint`` in front of it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ptce_kg.errors import QueryError
 from ptce_kg.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.store import RemoteStore
-from tests.api.conftest import free_port
+from tests.api.conftest import free_port, start_server, stop_server
 
 # the server from the PyPI package ``oxigraph`` (test extra), next to this Python
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -94,3 +95,36 @@ def test_update_with_using_through_the_endpoint(service: QueryService) -> None:
     )
     copied = service.execute("ASK { GRAPH <http://example.org/copy> { ?s ?p 'a' } }")
     assert json.loads(copied.body)["boolean"] is True
+
+
+def test_serve_in_front_of_the_endpoint(service: QueryService, tmp_path: Path) -> None:
+    """``ptce-kg serve --endpoint URL`` answers from the endpoint and never runs ``init`` on it."""
+    endpoint = service.settings.endpoint
+    direct = httpx.get(
+        endpoint,
+        params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    expected = int(direct.json()["results"]["bindings"][0]["n"]["value"])
+    server = start_server(None, tmp_path / "server.log", "--endpoint", endpoint)
+    try:
+        with server.client() as client:
+            health = client.get("/health").json()
+            rows = client.get(
+                "/sparql", params={"query": f"SELECT ?v {{ GRAPH <{G}> {{ ?s ?p ?v }} }}"}
+            ).json()["results"]["bindings"]
+            refused = client.get(
+                "/sparql", params={"query": f"ASK {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}"}
+            )
+    finally:
+        stop_server(server)
+    assert health["store"] == "remote" and health["isolated_query_workers"] is False
+    assert health["triples"] == expected  # nothing was loaded: init never ran on the endpoint
+    ontology = httpx.get(
+        endpoint,
+        params={"query": "ASK { GRAPH <https://w3id.org/ptce/graph/ontology> { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert ontology.json()["boolean"] is False
+    assert sorted(r["v"]["value"] for r in rows) == ["a", "b", "c"]
+    assert refused.status_code == 400 and "SERVICE" in refused.json()["detail"]
