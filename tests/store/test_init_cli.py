@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,35 @@ def test_store_and_endpoint_together_is_a_usage_error(
         capsys, "graphs", "--store", str(tmp_path), "--endpoint", "http://127.0.0.1:9/query"
     )
     assert code == 2 and "not both" in err
+
+
+def test_init_updates_a_graph_that_changed(
+    initialised_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A graph whose stored content no longer matches its sources is written again; the others
+    are kept as they are."""
+    copy = tmp_path / "db"
+    shutil.copytree(initialised_dir, copy)
+    store = OxigraphStore(copy)
+    try:
+        naf = sorted(str(q) for q in store.quads(graphs.REFERENCE_NAF))
+        concept = reference.naf_iri("sous-classe", "88.99B")
+        store.update(f"DELETE WHERE {{ GRAPH <{graphs.REFERENCE_NAF}> {{ <{concept}> ?p ?o }} }}")
+        others = {
+            g.iri: sorted(str(q) for q in store.quads(g.iri))
+            for g in store.graphs()
+            if g.iri not in (graphs.REFERENCE_NAF, graphs.METADATA, graphs.DERIVED)
+        }
+    finally:
+        store.close()
+    code, out, err = run(capsys, "init", "--store", str(copy))
+    assert code == 0, err
+    loaded = [line.split()[-1] for line in out.splitlines() if line.startswith("loaded")]
+    assert loaded == [f"<{graphs.REFERENCE_NAF}>"]
+    store = OxigraphStore(copy)
+    try:
+        assert sorted(str(q) for q in store.quads(graphs.REFERENCE_NAF)) == naf
+        for iri, quads in others.items():
+            assert sorted(str(q) for q in store.quads(iri)) == quads, iri
+    finally:
+        store.close()
