@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -103,3 +104,22 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
     load_turtle(remote, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")
     assert main(["link", "--endpoint", endpoint, "--format", "json"]) == 1
     assert '"unknown-siren": 1' in capsys.readouterr().out
+
+
+def test_only_ess_and_metadata_through_an_endpoint(endpoint, capsys):
+    """--only-ess reads the legal forms from the server; every graph written is described."""
+    from ptce_kg import graphs, reference
+    from tests.store.test_init_cli import assert_every_graph_described
+
+    with RemoteStore(endpoint) as remote:
+        remote.replace_graph(graphs.REFERENCE_LEGAL_FORMS, reference.legal_form_triples())
+    ul, et = str(DATA / "StockUniteLegale_test.csv"), str(DATA / "StockEtablissement_test.csv")
+    args = ["import", "sirene", "--endpoint", endpoint, "--only-ess"]
+    assert main([*args, "--unites-legales", ul, "--etablissements", et]) == 0
+    out = capsys.readouterr().out
+    assert "not ESS (--only-ess)" in out and "legal unit not kept" in out
+    assert main(["graphs", "--endpoint", endpoint, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    described = [r for r in rows if r["graph"] != graphs.REFERENCE_LEGAL_FORMS]  # put by hand
+    assert {r["graph"] for r in described} == {graphs.SIRENE, graphs.DERIVED, graphs.METADATA}
+    assert_every_graph_described(described)
