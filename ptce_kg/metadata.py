@@ -127,7 +127,7 @@ def record(store: Store, d: GraphDescription) -> None:
 def record_unless_same(store: Store, d: GraphDescription) -> bool:
     """Record ``d`` unless the same sha256, count and sources are recorded (keeping the old load
     time, so an unchanged graph leaves the store identical); True when it was recorded."""
-    if recorded_fingerprint(store, d.graph) == (d.sha256, d.triples, tuple(sorted(set(d.sources)))):
+    if recorded_fingerprint(store, d.graph) == fingerprint(d):
         return False
     record(store, d)
     return True
@@ -161,7 +161,7 @@ def describe_metadata_graph(store: Store) -> None:
         "every named graph, this one included.",
     )
     final = replace(draft, triples=len(lines) + len(description_triples(draft)))
-    if recorded_fingerprint(store, METADATA) != (final.sha256, final.triples, tuple(described)):
+    if recorded_fingerprint(store, METADATA) != fingerprint(final):
         store.update(record_update(final))
 
 
@@ -184,30 +184,44 @@ def write_described(
     sources twice leaves the store identical.
     """
     content = list(dict.fromkeys(triples))
-    fingerprint = (description.sha256, len(content), tuple(sorted(set(description.sources))))
-    if (
-        stored_size == len(content)
-        and recorded_fingerprint(store, description.graph) == fingerprint
-    ):
+    if stored_size == len(content) and recorded_fingerprint(
+        store, description.graph
+    ) == fingerprint(replace(description, triples=len(content))):
         return GraphOutcome(description.graph, len(content), changed=False)
     count = store.replace_graph(description.graph, content)
     record(store, replace(description, triples=count))
     return GraphOutcome(description.graph, count, changed=True)
 
 
-def recorded_fingerprint(store: Store, graph: str) -> tuple[str, int, tuple[str, ...]] | None:
-    """The recorded (sha256, triple count, sorted sources) of ``graph``, or None."""
+Fingerprint = tuple[str, int, tuple[str, ...], str | None]
+
+
+def fingerprint(d: GraphDescription) -> Fingerprint:
+    """What identifies a version of a graph: sha256, triple count, sorted sources, licence."""
+    return d.sha256, d.triples, tuple(sorted(set(d.sources))), d.license
+
+
+def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:
+    """The recorded fingerprint of ``graph`` (see ``fingerprint``), or None."""
     rows = list(
         store.query(
-            f"""SELECT ?id ?n ?source WHERE {{ GRAPH <{METADATA}> {{
+            f"""SELECT ?id ?n ?source ?license WHERE {{ GRAPH <{METADATA}> {{
                 <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n
-                OPTIONAL {{ <{graph}> <{DCTERMS}source> ?source }} }} }}"""
+                OPTIONAL {{ <{graph}> <{DCTERMS}source> ?source }}
+                OPTIONAL {{ <{graph}> <{DCTERMS}license> ?license }} }} }}"""
         )
     )
     if not rows or len({(r["id"].value, r["n"].value) for r in rows}) != 1:
         return None
     sources = tuple(sorted({r["source"].value for r in rows if r["source"] is not None}))
-    return rows[0]["id"].value.removeprefix(SHA256_PREFIX), int(rows[0]["n"].value), sources
+    licenses = {r["license"].value for r in rows if r["license"] is not None}
+    license = licenses.pop() if len(licenses) == 1 else None
+    return (
+        rows[0]["id"].value.removeprefix(SHA256_PREFIX),
+        int(rows[0]["n"].value),
+        sources,
+        license,
+    )
 
 
 def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:

@@ -92,3 +92,16 @@ def test_a_changed_import_updates_the_derived_description(
     assert second[graphs.DERIVED]["sha256"] != first[graphs.DERIVED]["sha256"]
     assert second[graphs.METADATA]["sha256"] != first[graphs.METADATA]["sha256"]
     assert_every_graph_described(list(second.values()))
+
+
+def test_reload_with_another_license_records_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", str(tmp_path / "db")]
+    graph = graphs.pole_graph_for_file(EXAMPLE)
+    assert run(capsys, "load", *store, "--no-link", str(EXAMPLE))[0] == 0
+    assert listing(capsys, store)[graph]["license"] == NO_LICENSE
+    assert run(capsys, "load", *store, "--no-link", "--license", CC_BY, str(EXAMPLE))[0] == 0
+    rows = listing(capsys, store)
+    assert rows[graph]["license"] == CC_BY
+    assert_every_graph_described(list(rows.values()))
