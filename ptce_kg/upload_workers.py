@@ -27,6 +27,9 @@ from ptce_kg.errors import InputError, PtceError
 from ptce_kg.pole_data import CheckedUpload, check_upload
 from ptce_kg.query_service import worker_memory_limit
 
+_TASKS_PER_WORKER = 50
+_START_SECONDS = 120
+
 
 class ValidationTimeout(PtceError):
     """Reading and validating an upload ran past the time limit and was stopped (HTTP 503)."""
@@ -55,6 +58,10 @@ def _start_worker(memory_limit: int) -> None:
     check_upload(b"", "warm-up.ttl")
 
 
+def _ready() -> bool:
+    return True
+
+
 def _check_in_worker(
     data: bytes, filename: str, options: dict[str, Any]
 ) -> CheckedUpload | _Failure:
@@ -79,24 +86,42 @@ class UploadChecker:
             if self._pool is None:
                 self._pool = ProcessPool(
                     max_workers=self.workers,
+                    # Python rarely gives memory back: a worker that parsed a big upload is
+                    # replaced now and then rather than kept at its peak size for ever.
+                    max_tasks=_TASKS_PER_WORKER,
                     initializer=_start_worker,
                     initargs=(self.memory_limit,),
                     context=multiprocessing.get_context("forkserver"),
                 )
+                # The time limit is for the upload, not for starting the pool: wait until a
+                # worker answers (imports and warm-up take seconds on a busy machine).
+                try:
+                    self._pool.schedule(_ready).result(timeout=_START_SECONDS)
+                except (FutureTimeout, ProcessExpired) as exc:
+                    self._pool.stop()
+                    self._pool = None
+                    raise ValidationAborted("the validation workers did not start") from exc
             return self._pool
 
     def check(self, data: bytes, filename: str, **options: Any) -> CheckedUpload:
         """``check_upload(data, filename, **options)`` in a worker; raises what it raises, or
-        ValidationTimeout / ValidationAborted."""
-        future = self._started().schedule(
-            _check_in_worker, args=(data, filename, options), timeout=self.timeout
-        )
+        ValidationTimeout / ValidationAborted.
+
+        The limit counts from the request, waiting for a free worker included, so a flood of
+        slow uploads holds no server thread longer than the limit either.
+        """
+        future = self._started().schedule(_check_in_worker, args=(data, filename, options))
         try:
-            outcome = future.result()
+            outcome = future.result(timeout=self.timeout)
         except FutureTimeout as exc:
+            started = future.running()
+            future.cancel()  # a running check is stopped with its worker, which is replaced
             raise ValidationTimeout(
                 f"reading and validating the file ran past the {self.timeout:g} s limit and was "
                 "stopped; send a smaller file, or validate it locally with `ptce-kg validate`"
+                if started
+                else f"every validation worker stayed busy for {self.timeout:g} s; "
+                "try again shortly"
             ) from exc
         except (ProcessExpired, MemoryError) as exc:
             raise ValidationAborted(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from ptce_kg.query_service import NotAcceptable, QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 from tests.api.test_hostile_requests import CARTESIAN
+from tests.api.test_upload_limits import running
 
 G1 = "http://example.org/graph/one"
 G2 = "http://example.org/graph/two"
@@ -72,8 +75,15 @@ def test_substitutions_are_bound_as_terms(disk) -> None:
 
 def test_timeout_kills_the_worker_and_the_pool_recovers(disk) -> None:
     _, service = disk
-    with pytest.raises(QueryTimeout):
+    workers = {p.pid for p in multiprocessing.active_children() if p.name == "ptce-query-worker"}
+    assert workers
+    with pytest.raises(QueryTimeout, match="limit"):
         service.execute(CARTESIAN)
+    deadline = time.monotonic() + 10
+    while all(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stopped = {pid for pid in workers if not running(pid)}
+    assert len(stopped) == 1, "the worker that ran the query is stopped, and only that one"
     assert values(service.execute("SELECT ?v { ?s ?p ?v }")) == ["a", "b", "c"]
 
 

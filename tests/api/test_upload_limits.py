@@ -39,7 +39,7 @@ def slow_file(memberships: int = 20_000) -> bytes:
     return "\n".join(lines).encode()
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     """True while ``pid`` exists and is not a zombie waiting to be reaped."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -51,17 +51,19 @@ def _running(pid: int) -> bool:
 def test_timeout_stops_the_worker_and_the_pool_recovers() -> None:
     import multiprocessing
 
-    checker = UploadChecker(timeout=1.0, workers=1)
+    checker = UploadChecker(timeout=3.0, workers=1)
     try:
         assert checker.check(SMALL.read_bytes(), SMALL.name).report.results is not None
-        workers = {p.pid for p in multiprocessing.active_children()}
+        workers = {
+            p.pid for p in multiprocessing.active_children() if p.name == "pebble_pool_worker"
+        }
         assert workers
-        with pytest.raises(ValidationTimeout, match="1 s limit"):
+        with pytest.raises(ValidationTimeout, match="3 s limit"):
             checker.check(slow_file(), "charge.ttl")
         deadline = time.monotonic() + 10
-        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(_running(pid) for pid in workers), "the timed-out worker still runs"
+        assert not any(running(pid) for pid in workers), "the timed-out worker still runs"
         # a replacement worker takes the next upload; errors keep their place in the file
         assert checker.check(SMALL.read_bytes(), SMALL.name).report.conforms in (True, False)
         with pytest.raises(InputError, match=r"^broken\.ttl:1: "):
@@ -70,10 +72,35 @@ def test_timeout_stops_the_worker_and_the_pool_recovers() -> None:
         checker.close()
 
 
+def test_waiting_for_a_busy_worker_counts_against_the_limit() -> None:
+    """With the only worker held by a slow file, the next upload gets its 503 at the limit
+    instead of holding a server thread until the worker is free."""
+    checker = UploadChecker(timeout=3.0, workers=1)
+    errors: list[str] = []
+    heavy = slow_file()
+
+    def slow() -> None:
+        with pytest.raises(ValidationTimeout) as caught:
+            checker.check(heavy, "charge.ttl")
+        errors.append(str(caught.value))
+
+    try:
+        checker.check(b"", "start.ttl")  # the pool is up
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.1)  # the slow file is sent first
+        with pytest.raises(ValidationTimeout, match="busy"):
+            checker.check(SMALL.read_bytes(), SMALL.name)
+        thread.join()
+        assert "ran past the 3 s limit" in errors[0]
+    finally:
+        checker.close()
+
+
 @pytest.fixture(scope="module")
 def server(live_server_factory):
     return live_server_factory(
-        PTCE_VALIDATION_TIMEOUT="2",
+        PTCE_VALIDATION_TIMEOUT="4",
         PTCE_VALIDATION_WORKERS="2",
         PTCE_POLE_TOKENS=json.dumps({SLOW_POLE: TOKEN}),
     )
@@ -105,7 +132,7 @@ def _while_running(work, server) -> tuple[httpx.Response, int]:
 def _assert_timeout(response: httpx.Response) -> None:
     assert response.status_code == 503, response.text
     body = response.json()
-    assert body["error"] == "ValidationTimeout" and "2 s limit" in body["detail"]
+    assert body["error"] == "ValidationTimeout" and "4 s limit" in body["detail"]
     assert "Traceback" not in response.text
 
 

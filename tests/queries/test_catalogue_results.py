@@ -30,7 +30,13 @@ def test_catalogue_has_the_questions_of_the_issue(catalogue: Catalogue) -> None:
     for query in catalogue:
         assert query.summary["fr"] and query.summary["en"], query.name
         assert query.description["fr"] and query.description["en"], query.name
+        assert query.summary["fr"] != query.summary["en"], f"{query.name}: translate the summary"
+        assert query.tags, f"{query.name} needs tags"
         assert "ORDER BY" in query.text, f"{query.name} must order its rows"
+    params = [p for query in catalogue for p in query.params]
+    assert any(p.default is not None for p in params)
+    assert any(p.allowed for p in params)
+    assert {p.type for p in params} >= {"iri", "string", "date", "boolean"}
 
 
 def test_every_query_runs_with_every_parameter_bound(catalogue: Catalogue, run) -> None:
