@@ -86,3 +86,24 @@ def test_the_environment_names_the_default_store(
     capsys.readouterr()
     assert main(["graphs", "--format", "json"]) == 0
     assert "recherche-entreprises" in capsys.readouterr().out
+
+
+def test_load_and_import_rebuild_the_derived_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The derived facts follow each load and each import without running `link`."""
+    store = ["--store", str(tmp_path / "db")]
+
+    def counts() -> dict[str, int]:
+        capsys.readouterr()
+        main(["link", *store, "--no-rebuild", "--format", "json"])
+        return json.loads(capsys.readouterr().out)["counts"]
+
+    assert main(["load", *store, str(DATA / "pole-links.ttl")]) == 0
+    before = counts()
+    assert before["outside-territory"] == 0  # no registry yet: no establishment known
+    assert before["ess-claim-without-evidence"] == 1
+    args = ["import", "sirene", *store, "--unites-legales", str(UL), "--etablissements", str(ET)]
+    assert main(args) == 0
+    after = counts()
+    assert after["outside-territory"] > 0 and after["ceased-member"] > 0
