@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 .PHONY: serve test venv web clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "ptce-kg needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -V 2>&1). Try: make PYTHON=python3.11 ..." >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "$(PYTHON) cannot create a virtual environment; on Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -17,7 +21,8 @@ venv: $(STAMP)
 
 web:
 	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
-	  [ -d node_modules ] || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent; \
+	  [ -d node_modules ] || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent \
+	  || echo "warning: npm could not install the web assets; the YASGUI page tests will be skipped" >&2; \
 	fi
 
 serve: $(STAMP) web
