@@ -9,14 +9,18 @@
    with a union default graph, behind uvicorn).
 3. Sends the same catalogue queries with the same seeded parameters to each: ptce-kg through
    ``/queries/<name>?…`` (parameters bound as RDF terms), the others through ``/sparql``-style
-   GET with the parameters pre-bound as a VALUES block. Bounded load: a fixed number of requests
-   per query, 4 concurrent clients (httpx), and a time cap per server and query; rdflib-endpoint
-   gets fewer requests (``--rdflib-requests``) because it is orders of magnitude slower.
-4. Prints requests/s and p50/p99 latency per server and query, and the throughput ratios
-   (goal: ptce-kg ≥ 10× rdflib-endpoint and ≥ 0.5× oxigraph serve).
+   GET with the parameters pre-bound as a VALUES block in each WHERE group. Requests are
+   prepared before the clock starts. Bounded load: a fixed number of requests per query from 4
+   concurrent client processes (httpx, keep-alive), after a warm-up, with a time cap per server
+   and query; rdflib-endpoint gets fewer requests (``--rdflib-requests``) because it is orders
+   of magnitude slower. The servers stay up together and take turns query by query.
+4. Prints the throughput ratios (goal: ptce-kg ≥ 10× rdflib-endpoint and ≥ 0.5× oxigraph
+   serve), then requests/s and p50/p99 latency per server and query, and warns when two servers
+   answer a request with different row counts.
 
-    .venv/bin/python bench/api.py [--units 30000] [--poles 1500] [--requests 200]
-                                  [--rdflib-requests 8] [--time-cap 60] [--seed 11] [--skip-rdflib]
+    .venv/bin/python bench/api.py [--units 30000] [--poles 1500] [--requests 500]
+                                  [--rdflib-requests 8] [--warm-up 20] [--time-cap 60]
+                                  [--seed 11] [--queries a,b] [--skip-rdflib] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import csv
 import json
 import math
+import multiprocessing
 import os
 import random
 import shutil
@@ -34,11 +39,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pyoxigraph import RdfFormat
@@ -47,8 +52,9 @@ from ptce_kg.initialise import initialise
 from ptce_kg.linking import rebuild_derived
 from ptce_kg.paths import data_dir
 from ptce_kg.queries import NamedQuery, load_catalogue
+from ptce_kg.sparql_guard import tokens
 from ptce_kg.store import OxigraphStore
-from ptce_kg.store.prebind import prebind
+from ptce_kg.store.prebind import where_group_offset
 
 BIN = Path(sys.executable).parent
 ID = "https://w3id.org/ptce/id/"
@@ -305,6 +311,33 @@ class Server:
             self.process.wait()
 
 
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its live descendants (Linux /proc).
+
+    With the machine shared, CPU per request says what a server costs independently of how
+    busy the other work keeps the cores; ptce-kg's count includes its query worker processes.
+    """
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
 def _start(
     name: str,
     command: list[str],
@@ -415,12 +448,46 @@ def workload(info: Synthetic, count: int, seed: int) -> dict[str, list[dict[str,
     return {name: [params[name]() for _ in range(count)] for name in QUERIES}
 
 
-def request_for(
-    server: Server, query: NamedQuery, params: dict[str, str]
-) -> tuple[str, dict[str, str]]:
+def prebind_every_group(sparql: str, substitutions: dict[str, object]) -> str:
+    """``sparql`` with the bound values as a ``VALUES`` block at the start of every WHERE group.
+
+    The SPARQL Protocol has no substitutions, so the other servers get the values in the text,
+    where a person writing the query by hand would put them: in each (sub)query that uses the
+    variable. A single block at the top level (``prebind``) is the same query, but Oxigraph
+    then computes a subquery's aggregate for every pole before the join (seconds instead of
+    milliseconds for ``ess-share-by-pole``), which would measure the binding, not the server.
+    In a subquery that does not use the variable the one-row block changes nothing.
+    """
+    if not substitutions:
+        return sparql
+    names = " ".join(f"?{k.lstrip('?$')}" for k in substitutions)
+    block = f" VALUES ({names}) {{ ({' '.join(str(v) for v in substitutions.values())}) }} "
+    toks = list(tokens(sparql))
+    cuts = [
+        nxt.start + 1
+        for tok, nxt in zip(toks, toks[1:], strict=False)
+        if tok.kind == "word" and tok.text.upper() == "WHERE" and nxt.text == "{"
+    ] or [where_group_offset(sparql)]
+    pieces, last = [], 0
+    for cut in cuts:
+        pieces += [sparql[last:cut], block]
+        last = cut
+    return "".join(pieces) + sparql[last:]
+
+
+Request = tuple[str, dict[str, str]]
+
+
+def requests_for(
+    server: Server, query: NamedQuery, param_sets: list[dict[str, str]]
+) -> list[Request]:
+    """The (URL, query-string parameters) of each request, prepared before the clock starts."""
     if server.name == "ptce-kg":
-        return f"{server.url}/{query.name}", params
-    return server.url, {"query": prebind(query.text, query.bind(params))}
+        return [(f"{server.url}/{query.name}", params) for params in param_sets]
+    return [
+        (server.url, {"query": prebind_every_group(query.text, query.bind(params))})
+        for params in param_sets
+    ]
 
 
 @dataclass
@@ -431,6 +498,24 @@ class Stats:
     errors: int
     capped: bool
     rows: dict[int, int]  # request index -> rows answered (successful requests)
+    cpu: float = math.nan  # CPU seconds the server used meanwhile
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / self.done if self.done else math.nan
+
+    @staticmethod
+    def merge(parts: list[Stats]) -> Stats:
+        """One figure for several turns (their request indexes do not overlap)."""
+        return Stats(
+            sum(p.done for p in parts),
+            sum(p.seconds for p in parts),
+            [x for p in parts for x in p.latencies],
+            sum(p.errors for p in parts),
+            any(p.capped for p in parts),
+            {i: n for p in parts for i, n in p.rows.items()},
+            sum(p.cpu for p in parts),
+        )
 
     @property
     def answered(self) -> int:
@@ -448,52 +533,83 @@ class Stats:
         return ordered[min(len(ordered) - 1, int(math.ceil(q * len(ordered))) - 1)]
 
 
+def _client(
+    requests: list[Request],
+    following: Any,
+    go: Any,
+    started: Any,
+    cap: float,
+    results: Any,
+) -> None:
+    """One client process: take the next request index until none is left or ``cap`` seconds
+    have passed since the start.
+
+    Processes rather than threads: Python clients in one process share one GIL, and at several
+    hundred requests per second the client itself would be what is measured.
+    """
+    answers: list[tuple[int, float, bool, int]] = []
+    capped = False
+    go.wait()
+    deadline = started.value + cap
+    with httpx.Client(timeout=max(cap, 30), headers={"Accept": JSON}) as http:
+        while True:
+            with following.get_lock():
+                index = following.value
+                following.value += 1
+            if index >= len(requests):
+                break
+            if time.monotonic() > deadline:
+                capped = True
+                break
+            url, params = requests[index]
+            t0 = time.monotonic()
+            try:
+                response = http.get(url, params=params)
+                ok = response.status_code == 200
+                count = len(response.json()["results"]["bindings"]) if ok else 0
+            except httpx.HTTPError:
+                ok, count = False, 0
+            answers.append((index, time.monotonic() - t0, ok, count))
+    results.put((answers, capped, time.monotonic()))
+
+
 def load(
-    server: Server, query: NamedQuery, param_sets: list[dict[str, str]], clients: int, cap: float
+    requests: list[Request], clients: int, cap: float, first: int = 0, server: int | None = None
 ) -> Stats:
-    """Send the requests with ``clients`` concurrent clients; stop issuing after ``cap`` seconds."""
-    jobs = iter(enumerate(param_sets))
-    lock = threading.Lock()
+    """Send ``requests`` from ``clients`` concurrent client processes (keep-alive connections);
+    stop issuing after ``cap`` seconds. Rows are recorded by request index, from ``first``; the
+    CPU time of the process ``server`` (and its children) is measured meanwhile."""
+    ctx = multiprocessing.get_context("fork")
+    following = ctx.Value("l", 0)
+    go = ctx.Event()
+    started = ctx.Value("d", 0.0)
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=_client, args=(requests, following, go, started, cap, results))
+        for _ in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(0.5)  # every client forked and waiting: the clock starts with all of them
+    cpu = process_tree_cpu(server) if server else math.nan
+    started.value = time.monotonic()
+    go.set()
+    gathered = [results.get() for _ in processes]
+    cpu = process_tree_cpu(server) - cpu if server else math.nan
+    for process in processes:
+        process.join()
     latencies: list[float] = []
     errors = 0
     rows: dict[int, int] = {}
-    started = time.perf_counter()
-    deadline = started + cap
-    capped = False
-
-    def worker() -> None:
-        nonlocal errors, capped
-        with httpx.Client(timeout=max(cap, 30), headers={"Accept": JSON}) as http:
-            while True:
-                with lock:
-                    if time.perf_counter() > deadline:
-                        capped = capped or next(jobs, None) is not None
-                        return
-                    job = next(jobs, None)
-                if job is None:
-                    return
-                index, params = job
-                url, query_params = request_for(server, query, params)
-                t0 = time.perf_counter()
-                try:
-                    response = http.get(url, params=query_params)
-                    ok = response.status_code == 200
-                    count = len(response.json()["results"]["bindings"]) if ok else 0
-                except httpx.HTTPError:
-                    ok, count = False, 0
-                elapsed = time.perf_counter() - t0
-                with lock:
-                    latencies.append(elapsed)
-                    errors += not ok
-                    if ok:
-                        rows[index] = count
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Stats(len(latencies), time.perf_counter() - started, latencies, errors, capped, rows)
+    for answers, _, _ in gathered:
+        for index, elapsed, ok, count in answers:
+            latencies.append(elapsed)
+            errors += not ok
+            if ok:
+                rows[first + index] = count
+    finished = max(end for _, _, end in gathered)
+    capped = any(capped for _, capped, _ in gathered)
+    return Stats(len(latencies), finished - started.value, latencies, errors, capped, rows, cpu)
 
 
 def _geomean(values: list[float]) -> float:
@@ -506,16 +622,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=30_000)
     parser.add_argument("--poles", type=int, default=1_500)
     parser.add_argument(
-        "--requests", type=int, default=200, help="requests per query (ptce-kg, oxigraph)"
+        "--requests", type=int, default=500, help="requests per query (ptce-kg, oxigraph)"
     )
     parser.add_argument(
         "--rdflib-requests", type=int, default=8, help="requests per query for rdflib-endpoint"
     )
+    parser.add_argument(
+        "--warm-up", type=int, default=20, help="requests per server and query before measuring"
+    )
     parser.add_argument("--time-cap", type=float, default=60.0, help="seconds per server and query")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the requests of each query are sent in this many turns, alternating the servers",
+    )
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--queries", help=f"comma-separated subset of {','.join(QUERIES)}")
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--keep", type=Path, help="keep the generated stores in this folder")
     args = parser.parse_args(argv)
+    names = args.queries.split(",") if args.queries else list(QUERIES)
+    unknown = set(names) - set(QUERIES)
+    if unknown:
+        parser.error(f"unknown queries: {', '.join(sorted(unknown))}")
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ptce-bench-api-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -523,59 +653,66 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     store_dir, nquads, info = build(folder, args.units, args.poles, args.seed)
     print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
-    sets = workload(info, args.requests, args.seed)
-    results: dict[str, dict[str, Stats]] = {}
-    plan: list[tuple[str, Callable[[], Server], int]] = [
-        ("ptce-kg", lambda: start_ptce(store_dir, folder / "ptce.log"), args.requests),
-        (
-            "oxigraph serve",
-            lambda: start_oxigraph(nquads, folder, folder / "oxigraph.log"),
-            args.requests,
-        ),
+    # Warm-up requests use parameter sets of their own, after the measured ones.
+    sets = workload(info, args.requests + args.warm_up, args.seed)
+    starts: list[tuple[Callable[[], Server], int]] = [
+        (lambda: start_ptce(store_dir, folder / "ptce.log"), args.requests),
+        (lambda: start_oxigraph(nquads, folder, folder / "oxigraph.log"), args.requests),
     ]
     if not args.skip_rdflib:
-        plan.append(
-            (
-                "rdflib-endpoint",
-                lambda: start_rdflib(nquads, folder / "rdflib.log"),
-                args.rdflib_requests,
-            )
-        )
+        starts.append((lambda: start_rdflib(nquads, folder / "rdflib.log"), args.rdflib_requests))
+    servers: list[tuple[Server, int]] = []
+    results: dict[str, dict[str, Stats]] = {}
     try:
-        for name, start, count in plan:
-            server = start()
-            try:
-                results[name] = {}
-                for query_name in QUERIES:
-                    query = catalogue.get(query_name)
-                    assert query is not None
-                    load(server, query, sets[query_name][:2], 1, args.time_cap)  # warm-up
-                    stats = load(server, query, sets[query_name][:count], CLIENTS, args.time_cap)
-                    results[name][query_name] = stats
-                    print(
-                        f"  {name:16} {query_name:24} {stats.done:4} req {stats.rate:9.1f} req/s "
-                        f"p50 {stats.percentile(0.5) * 1000:8.1f} ms "
-                        f"p99 {stats.percentile(0.99) * 1000:8.1f} ms "
-                        f"rows {sum(stats.rows.values()) / max(len(stats.rows), 1):7.1f}/req "
-                        f"errors {stats.errors}"
-                        f"{' (time cap hit)' if stats.capped else ''}",
-                        flush=True,
+        for start, count in starts:
+            servers.append((start(), count))
+        # All servers stay up and take turns query by query, so a change in the load that
+        # other work puts on the machine falls on all of them alike.
+        for query_name in names:
+            query = catalogue.get(query_name)
+            assert query is not None
+            for server, _ in servers:
+                warm = requests_for(server, query, sets[query_name][args.requests :])
+                load(warm[: max(args.warm_up, 1)], CLIENTS, args.time_cap)
+            rounds: dict[str, list[Stats]] = {}
+            for turn in range(args.rounds):
+                for server, count in servers:
+                    first, end = turn * count // args.rounds, (turn + 1) * count // args.rounds
+                    share = requests_for(server, query, sets[query_name][first:end])
+                    rounds.setdefault(server.name, []).append(
+                        load(share, CLIENTS, args.time_cap / args.rounds, first, server.process.pid)
                     )
-            finally:
-                server.stop()
+            for server, _ in servers:
+                stats = Stats.merge(rounds[server.name])
+                results.setdefault(server.name, {})[query_name] = stats
+                print(
+                    f"  {server.name:16} {query_name:24} {stats.done:4} req "
+                    f"{stats.rate:9.1f} req/s p50 {stats.percentile(0.5) * 1000:8.1f} ms "
+                    f"p99 {stats.percentile(0.99) * 1000:8.1f} ms "
+                    f"rows {sum(stats.rows.values()) / max(len(stats.rows), 1):7.1f}/req "
+                    f"server CPU {stats.cpu_per_request * 1000:6.2f} ms/req errors {stats.errors}"
+                    f"{' (time cap hit)' if stats.capped else ''}",
+                    flush=True,
+                )
         _report(results)
     finally:
+        for server, _ in servers:
+            server.stop()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
 def _report(results: dict[str, dict[str, Stats]]) -> None:
+    """Ratios first (the machine is shared: absolute figures move with its load), then figures."""
     ours = results["ptce-kg"]
+    others = [n for n in results if n != "ptce-kg"]
     print("\nthroughput ratio ptce-kg / other (same queries, same parameters; >1 = ptce-kg faster)")
-    for other in (n for n in results if n != "ptce-kg"):
-        ratios = []
-        for query_name, stats in ours.items():
+    print(f"  {'query':24} " + " ".join(f"{'vs ' + o:>20}" for o in others))
+    ratios: dict[str, list[float]] = {o: [] for o in others}
+    for query_name, stats in ours.items():
+        cells = []
+        for other in others:
             theirs = results[other][query_name]
             both = stats.rows.keys() & theirs.rows.keys()
             differ = sum(stats.rows[i] != theirs.rows[i] for i in both)
@@ -584,9 +721,26 @@ def _report(results: dict[str, dict[str, Stats]]) -> None:
             # nothing answered within the cap: count one answer, so the ratio is a lower bound
             bound = "≥" if not theirs.answered else " "
             ratio = stats.rate / (max(theirs.answered, 1) / theirs.seconds)
-            ratios.append(ratio)
-            print(f"  vs {other:16} {query_name:24} {bound}{ratio:8.2f}×")
-        print(f"  vs {other:16} {'geometric mean':24} {_geomean(ratios):8.2f}×")
+            ratios[other].append(ratio)
+            cells.append(f"{bound}{ratio:18.2f}×")
+        print(f"  {query_name:24} " + " ".join(cells))
+    print(f"  {'geometric mean':24} " + " ".join(f"{_geomean(ratios[o]):19.2f}×" for o in others))
+    print("\nrequests/s (p50 / p99 latency, ms)")
+    print(f"  {'query':24} " + " ".join(f"{n:>28}" for n in results))
+    for query_name in ours:
+        cells = []
+        for name in results:
+            st = results[name][query_name]
+            cells.append(
+                f"{st.rate:9.1f} ({st.percentile(0.5) * 1000:6.1f} / "
+                f"{st.percentile(0.99) * 1000:6.1f})"
+            )
+        print(f"  {query_name:24} " + " ".join(f"{c:>28}" for c in cells))
+    print("\nserver CPU per request, ms (user + system, server process and its children)")
+    print(f"  {'query':24} " + " ".join(f"{n:>16}" for n in results))
+    for query_name in ours:
+        cells = [f"{results[n][query_name].cpu_per_request * 1000:16.2f}" for n in results]
+        print(f"  {query_name:24} " + " ".join(cells))
 
 
 if __name__ == "__main__":
