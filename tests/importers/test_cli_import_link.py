@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ptce_kg.cli import main
+from ptce_kg.importers.recherche_entreprises import read_results
 from ptce_kg.store import OxigraphStore
 from tests.importers.conftest import DATA, load_turtle
 
@@ -78,4 +79,5 @@ def test_import_recherche_entreprises(tmp_path, capsys):
         ]
     )
     assert code == 0
-    assert "3 read, 3 kept" in capsys.readouterr().out
+    results = sum(len(read_results(p)) for p in DATA.glob("search-*.json"))
+    assert f"legal units:    {results} read, {results} kept, 0 skipped" in capsys.readouterr().out
