@@ -58,6 +58,15 @@ def _start_worker(memory_limit: int) -> None:
     check_upload(b"", "warm-up.ttl")
 
 
+def _forkserver() -> Any:
+    """The ``forkserver`` context. Should this pool start the fork server (it is one per
+    process), the server preloads this module, which imports the query workers' module too:
+    query workers forked later start warm whichever pool came first."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def _ready() -> bool:
     return True
 
@@ -91,7 +100,7 @@ class UploadChecker:
                     max_tasks=_TASKS_PER_WORKER,
                     initializer=_start_worker,
                     initargs=(self.memory_limit,),
-                    context=multiprocessing.get_context("forkserver"),
+                    context=_forkserver(),
                 )
                 # The time limit is for the upload, not for starting the pool: wait until a
                 # worker answers (imports and warm-up take seconds on a busy machine).
