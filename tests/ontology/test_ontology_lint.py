@@ -258,7 +258,32 @@ def test_no_instance_data_in_ontology_folder(path: Path) -> None:
 
 def test_law_terms_cite_the_article(ptce: Graph) -> None:
     eli = "https://www.legifrance.gouv.fr/eli/loi/2014/7/31/ERNX1315311L/jo/article_"
-    for term in (PTCE.Pole, PTCE.CommonStrategy, PTCE.Statutes, PTCE.socialUtilityObjective):
+    # the terms whose words come from art. 9 ("même territoire", "stratégie commune et
+    # continue de mutualisation, de coopération ou de partenariat", "projets économiques et
+    # sociaux innovants, socialement ou technologiquement", "développement local durable")
+    # and from art. 1–2 (statutes, social utility, the SIRENE ESS flag of an ESS enterprise)
+    from_the_law = (
+        PTCE.Pole,
+        PTCE.Actor,
+        PTCE.NaturalPerson,
+        PTCE.PartnerLink,
+        PTCE.Territory,
+        PTCE.territory,
+        PTCE.Cooperation,
+        PTCE.CommonStrategy,
+        PTCE.strategyMode,
+        PTCE.ongoing,
+        PTCE.Project,
+        PTCE.projectDimension,
+        PTCE.innovationType,
+        PTCE.localDevelopmentContribution,
+        PTCE.actorCategory,
+        PTCE.Statutes,
+        PTCE.FinancialYear,
+        PTCE.essFamily,
+        PTCE.socialUtilityObjective,
+    )
+    for term in from_the_law:
         assert str(ptce.value(term, DCTERMS.source)).startswith(eli), term
     for term in _ptce_terms(ptce):
         for src in ptce.objects(term, DCTERMS.source):

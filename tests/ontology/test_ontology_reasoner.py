@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -275,3 +277,29 @@ def test_unsatisfiable_class_is_named_with_its_axioms(capsys) -> None:
     assert main(["reason", str(data)]) == EXIT_NONCONFORMANT
     out = capsys.readouterr().out
     assert "unsatisfiable classes:" in out and "PersonAndCompany" in out
+
+
+def test_without_java_the_reasoner_tests_skip_with_a_reason_and_the_rest_runs(
+    tmp_path: Path,
+) -> None:
+    # a PATH with a shell and `sleep` (the timeout test's stand-in JVM) but no `java`
+    for tool in ("sh", "sleep"):
+        (tmp_path / tool).symlink_to(shutil.which(tool))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-rs", "-p", "no:cacheprovider",
+         "-k", "not without_java"],
+        env={**os.environ, "PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    reasoner_tests = [
+        name
+        for name, test in globals().items()
+        if name.startswith("test_")
+        and any(m.name == "reasoner" for m in getattr(test, "pytestmark", []))
+    ]
+    assert reasoner_tests
+    assert f"{len(reasoner_tests)} skipped" in done.stdout, done.stdout[-2000:]
+    assert "no `java` on PATH: HermiT cannot run" in done.stdout
