@@ -58,7 +58,10 @@ def build_docs(outdir: Path) -> list[Path]:
     ]
     written = []
     for source, target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_html(source), encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render_html(source), encoding="utf-8")
+        except OSError as exc:  # a bad OUTDIR is the user's input, not an internal error
+            raise InputError(f"cannot write: {exc.strerror or exc}", where=str(target)) from exc
         written.append(target)
     return written

@@ -160,6 +160,12 @@ CASES = [
         ("README.md", "unknown RDF file extension"),
     ),
     Case("docs-outdir-is-a-file", lambda t: ["docs", _a_file(t)], 2, ("OUTDIR", "a-file")),
+    Case(
+        "docs-outdir-under-a-file",
+        lambda t: ["docs", f"{_a_file(t)}/html"],
+        2,
+        ("a-file/html/index.html", "cannot write", "Not a directory"),
+    ),
     Case("serve-bad-port", lambda t: ["serve", "--port", "70000"], 2, ("--port", "70000")),
     Case("serve-store-is-a-file", lambda t: ["serve", "--store", _a_file(t)], 2, ("--store",)),
 ]
