@@ -20,11 +20,19 @@ from ptce_kg import demo as demo_data
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import CC_BY, GraphDescription, GraphOutcome, sha256_of, write_described
+from ptce_kg.metadata import (
+    CC_BY,
+    LICENSE_NOT_STATED,
+    GraphDescription,
+    GraphOutcome,
+    sha256_of,
+    write_described,
+)
 from ptce_kg.paths import ontology_dir
 from ptce_kg.reference import DATASETS
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
+
 
 @dataclass
 class InitSummary:
@@ -76,7 +84,7 @@ def vocab_files() -> list[Path]:
 
 
 def _shipped(
-    graph: str, title: str, paths: list[Path], license: str | None, credit: str | None
+    graph: str, title: str, paths: list[Path], license: str, credit: str | None
 ) -> GraphDescription:
     return GraphDescription(
         graph=graph,
@@ -137,7 +145,7 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
                 sources=(source.resolve().as_uri(),) if source else (),
                 sha256=sha256_of([source]) if source else "",
                 triples=0,
-                license=meta.get("licence") or meta.get("license"),
+                license=meta.get("licence") or LICENSE_NOT_STATED,
                 description=meta.get("description"),
             )
             ensure(description, _as_triples(content))

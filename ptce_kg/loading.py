@@ -19,14 +19,19 @@ from pyoxigraph import NamedNode, Triple
 from ptce_kg import graphs, rdfio, spreadsheet
 from ptce_kg.errors import InputError
 from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import GraphDescription, descriptions, sha256_of, write_described
+from ptce_kg.metadata import (
+    LICENSE_NOT_STATED,
+    GraphDescription,
+    descriptions,
+    sha256_of,
+    write_described,
+)
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
 
 # Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
 RESERVED = (graphs.METADATA, graphs.DERIVED)
 DCTERMS_LICENSE = NamedNode("http://purl.org/dc/terms/license")
-NO_LICENSE = "not stated: the loaded files give no dcterms:license (ask their provider)"
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def load_files(
             sources=tuple(sorted(p.resolve().as_uri() for p in files)),
             sha256=sha256_of(files),
             triples=len(parsed[target]),
-            license=license or stated_license(parsed[target]) or NO_LICENSE,
+            license=license or stated_license(parsed[target]) or LICENSE_NOT_STATED,
         )
         outcome = write_described(store, description, parsed[target], sizes.get(target))
         results.append(LoadResult(target, tuple(files), outcome.triples, outcome.changed))

@@ -28,6 +28,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SHA256_PREFIX = "sha256:"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE_NOT_STATED = "not stated by the source (ask its provider before reusing the data)"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class GraphDescription:
     sources: tuple[str, ...]  # IRIs: file: IRIs of local files, or web addresses
     sha256: str
     triples: int
-    license: str | None = None  # an IRI, or a sentence when the licence has none
+    license: str = LICENSE_NOT_STATED  # an IRI, or a sentence when the licence has none
     credit: str | None = None
     description: str | None = None
     derived_from: tuple[str, ...] = ()  # graph IRIs (prov:wasDerivedFrom)
@@ -93,8 +94,7 @@ def description_triples(d: GraphDescription) -> list[Triple]:
         Triple(node, NamedNode(f"{PROV}generatedAtTime"), stamp),
     ]
     triples += [Triple(node, NamedNode(f"{DCTERMS}source"), _object(s)) for s in d.sources if s]
-    if d.license:
-        triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
+    triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
     if d.credit:
         triples.append(
             Triple(node, NamedNode(f"{DCTERMS}bibliographicCitation"), Literal(d.credit))
@@ -193,7 +193,7 @@ def write_described(
     return GraphOutcome(description.graph, count, changed=True)
 
 
-Fingerprint = tuple[str, int, tuple[str, ...], str | None]
+Fingerprint = tuple[str, int, tuple[str, ...], str | None]  # None: no licence recorded
 
 
 def fingerprint(d: GraphDescription) -> Fingerprint:
