@@ -157,3 +157,15 @@ def test_init_updates_a_graph_that_changed(
             assert sorted(str(q) for q in store.quads(iri)) == quads, iri
     finally:
         store.close()
+
+
+def test_default_store_is_a_per_user_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PTCE_STORE", raising=False)
+    monkeypatch.delenv("PTCE_ENDPOINT", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    code, out, err = run(capsys, "graphs")
+    assert code == 0, err
+    assert (tmp_path / "data-home" / "ptce-kg" / "store").is_dir()
+    assert "ptce-kg init" in out  # an empty store says how to fill it
