@@ -8,6 +8,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ptce_kg.errors import InputError
+
 # CLI name -> rdflib serializer name; the file suffixes that imply it.
 FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -30,8 +32,11 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 def write_atomic(data: bytes, path: Path) -> None:
     """Write ``path`` whole or not at all (a failed run never leaves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # an unusable output path is the user's input, not an internal error
+        raise InputError(f"cannot write: {exc.strerror or exc}", where=str(path)) from exc
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -23,6 +23,7 @@ from ptce_kg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_NONCONFORMANT
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
 BAD_TTL = DATA / "malformed-missing-dot.ttl"
+SARTHE = REPO / "data" / "demo" / "sarthe-exemple.ttl"  # shipped fictitious example pole
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,18 @@ CASES = [
         2,
         ("pole", "ligne 2", "courriel", "contact-at-example"),
     ),
+    Case(
+        "convert-output-under-a-file",
+        lambda t: ["convert", "-o", f"{_a_file(t)}/pole.ttl", str(REPO / "templates" / "exemple")],
+        2,
+        ("a-file/pole.ttl", "cannot write"),
+    ),
+    Case(
+        "validate-output-under-a-file",
+        lambda t: ["validate", "-o", f"{_a_file(t)}/report.txt", str(SARTHE)],
+        2,
+        ("a-file/report.txt", "cannot write"),
+    ),
     Case("reason-syntax-error", lambda t: ["reason", str(BAD_TTL)], 2, (f"{BAD_TTL.name}:3",)),
     Case(
         "reason-unknown-syntax",
@@ -267,8 +280,7 @@ def test_file_only_commands_never_create_a_store(
     store = tmp_path / "never-created"
     monkeypatch.setenv("PTCE_STORE", str(store))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    demo = REPO / "data" / "demo" / "sarthe-exemple.ttl"
-    assert main(["validate", "--rules", "quality", str(demo)]) in (0, 1)
+    assert main(["validate", "--rules", "quality", str(SARTHE)]) in (0, 1)
     assert main(["convert", str(REPO / "templates" / "exemple")]) == 0
     assert main(["docs", str(tmp_path / "html")]) == 0
     assert main(["reason", str(BAD_TTL)]) == EXIT_INPUT
