@@ -87,8 +87,8 @@ def test_every_kept_establishment_field_matches_its_column(store):
 
 
 def test_links_out_resolve_in_the_reference_data(store):
-    """NAF and commune IRIs are INSEE's own, present in the reference graphs; each unit links
-    to its public page in the government's company directory."""
+    """NAF and commune IRIs are INSEE's own and legal forms the reference concepts, all present
+    in the reference graphs; each unit links to its public page in the company directory."""
     import_sirene(store, UL, ET)
 
     def objects(prop: str) -> set[str]:
@@ -97,6 +97,8 @@ def test_links_out_resolve_in_the_reference_data(store):
 
     naf = objects(PTCE + "activity")
     assert naf and naf <= set(reference.naf_index())
+    forms = objects(PTCE + "legalForm")
+    assert forms and forms <= set(reference.legal_form_index())
     communes = objects(PTCE + "commune") | objects(PTCE + "municipalArrondissement")
     codes = {iri.rsplit("/", 1)[1] for iri in communes}
     cog = reference.reference_subset(commune_codes=codes)
