@@ -20,7 +20,9 @@ GRAPH_MEDIA_TYPES = (
     "application/ld+json",
     "application/rdf+xml",
 )
-# Names people type for the same formats; mapped to the canonical one before matching.
+# Names people type for the same formats: a range matches its own name, and the canonical one
+# when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a
+# validation report or an error, and SPARQL JSON results where those are).
 ALIASES = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
@@ -58,8 +60,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, i
     main = media_type.split("/")[0]
     best: tuple[int, float] | None = None  # (specificity, q)
     for media, q in ranges:
-        media = ALIASES.get(media, media)
-        if media == media_type:
+        if media_type in (media, ALIASES.get(media)):
             spec = 2
         elif media == f"{main}/*":
             spec = 1

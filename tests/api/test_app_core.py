@@ -146,3 +146,18 @@ def test_using_graph_parameters_cannot_add_sparql() -> None:
         )
     assert response.status_code == 400
     assert "using-graph-uri" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/json, text/plain;q=0.5", "application/json"),
+        ("text/plain, application/json;q=0.5", "text/plain"),
+    ],
+)
+def test_errors_follow_the_clients_preference(client: TestClient, accept, media_type) -> None:
+    response = client.get("/sparql", params={"query": "ASK {"}, headers={"accept": accept})
+    assert response.status_code == 400
+    assert response.headers["content-type"].split(";")[0] == media_type
+    text = response.json()["detail"] if media_type == "application/json" else response.text
+    assert "1:" in text  # where the parser stopped

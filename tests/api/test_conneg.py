@@ -46,3 +46,18 @@ def test_malformed_parts_are_skipped() -> None:
         ("text/csv", 0.0),
         ("text/tsv", 0.3),
     ]
+
+
+def test_aliases_match_plain_types_where_they_are_offered() -> None:
+    """application/json is plain JSON where that is offered (reports, errors), SPARQL JSON
+    results where those are; a client preferring JSON never gets text because of the alias."""
+    plain = ["application/json", "text/plain"]
+    assert choose_media_type("application/json, text/plain;q=0.5", plain) == "application/json"
+    assert choose_media_type("text/plain, application/json;q=0.5", plain) == "text/plain"
+    assert choose_media_type("application/json", ["text/turtle", "application/json"]) == (
+        "application/json"
+    )
+    assert choose_media_type("application/xml", RESULTS_MEDIA_TYPES) == (
+        "application/sparql-results+xml"
+    )
+    assert choose_media_type("application/json", ["text/turtle", "text/html"]) is None

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Uploa
 from fastapi.responses import Response
 
 from ptce_kg.api.app import EXPOSED_HEADERS
-from ptce_kg.api.conneg import ALIASES, choose_media_type
+from ptce_kg.api.conneg import choose_media_type
 from ptce_kg.api.dependencies import get_upload_checker
 from ptce_kg.upload_workers import UploadChecker
 from ptce_kg.validation import RULE_SETS, Report, render
@@ -27,10 +27,6 @@ REPORT_FORMATS = {
     "text/turtle": "turtle",
     "text/html": "html",
 }
-# conneg reads a requested application/json as the SPARQL results type (its alias for /sparql):
-# offer that name too, and answer it as plain JSON.
-_JSON_ALIAS = ALIASES.get("application/json", "application/json")
-_OFFERED = [*REPORT_FORMATS, _JSON_ALIAS]
 RULES = ("all", *RULE_SETS)
 CONFORMS_HEADER, VIOLATIONS_HEADER = EXPOSED_HEADERS
 
@@ -48,8 +44,7 @@ router = APIRouter(tags=["validation"])
 
 def report_response(report: Report, accept: str | None, lang: str, status: int = 200) -> Response:
     """The report in the negotiated format, with the verdict in headers (406 if unacceptable)."""
-    media_type = choose_media_type(accept, _OFFERED)
-    media_type = "application/json" if media_type == _JSON_ALIAS else media_type
+    media_type = choose_media_type(accept, list(REPORT_FORMATS))
     if media_type is None:
         raise HTTPException(406, f"the report is available as {', '.join(REPORT_FORMATS)}")
     body = render(report, REPORT_FORMATS[media_type], lang)
