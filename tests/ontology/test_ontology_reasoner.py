@@ -303,3 +303,13 @@ def test_without_java_the_reasoner_tests_skip_with_a_reason_and_the_rest_runs(
     assert reasoner_tests
     assert f"{len(reasoner_tests)} skipped" in done.stdout, done.stdout[-2000:]
     assert "no `java` on PATH: HermiT cannot run" in done.stdout
+
+
+@pytest.mark.reasoner
+@needs_java
+def test_shipped_example_poles_are_consistent_with_the_ontology() -> None:
+    # the SHACL-nonconformant example too: breaking the law is not an OWL contradiction
+    demo = sorted((Path(__file__).resolve().parents[2] / "data" / "demo").glob("*.ttl"))
+    assert demo
+    report = reason(demo)
+    assert report.ok, report.to_text()
