@@ -161,3 +161,24 @@ def test_errors_follow_the_clients_preference(client: TestClient, accept, media_
     assert response.headers["content-type"].split(";")[0] == media_type
     text = response.json()["detail"] if media_type == "application/json" else response.text
     assert "1:" in text  # where the parser stopped
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        ({"allow_update": True, "host": "0.0.0.0"}, True),
+        ({"allow_update": True, "host": "ptce.example.org"}, True),
+        ({"allow_update": True, "host": "0.0.0.0", "admin_token": "secret"}, False),
+        ({"allow_update": True, "host": "127.0.0.1"}, False),
+        ({"allow_update": True, "host": "::1"}, False),
+        ({"allow_update": True, "host": "localhost"}, False),
+        ({"allow_update": False, "host": "0.0.0.0"}, False),
+    ],
+)
+def test_serve_warns_when_anyone_could_update(settings: dict, warned: bool) -> None:
+    from ptce_kg.cli.serve import open_update_warning
+
+    warning = open_update_warning(Settings(**settings))
+    assert (warning is not None) is warned
+    if warned:
+        assert settings["host"] in warning and "PTCE_ADMIN_TOKEN" in warning
