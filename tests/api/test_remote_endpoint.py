@@ -19,7 +19,7 @@ from ptce_kg.errors import QueryError
 from ptce_kg.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.store import RemoteStore
-from tests.api.conftest import free_port, start_server, stop_server
+from tests.api.conftest import free_port, make_store, start_server, stop_server
 
 # the server from the PyPI package ``oxigraph`` (test extra), next to this Python
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -128,3 +128,23 @@ def test_serve_in_front_of_the_endpoint(service: QueryService, tmp_path: Path) -
     assert ontology.json()["boolean"] is False
     assert sorted(r["v"]["value"] for r in rows) == ["a", "b", "c"]
     assert refused.status_code == 400 and "SERVICE" in refused.json()["detail"]
+
+
+def test_allow_listed_service_is_called(service: QueryService, tmp_path: Path) -> None:
+    """SERVICE to an endpoint of PTCE_SERVICE_ALLOWLIST runs (from a query worker); any other
+    endpoint is still refused."""
+    endpoint = service.settings.endpoint
+    store = make_store(tmp_path / "store")
+    server = start_server(
+        store, tmp_path / "server.log", PTCE_SERVICE_ALLOWLIST=json.dumps([endpoint])
+    )
+    federated = f"SELECT ?v WHERE {{ SERVICE <{endpoint}> {{ GRAPH <{G}> {{ ?s ?p ?v }} }} }}"
+    other = endpoint.replace("/query", "/other")
+    try:
+        with server.client() as client:
+            rows = client.get("/sparql", params={"query": federated}).json()["results"]["bindings"]
+            refused = client.get("/sparql", params={"query": federated.replace(endpoint, other)})
+    finally:
+        stop_server(server)
+    assert sorted(r["v"]["value"] for r in rows) == ["a", "b", "c"]
+    assert refused.status_code == 400 and "allow-list" in refused.json()["detail"]
