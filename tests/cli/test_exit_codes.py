@@ -7,6 +7,7 @@ has at least one row, so a new command cannot skip this.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -286,3 +287,21 @@ def test_file_only_commands_never_create_a_store(
     assert main(["reason", str(BAD_TTL)]) == EXIT_INPUT
     capsys.readouterr()
     assert not store.exists() and not (tmp_path / "xdg").exists()
+
+
+def test_serve_on_a_port_in_use_is_exit_3_naming_the_address(tmp_path: Path) -> None:
+    tiny = tmp_path / "tiny.nt"
+    tiny.write_text(
+        "<https://w3id.org/ptce/id/pole/exemple-x> "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "exemple" .\n'
+    )
+    # a non-empty store, so serve does not run init first
+    assert main(["load", *_store(tmp_path), "--no-link", str(tiny)]) == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = _run("serve", *_store(tmp_path), "--port", str(port))
+    assert done.returncode == EXIT_INTERNAL
+    assert f"127.0.0.1', {port}" in done.stderr and "address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
