@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,10 @@ from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
 from ptce_kg.validation import Report, read_inputs, validate
 
+# One submission writes at a time (validation still runs in parallel): the derived graph is
+# rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
+# derived from a graph that the other submission replaced meanwhile.
+_WRITES = threading.Lock()
 POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 POLE_IRI = "https://w3id.org/ptce/id/pole/{}"
 PROV_ATTRIBUTED = PROV + "wasAttributedTo"
@@ -160,10 +165,13 @@ def submit_pole_data(
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     if not report.conforms:
         return Submission(pole_id, pole_graph, report, False, 0, digest, submitted_by, when)
-    triples = store.replace_graph(pole_graph, checked.triples)
-    submission = Submission(pole_id, pole_graph, report, True, triples, digest, submitted_by, when)
-    record_provenance(store, submission, safe_name(filename))
-    rebuild_derived(store)
+    with _WRITES:
+        triples = store.replace_graph(pole_graph, checked.triples)
+        submission = Submission(
+            pole_id, pole_graph, report, True, triples, digest, submitted_by, when
+        )
+        record_provenance(store, submission, safe_name(filename))
+        rebuild_derived(store)
     return submission
 
 

@@ -3,6 +3,9 @@ ids are slugs, and a submission with violations leaves the store exactly as it w
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 import rdflib
 
@@ -44,3 +47,53 @@ def test_violations_leave_the_store_unchanged():
     assert submission.stored is False and submission.triples == 0
     assert submission.report.counts["Violation"] > 0
     assert sorted(str(q) for q in store.quads()) == before
+
+
+class _OverlapRecorder:
+    """A store whose writes take a little while and record how many ran at once."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self.active = 0
+        self.most = 0
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def _write(self, method, *args):
+        with self._lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+        try:
+            time.sleep(0.02)  # long enough for another thread's write to start, if allowed
+            return method(*args)
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def replace_graph(self, graph, triples):
+        return self._write(self._store.replace_graph, graph, triples)
+
+    def update(self, sparql):
+        return self._write(self._store.update, sparql)
+
+
+def test_concurrent_submissions_write_one_at_a_time():
+    """Validation may run side by side; the writes (graph, provenance, derived rebuild) of two
+    submissions never interleave."""
+    store = _OverlapRecorder(OxigraphStore())
+    pole = "sarthe-exemple"
+    data = demo_file(pole).read_bytes()
+    results = []
+
+    def submit():
+        results.append(submit_pole_data(store, pole, data, "pole.ttl", submitted_by=pole))
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.stored for r in results] == [True, True]
+    assert store.most == 1
