@@ -270,3 +270,16 @@ def test_errors_can_be_plain_text(client) -> None:
 def test_not_acceptable(client) -> None:
     response = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "image/png"})
     assert "available" in assert_clean_error(response, 406)
+
+
+def test_health_on_the_live_server(client) -> None:
+    """The probe: on-disk store, queries in killable workers, the store's real triple count."""
+    count = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    health = client.get("/health")
+    assert health.status_code == 200
+    body = health.json()
+    assert body["status"] == "ok" and body["store"] == "embedded"
+    assert body["isolated_query_workers"] is True
+    assert body["triples"] == int(count) > 0
