@@ -60,7 +60,7 @@ async function errorMessage(response) {
   const body = await response.text();
   try {
     const data = JSON.parse(body);
-    const detail = data.message || data.error || data.detail;
+    const detail = data.detail || data.message || data.error; // detail: our errors and FastAPI's
     return `${response.status}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`;
   } catch (_) {
     return `${response.status}: ${body.slice(0, 500)}`;
@@ -247,10 +247,12 @@ async function validateFile(event) {
   form.append("rules", document.getElementById("validate-rules").value);
   form.append("lang", state.lang);
   status.textContent = t("validating");
+  status.className = "status"; // no colour left over from the previous file's verdict
   frame.hidden = true;
   const response = await fetch("/validate", { method: "POST", headers: { Accept: "text/html" }, body: form });
   if (!response.ok) {
     status.textContent = `${t("error")} ${await errorMessage(response)}`;
+    status.className = "status bad error";
     return;
   }
   const violations = Number(response.headers.get("X-Validation-Violations") || "0");

@@ -168,3 +168,25 @@ def test_upload_of_an_invalid_file_shows_the_violations(page, live_server: LiveS
     for violation in violations[:3]:
         assert violation["message"].split("\n")[0][:60] in report_text
     assert page.outside == []
+
+
+def test_unreadable_upload_shows_where_it_breaks(page, live_server: LiveServer):
+    """A file that cannot be parsed: the page shows the server's message (file and line) as an
+    error, with no verdict colour left over from the previous file."""
+    broken = Path(__file__).parent / "data" / "truncated.ttl"
+    with live_server.client() as client:
+        expected = client.post("/validate", files={"file": (broken.name, broken.read_bytes())})
+    assert expected.status_code == 400
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("body[data-editor]")
+    page.set_input_files("#validate-file", str(demo_file("sarthe-exemple")))
+    page.locator("#validate-submit").click()
+    page.wait_for_selector("#validate-status.good, #validate-status.bad")
+    page.set_input_files("#validate-file", str(broken))
+    page.locator("#validate-submit").click()
+    page.wait_for_selector("#validate-status.error")
+    status = page.locator("#validate-status")
+    assert "good" not in (status.get_attribute("class") or "")
+    assert expected.json()["detail"] in status.inner_text()
+    assert page.locator("#validate-report").is_hidden()
+    assert page.outside == []
