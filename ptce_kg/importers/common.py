@@ -1,33 +1,31 @@
-"""What both importers share: the import summary, the column mapping, the on-disk spool.
+"""What both importers share: the import summary, the column mapping, the N-Triples stream.
 
-An import never writes to the store while it reads: it spools N-Triples to a temporary file,
-and only when every input file has been read to the end does it replace the target graph in
-one call. A file that fails half way (bad encoding, truncated, missing column) leaves the
-store exactly as it was.
+An import turns its input into N-Triples lines that the store reads as they are produced, and
+the target graph is replaced only once the last line was read. A file that fails half way (bad
+encoding, truncated, missing column) leaves the store exactly as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
-from pyoxigraph import Store as OxStore
+from pyoxigraph import RdfFormat, parse
 
 from ptce_kg.metadata import GraphDescription, record_unless_same, sha256_of
 from ptce_kg.paths import mappings_dir
 from ptce_kg.reference import LO2
 from ptce_kg.store.base import Store
 
-# Below this many triples the store's own transactional replace is fast enough.
-_BULK_THRESHOLD = 250_000
+# Lines joined and encoded at a time by NTriplesStream (about 1 MB of N-Triples).
+_LINES_PER_CHUNK = 8_000
 
 
 @dataclass
@@ -66,38 +64,40 @@ def column_mapping() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-class Spool:
-    """N-Triples lines written to a temporary file, counted, then loaded in one go."""
+class NTriplesStream(io.RawIOBase):
+    """A readable binary stream of N-Triples, produced only as the reader asks for it.
 
-    def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="ptce-import-")
-        self.path = Path(self._dir.name) / "spool.nt"
-        self._handle = open(self.path, "w", encoding="utf-8")
+    ``batches`` yields lists of N-Triples lines (the triples of one record); they are joined
+    and encoded a few hundred kilobytes at a time. ``count`` is the number of lines produced so
+    far. An exception raised while producing (bad input) reaches whoever reads the stream.
+    """
+
+    def __init__(self, batches: Iterable[list[str]]) -> None:
+        super().__init__()
+        self._batches = iter(batches)
+        self._chunk = memoryview(b"")
         self.count = 0
 
-    def write(self, lines: list[str]) -> None:
-        self._handle.writelines(lines)
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._chunk and not self._refill():
+            return 0
+        size = min(len(buffer), len(self._chunk))
+        buffer[:size] = self._chunk[:size]
+        self._chunk = self._chunk[size:]
+        return size
+
+    def _refill(self) -> bool:
+        lines: list[str] = []
+        for batch in self._batches:
+            lines += batch
+            if len(lines) >= _LINES_PER_CHUNK:
+                break
         self.count += len(lines)
-
-    def flush(self) -> None:
-        self._handle.flush()
-
-    def quads(self, graph: str) -> Iterator[Quad]:
-        """The spooled triples as quads of ``graph`` (streamed, never all in memory)."""
-        self.flush()
-        target = NamedNode(graph)
-        for quad in parse(path=self.path, format=RdfFormat.N_TRIPLES):
-            yield Quad(quad.subject, quad.predicate, quad.object, target)
-
-    def close(self) -> None:
-        self._handle.close()
-        self._dir.cleanup()
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._chunk = memoryview("".join(lines).encode("utf-8"))
+        return bool(lines)
 
 
 def record_import(
@@ -126,25 +126,20 @@ def record_import(
     )
 
 
-def replace_graph_from_spool(store: Store, graph: str, spool: Spool) -> int:
-    """Replace ``graph`` by the spooled triples, once every input file was read to the end.
+def replace_graph_from_lines(store: Store, graph: str, batches: Iterable[list[str]]) -> int:
+    """Replace ``graph`` by the N-Triples lines of ``batches``; return how many were written.
 
-    On the embedded store (which exposes its pyoxigraph store as ``raw`` for bulk loaders) the
-    spool file is handed to Oxigraph's parallel bulk loader: the graph is removed, then loaded.
-    The spool is complete and was written by us, so bad input can no longer stop the load half
-    way; only a crash during it could, and re-running the import (idempotent) repairs that.
-    Staging the spool again through ``replace_graph`` would parse and re-serialise every triple
-    (about twice the time). Other stores get ``replace_graph`` (its own atomicity).
+    The lines are produced while the store reads them, and the graph is replaced only once
+    the last one was produced: input that fails half way leaves the store as it was. A store
+    with a bulk loader for streams (the embedded one) gets them straight (see
+    ``OxigraphStore.bulk_replace_stream``); any other store gets parsed triples through its own
+    atomic ``replace_graph``. Every IRI in the lines was built from values checked against
+    strict patterns (model.py), so the bulk loader may skip re-validating them (lenient).
     """
-    raw = getattr(store, "raw", None)
-    if not isinstance(raw, OxStore) or spool.count < _BULK_THRESHOLD:
-        return store.replace_graph(graph, spool.quads(graph))
-    spool.flush()
-    target = NamedNode(graph)
-    if raw.contains_named_graph(target):
-        raw.remove_graph(target)
-    # lenient: skip Oxigraph's IRI re-validation (about 9 % faster); every IRI in the spool was
-    # built from values checked against strict patterns (model.py).
-    raw.bulk_load(path=spool.path, format=RdfFormat.N_TRIPLES, to_graph=target, lenient=True)
-    raw.add_graph(target)
-    return spool.count
+    stream = NTriplesStream(batches)
+    bulk_replace_stream = getattr(store, "bulk_replace_stream", None)
+    if bulk_replace_stream is not None:
+        bulk_replace_stream(graph, stream, RdfFormat.N_TRIPLES, lenient=True)
+    else:
+        store.replace_graph(graph, parse(input=stream, format=RdfFormat.N_TRIPLES))
+    return stream.count

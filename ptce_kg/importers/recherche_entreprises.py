@@ -28,10 +28,9 @@ from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.importers.common import (
     ImportSummary,
-    Spool,
     column_mapping,
     record_import,
-    replace_graph_from_spool,
+    replace_graph_from_lines,
 )
 from ptce_kg.importers.model import (
     SIREN_RE,
@@ -84,10 +83,9 @@ def import_recherche_entreprises(store: Store, paths: Iterable[Path]) -> ImportS
     """
     paths = list(paths)
     summary = ImportSummary(graph=RECHERCHE_ENTREPRISES_GRAPH)
-    with Spool() as spool:
-        for lines in _lines(paths, summary):
-            spool.write(lines)
-        summary.triples = replace_graph_from_spool(store, RECHERCHE_ENTREPRISES_GRAPH, spool)
+    summary.triples = replace_graph_from_lines(
+        store, RECHERCHE_ENTREPRISES_GRAPH, _lines(paths, summary)
+    )
     record_import(
         store,
         RECHERCHE_ENTREPRISES_GRAPH,

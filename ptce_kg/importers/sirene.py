@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from tqdm import tqdm
@@ -19,10 +21,9 @@ from ptce_kg import graphs
 from ptce_kg.errors import InputError
 from ptce_kg.importers.common import (
     ImportSummary,
-    Spool,
     column_mapping,
     record_import,
-    replace_graph_from_spool,
+    replace_graph_from_lines,
 )
 from ptce_kg.importers.model import (
     SIREN_RE,
@@ -145,14 +146,19 @@ class _CsvSource:
     def close(self) -> None:
         self._handle.close()
 
-    def getter(self) -> Callable[[list[str], str], str]:
-        index = self.index
+    def picker(self, fields: Sequence[str]) -> Callable[[list[str]], list[str]]:
+        """A function giving the stripped values of ``fields`` in a row ("" for an absent
+        optional column), all picked in one C call."""
+        # An absent column points at one extra empty cell appended to the row.
+        positions = (self.index.get(f) for f in fields)
+        get = itemgetter(*(self.width if i is None else i for i in positions))
+        return lambda row: [value.strip() for value in get([*row, ""])]
 
-        def get(row: list[str], fld: str) -> str:
-            i = index.get(fld)
-            return row[i].strip() if i is not None else ""
-
-        return get
+    def position(self, fld: str) -> int:
+        """The column index of a required field."""
+        position = self.index[fld]
+        assert position is not None, fld
+        return position
 
 
 def import_sirene(
@@ -176,11 +182,16 @@ def import_sirene(
         units.close()
         raise
     summary = ImportSummary(graph=SIRENE_GRAPH)
-    with Spool() as spool:
-        kept = _read_units(units, keep, mapping, spool, summary, progress)
+    kept: set[str] | None = set() if keep.active else None
+    batches = _unit_lines(units, keep, mapping, summary, kept, progress)
+    if sites is not None:
+        batches = chain(batches, _establishment_lines(sites, kept, mapping, summary, progress))
+    try:
+        summary.triples = replace_graph_from_lines(store, SIRENE_GRAPH, batches)
+    finally:
+        units.close()
         if sites is not None:
-            _read_establishments(sites, kept, mapping, spool, summary, progress)
-        summary.triples = replace_graph_from_spool(store, SIRENE_GRAPH, spool)
+            sites.close()
     sources = [unites_legales, *([etablissements] if etablissements else [])]
     record_import(
         store,
@@ -194,32 +205,59 @@ def import_sirene(
     return summary
 
 
-def _read_units(
+_UNIT_FIELDS = (
+    "name",
+    "usual_name",
+    "acronym",
+    "state",
+    "activity",
+    "nomenclature",
+    "creation_date",
+    "headcount_band",
+    "rna_id",
+    "mission_flag",
+)
+_ESTABLISHMENT_FIELDS = (
+    "head_office",
+    "state",
+    "commune",
+    "creation_date",
+    "headcount_band",
+    "activity",
+    "nomenclature",
+)
+
+
+def _unit_lines(
     source: _CsvSource,
     keep: Filter,
     mapping: dict,
-    spool: Spool,
     summary: ImportSummary,
+    kept: set[str] | None,
     progress: bool,
-) -> set[str] | None:
-    """Spool the kept legal units; return their SIRENs when a filter is on (else None)."""
-    get = source.getter()
+) -> Iterator[list[str]]:
+    """The N-Triples lines of each kept legal unit; adds their SIRENs to ``kept`` (if given).
+
+    The fields every row is tested on are read first; the others only for kept rows (with
+    ``--only-ess`` most rows of the national file are skipped).
+    """
+    i_siren, i_form, i_flag = (source.position(f) for f in ("siren", "legal_form", "ess_flag"))
+    pick = source.picker(_UNIT_FIELDS)
+    width = source.width
     natural_form = mapping["natural_person_legal_form"]
     natural_label = mapping["natural_person_label"]
     linked = mapping["linked_nomenclature"]
-    kept: set[str] | None = set() if keep.active else None
     skipped = summary.units_skipped
     for row in source.rows(progress, "legal units"):
         summary.units_read += 1
-        if len(row) != source.width:
+        if len(row) != width:
             skipped["row with a wrong number of fields"] += 1
             continue
-        siren = get(row, "siren")
+        siren = row[i_siren].strip()
         if not SIREN_RE.match(siren):
             skipped["invalid SIREN"] += 1
             continue
-        legal_form = get(row, "legal_form")
-        ess_flag = get(row, "ess_flag")
+        legal_form, ess_flag = row[i_form].strip(), row[i_flag].strip()
         if keep.sirens is not None and siren not in keep.sirens:
             skipped["not in --siren-list"] += 1
             continue
@@ -228,69 +266,73 @@ def _read_units(
         ):
             skipped["not ESS (--only-ess)"] += 1
             continue
+        (name, usual_name, acronym, state, activity, nomenclature, created, band, rna, mission) = (
+            pick(row)
+        )
         if legal_form == natural_form:
             # Natural person: no name, first names, sex or pseudonym is ever stored.
             label, legal_name = natural_label.format(siren=siren), None
         else:
-            legal_name = get(row, "name") or get(row, "usual_name") or get(row, "acronym")
+            legal_name = name or usual_name or acronym
             label = legal_name or f"Unité légale {siren}"
         record = LegalUnitRecord(
             siren=siren,
             label=label,
             legal_name=legal_name,
             legal_form=legal_form,
-            state=get(row, "state"),
-            activity=get(row, "activity"),
-            nomenclature=get(row, "nomenclature"),
-            creation_date=get(row, "creation_date"),
-            headcount_band=get(row, "headcount_band"),
-            rna_id=get(row, "rna_id"),
+            state=state,
+            activity=activity,
+            nomenclature=nomenclature,
+            creation_date=created,
+            headcount_band=band,
+            rna_id=rna,
             ess_flag=ess_flag,
-            mission_flag=get(row, "mission_flag"),
+            mission_flag=mission,
         )
-        spool.write(legal_unit_lines(record, linked))
+        yield legal_unit_lines(record, linked)
         summary.units_kept += 1
         if kept is not None:
             kept.add(siren)
-    return kept
 
 
-def _read_establishments(
+def _establishment_lines(
     source: _CsvSource,
     kept: set[str] | None,
     mapping: dict,
-    spool: Spool,
     summary: ImportSummary,
     progress: bool,
-) -> None:
-    """Spool the establishments of kept units (all establishments when no filter is on)."""
-    get = source.getter()
+) -> Iterator[list[str]]:
+    """The N-Triples lines of the establishments of kept units (all when no filter is on)."""
+    i_siren, i_siret = source.position("siren"), source.position("siret")
+    pick = source.picker(_ESTABLISHMENT_FIELDS)
+    width = source.width
     linked = mapping["linked_nomenclature"]
     communes = CommuneMapper({k: tuple(v) for k, v in mapping["plm_arrondissements"].items()})
     skipped = summary.establishments_skipped
     for row in source.rows(progress, "establishments"):
         summary.establishments_read += 1
-        if len(row) != source.width:
+        if len(row) != width:
             skipped["row with a wrong number of fields"] += 1
             continue
-        siren, siret = get(row, "siren"), get(row, "siret")
+        siren, siret = row[i_siren].strip(), row[i_siret].strip()
         if not SIRET_RE.match(siret) or not siret.startswith(siren) or not SIREN_RE.match(siren):
             skipped["invalid SIRET or SIREN"] += 1
             continue
         if kept is not None and siren not in kept:
             skipped["legal unit not kept"] += 1
             continue
-        head = get(row, "head_office").lower()
+        head, state, commune, created, band, activity, nomenclature = pick(row)
+        head = head.lower()
         record = EstablishmentRecord(
             siret=siret,
             siren=siren,
             head_office=True if head == "true" else False if head == "false" else None,
-            state=get(row, "state"),
-            commune_code=get(row, "commune"),
-            creation_date=get(row, "creation_date"),
-            headcount_band=get(row, "headcount_band"),
-            activity=get(row, "activity"),
-            nomenclature=get(row, "nomenclature"),
+            state=state,
+            commune_code=commune,
+            creation_date=created,
+            headcount_band=band,
+            activity=activity,
+            nomenclature=nomenclature,
         )
-        spool.write(establishment_lines(record, communes, linked))
+        yield establishment_lines(record, communes, linked)
         summary.establishments_kept += 1

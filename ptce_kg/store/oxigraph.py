@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import QueryError, StoreError
@@ -14,6 +17,10 @@ from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged
 
 DELETE_CHUNK = 100_000
+# Replacing an existing graph by at most this much N-Triples/N-Quads (about 100 000 triples) is
+# one transaction (``replace_graph``); above it, chunked clear then bulk load.
+SMALL_REPLACE_BYTES = 12_000_000
+_COPY_BUFFER = 1 << 20
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -115,21 +122,58 @@ class OxigraphStore:
         while self._store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
             self._store.update(chunk)
 
-    def bulk_replace_file(self, graph: str, path: Path, format: RdfFormat) -> None:
+    def bulk_replace_file(
+        self, graph: str, path: Path, format: RdfFormat, *, lenient: bool = False
+    ) -> None:
         """Replace ``graph`` by the triples of a complete file written by ptce-kg itself, with
         Oxigraph's parallel bulk loader (the fast path of national imports).
 
         Same guarantees as the large case of ``replace_graph``: only use it for a file that was
-        read to the end (a spool), so bad input cannot stop it half way.
+        read to the end (a spool), so bad input cannot stop it half way. ``lenient`` skips
+        Oxigraph's IRI re-validation: only for files whose IRIs were checked when written.
         """
         node = NamedNode(graph)
         try:
             if self._store.contains_named_graph(node):
                 self._clear_in_chunks(node)
-            self._store.bulk_load(path=path, format=format, to_graph=node)
+            self._store.bulk_load(path=path, format=format, to_graph=node, lenient=lenient)
             self._store.add_graph(node)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"bulk loading graph <{graph}> failed: {exc}") from exc
+
+    def bulk_replace_stream(
+        self, graph: str, stream: BinaryIO, format: RdfFormat, *, lenient: bool = False
+    ) -> None:
+        """Replace ``graph`` by the triples read from ``stream``, with the bulk loader.
+
+        Oxigraph's bulk loader writes its sorted files aside and adds them to the database only
+        once the whole input was read, in one step: an input that fails half way (an exception
+        raised by ``stream.read``, which propagates unchanged) leaves the store as it was. So
+        when the graph does not exist yet (a first import), the stream goes straight to the
+        loader: the caller's conversion runs while the loader's threads encode and sort, and no
+        temporary copy is written. When it exists, the old triples must go first, which only
+        makes sense once the input is known to be whole: the stream is copied to a temporary
+        file, then loaded like ``bulk_replace_file`` (a small one in one transaction).
+        """
+        node = NamedNode(graph)
+        if not self._store.contains_named_graph(node):
+            try:
+                self._store.bulk_load(input=stream, format=format, to_graph=node, lenient=lenient)
+                self._store.add_graph(node)
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"bulk loading graph <{graph}> failed: {exc}") from exc
+            return
+        with tempfile.TemporaryDirectory(prefix="ptce-bulk-") as folder:
+            path = Path(folder) / "input"
+            with open(path, "wb") as handle:
+                shutil.copyfileobj(stream, handle, _COPY_BUFFER)
+            if path.stat().st_size > SMALL_REPLACE_BYTES:
+                self.bulk_replace_file(graph, path, format, lenient=lenient)
+                return
+            try:
+                self.replace_graph(graph, parse(path=path, format=format, lenient=lenient))
+            except SyntaxError as exc:
+                raise StoreError(f"loading graph <{graph}> failed: {exc}") from exc
 
     def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
         """Add the given triples to ``graph`` (one transaction unless the write is large)."""

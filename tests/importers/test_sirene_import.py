@@ -241,16 +241,31 @@ def test_other_graphs_untouched(store, tmp_path):
     assert sorted(str(q) for q in store.quads(other)) == before
 
 
-def test_bulk_load_path_on_disk(tmp_path, monkeypatch):
-    """Large imports go through Oxigraph's bulk loader: same graph, same re-import behaviour."""
+@pytest.mark.parametrize("replace", ["bulk", "transaction"])
+def test_on_disk_first_import_and_reimport(tmp_path, monkeypatch, replace):
+    """On disk, a first import streams into Oxigraph's bulk loader; a re-import replaces the
+    graph (chunked clear then bulk load, or one transaction when small). Same graph as in
+    memory, re-import unchanged, a file that fails half way leaves the store as it was."""
     from ptce_kg.importers import common
-    from ptce_kg.store import OxigraphStore
+    from ptce_kg.store import OxigraphStore, oxigraph
 
-    with OxigraphStore(tmp_path / "memory-path") as small:
-        import_sirene(small, UL, ET)
-        expected = dump(small, SIRENE_GRAPH)
-    monkeypatch.setattr(common, "_BULK_THRESHOLD", 0)
-    with OxigraphStore(tmp_path / "bulk-path") as store:
+    with OxigraphStore() as memory:
+        import_sirene(memory, UL, ET)
+        expected = dump(memory, SIRENE_GRAPH)
+    if replace == "bulk":
+        monkeypatch.setattr(oxigraph, "SMALL_REPLACE_BYTES", 0)
+        monkeypatch.setattr(oxigraph, "DELETE_CHUNK", 7)
+    # Hand the loader a few lines at a time, so it has taken in every unit when the error comes.
+    monkeypatch.setattr(common, "_LINES_PER_CHUNK", 3)
+    # Bad bytes past the decoder's first block (8 kB of real rows, repeated), read mid-stream.
+    header, body = ET.read_bytes().split(b"\n", 1)
+    broken = tmp_path / "et.csv"
+    broken.write_bytes(header + b"\n" + body * 4 + b"99999999900011,999999999,\xff\xfe broken\n")
+    with OxigraphStore(tmp_path / "db") as store:
+        with pytest.raises(InputError, match="cannot read CSV") as err:
+            import_sirene(store, UL, broken)
+        assert f"{broken}:" in str(err.value)
+        assert dump(store) == []
         summary = import_sirene(store, UL, ET)
         assert dump(store, SIRENE_GRAPH) == expected
         assert summary.triples == len(expected)
@@ -258,8 +273,10 @@ def test_bulk_load_path_on_disk(tmp_path, monkeypatch):
         import_sirene(store, UL, ET)
         assert dump(store) == before
         with pytest.raises(InputError):
-            import_sirene(store, rewrite(UL, tmp_path / "ul.csv", drop="siren"), ET)
+            import_sirene(store, UL, broken)
         assert dump(store) == before
+    with OxigraphStore(tmp_path / "db") as reopened:
+        assert dump(reopened) == before
 
 
 @pytest.mark.parametrize(
