@@ -1,10 +1,12 @@
-"""The guard's cache of accepted query texts never lets a refused query through."""
+"""The caches on the query path (accepted query texts, negotiated media types) never let a refused
+request through nor mix up answers."""
 
 from __future__ import annotations
 
 import pytest
 
 from ptce_kg.errors import QueryError
+from ptce_kg.query_service import NotAcceptable, negotiate
 from ptce_kg.sparql_guard import _CACHED_TEXT, inspect_query
 
 ENDPOINT = "http://127.0.0.1:9/sparql"
@@ -34,3 +36,11 @@ def test_texts_past_the_cached_size_are_still_checked() -> None:
     with pytest.raises(QueryError, match="not allowed"):
         inspect_query(padding + FEDERATED)
     assert inspect_query(padding + "ASK {}").form == "ask"
+
+
+def test_negotiation_is_cached_per_form_and_header() -> None:
+    for _ in range(2):
+        assert negotiate("select", "text/csv") == "text/csv"
+        assert negotiate("graph", "text/csv, text/turtle;q=0.5") == "text/turtle"
+        with pytest.raises(NotAcceptable):
+            negotiate("ask", "text/csv")  # a boolean has no CSV form, whatever was asked before
