@@ -63,6 +63,13 @@ class StoreError(PtceError):
     """The store (embedded or remote) failed."""
 
 
+class StoreNotFound(InputError):
+    """No embedded store at the path, when the caller only reads (a new one would be empty)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("no ptce-kg store at this path", where=path)
+
+
 class ReasonerUnavailable(PtceError):
     """HermiT cannot run (no Java on this machine)."""
 

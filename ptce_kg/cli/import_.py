@@ -61,7 +61,7 @@ def sirene(
     """
     if only_ess and siren_list:
         raise click.UsageError("give --only-ess or --siren-list, not both")
-    with store_options.open() as store:
+    with store_options.open(create=True) as store:
         keep = Filter(
             only_ess_forms=statutory_ess_forms(store) if only_ess else None,
             sirens=read_siren_list(siren_list) if siren_list else None,
@@ -82,7 +82,7 @@ def recherche_entreprises(files: tuple[Path, ...], store_options: StoreOptions) 
     The API's est_ess (SIRENE flag O OR ESS France list) is kept as ptce:directoryEssClaim,
     never as the SIRENE flag.
     """
-    with store_options.open() as store:
+    with store_options.open(create=True) as store:
         summary = import_recherche_entreprises(store, files)
         derived = rebuild_derived(store)
     _report(summary, derived)

@@ -18,6 +18,6 @@ from ptce_kg.initialise import initialise
 @store_options
 def init(demo: bool, store_options: StoreOptions) -> None:
     """Create or update the store (idempotent: unchanged graphs are kept as they are)."""
-    with store_options.open() as store:
+    with store_options.open(create=True) as store:
         summary = initialise(store, demo=demo)
     click.echo(summary.text())

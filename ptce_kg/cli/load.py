@@ -45,7 +45,7 @@ def load(
     store_options: StoreOptions,
 ) -> None:
     """Load FILES into named graphs; every file is parsed before anything is written."""
-    with store_options.open() as store:
+    with store_options.open(create=True) as store:
         results = load_files(
             store,
             list(files),

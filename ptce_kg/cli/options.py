@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from ptce_kg.settings import Settings
+from ptce_kg.errors import InputError, StoreNotFound
+from ptce_kg.settings import Settings, default_store_path
 from ptce_kg.store import Store, open_store
 
 
@@ -37,13 +39,36 @@ class StoreOptions:
         return Settings(**{k: v for k, v in given.items() if v is not None})
 
     @contextmanager
-    def open(self, settings: Settings | None = None) -> Iterator[Store]:
-        """The store the options name, closed on exit."""
-        store = open_store(settings or self.settings())
+    def open(self, settings: Settings | None = None, *, create: bool = False) -> Iterator[Store]:
+        """The store the options name, closed on exit.
+
+        Only commands that write pass ``create``: for a command that only reads, a missing
+        store is a mistyped path or a store never initialised, and a new empty store would
+        answer with nothing; it is a usage error (exit 2) that says how to create one.
+        """
+        settings = settings or self.settings()
+        try:
+            store = open_store(settings, create=create)
+        except StoreNotFound as exc:
+            raise InputError(self._missing_store_advice(settings.store), exc.where) from exc
         try:
             yield store
         finally:
             store.close()
+
+    def _missing_store_advice(self, path: Path) -> str:
+        """Where the path came from (the likely typo) and the command that creates the store."""
+        if self.store is not None:
+            init = f"ptce-kg init --store {shlex.quote(str(path))}"
+            return f"no ptce-kg store at this path (given with --store); create one with `{init}`"
+        if path == default_store_path():
+            return (
+                "no ptce-kg store yet (the default per-user store); create it with `ptce-kg init`"
+            )
+        return (
+            "no ptce-kg store at this path (set by $PTCE_STORE); check the variable, "
+            "or create the store with `ptce-kg init`"
+        )
 
 
 def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -93,7 +93,7 @@ def serve(
         "query_workers": query_workers,
     }
     settings = store_options.settings(**{k: v for k, v in overrides.items() if v is not None})
-    with store_options.open(settings) as store:
+    with store_options.open(settings, create=True) as store:
         _initialise_if_empty(settings, store)
         app = create_app(settings, store)
         where = settings.endpoint or settings.store

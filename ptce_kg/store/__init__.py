@@ -8,8 +8,11 @@ from ptce_kg.store.oxigraph import OxigraphStore
 from ptce_kg.store.remote import RemoteStore
 
 
-def open_store(settings: Settings) -> Store:
-    """The store the settings name: the remote endpoint when set, else the on-disk store."""
+def open_store(settings: Settings, *, create: bool) -> Store:
+    """The store the settings name: the remote endpoint when set, else the on-disk store.
+
+    Only writers may ``create`` an on-disk store; readers get ``StoreNotFound`` instead.
+    """
     if settings.endpoint:
         return RemoteStore(
             settings.endpoint,
@@ -17,7 +20,7 @@ def open_store(settings: Settings) -> Store:
             settings.gsp_endpoint,
             timeout=max(settings.query_timeout, 60.0),
         )
-    return OxigraphStore(settings.store)
+    return OxigraphStore(settings.store, create=create)
 
 
 __all__ = ["GraphInfo", "OxigraphStore", "QueryResult", "RemoteStore", "Store", "open_store"]

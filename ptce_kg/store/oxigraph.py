@@ -11,7 +11,7 @@ from typing import BinaryIO
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as _OxStore
 
-from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.errors import InputError, QueryError, StoreError, StoreNotFound
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged
@@ -37,8 +37,12 @@ class OxigraphStore:
     repairs it.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
+        """Open the store at ``path`` (in memory when None); without ``create``, a path that
+        holds no store raises ``StoreNotFound`` and nothing is created there."""
         self.path = path
+        if path is not None:
+            _check_folder(path, create)
         try:
             if path is None:
                 self._store = _OxStore()
@@ -219,6 +223,15 @@ class OxigraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_folder(path: Path, create: bool) -> None:
+    """Refuse a path that cannot be a store, before anything is created there."""
+    if path.exists() and not path.is_dir():
+        raise InputError("the store must be a folder, this is a file", where=str(path))
+    # RocksDB keeps a CURRENT file in every database folder from its creation on.
+    if not create and not (path / "CURRENT").is_file():
+        raise StoreNotFound(str(path))
 
 
 def _drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:

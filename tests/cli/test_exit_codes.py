@@ -20,6 +20,7 @@ import pytest
 
 from ptce_kg.cli import cli, main
 from ptce_kg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_NONCONFORMANT
+from ptce_kg.store import OxigraphStore
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +40,12 @@ class Case:
 
 def _store(tmp: Path) -> list[str]:
     return ["--store", str(tmp / "store")]
+
+
+def _existing_store(tmp: Path) -> list[str]:
+    """``--store`` naming an empty store: read-only commands refuse a missing one (exit 2)."""
+    OxigraphStore(tmp / "store").close()
+    return _store(tmp)
 
 
 def _a_file(tmp: Path) -> str:
@@ -90,7 +97,7 @@ CASES = [
     ),
     Case(
         "query-syntax-error-in-file",
-        lambda t: ["query", *_store(t), str(DATA / "unfinished.rq")],
+        lambda t: ["query", *_existing_store(t), str(DATA / "unfinished.rq")],
         2,
         ("unfinished.rq", "syntax error", "2:1"),
     ),
