@@ -1,8 +1,9 @@
 """Descriptions of the named graphs, kept in the ``metadata`` graph (DCAT, PROV, VoID, DC terms).
 
 Each graph IRI is described as a ``dcat:Dataset`` / ``prov:Entity`` / ``void:Dataset`` with its
-sources (``dcterms:source``), the sha256 of those sources (``dcterms:identifier "sha256:…"``),
-its triple count (``void:triples``), licence, credit and load time. The derived graph adds
+sources (``dcterms:source``: IRIs, or the literal names of uploaded files), the sha256 of those
+sources (``dcterms:identifier "sha256:…"``), its triple count (``void:triples``), licence,
+credit and load time. The derived graph adds
 ``prov:wasDerivedFrom`` its input graphs; the metadata graph describes itself too (its sources
 are the graphs it describes, its sha256 that of their descriptions), refreshed after each write.
 """
@@ -40,6 +41,8 @@ class GraphDescription:
     sources: tuple[str, ...]  # IRIs: file: IRIs of local files, or web addresses
     sha256: str
     triples: int
+    # names a client gave its uploaded files: recorded as literals, never taken for IRIs or paths
+    source_names: tuple[str, ...] = ()
     license: str = LICENSE_NOT_STATED  # an IRI, or a sentence when the licence has none
     credit: str | None = None
     description: str | None = None
@@ -94,6 +97,7 @@ def description_triples(d: GraphDescription) -> list[Triple]:
         Triple(node, NamedNode(f"{PROV}generatedAtTime"), stamp),
     ]
     triples += [Triple(node, NamedNode(f"{DCTERMS}source"), _object(s)) for s in d.sources if s]
+    triples += [Triple(node, NamedNode(f"{DCTERMS}source"), Literal(n)) for n in d.source_names]
     triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
     if d.credit:
         triples.append(
@@ -198,7 +202,7 @@ Fingerprint = tuple[str, int, tuple[str, ...], str | None]  # None: no licence r
 
 def fingerprint(d: GraphDescription) -> Fingerprint:
     """What identifies a version of a graph: sha256, triple count, sorted sources, licence."""
-    return d.sha256, d.triples, tuple(sorted(set(d.sources))), d.license
+    return d.sha256, d.triples, tuple(sorted({*d.sources, *d.source_names})), d.license
 
 
 def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:

@@ -17,7 +17,7 @@ import hashlib
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -29,7 +29,14 @@ from rdflib.namespace import RDF
 from ptce_kg.errors import InputError
 from ptce_kg.graphs import METADATA, graph_iri
 from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import PROV, GraphDescription, record_update
+from ptce_kg.loading import stated_license
+from ptce_kg.metadata import (
+    LICENSE_NOT_STATED,
+    PROV,
+    GraphDescription,
+    describe_metadata_graph,
+    record_update,
+)
 from ptce_kg.namespaces import PTCE
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
@@ -68,10 +75,15 @@ def check_pole_id(pole_id: str) -> str:
     return pole_id
 
 
+def client_file_name(filename: str) -> str:
+    """The client's file name without its folders (which say nothing of the data and may
+    reveal the client's own paths); a name to record, never a path to open."""
+    return PurePath(filename.replace("\\", "/")).name or "upload"
+
+
 def safe_name(filename: str) -> str:
     """The client's file name without folders, in safe characters (for messages, temp files)."""
-    name = PurePath(filename.replace("\\", "/")).name
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "upload"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", client_file_name(filename)).lstrip(".") or "upload"
 
 
 def read_upload(data: bytes, filename: str, input_format: str | None = None) -> rdflib.Graph:
@@ -89,8 +101,9 @@ def read_upload(data: bytes, filename: str, input_format: str | None = None) -> 
             return read_inputs([path], input_format)
         except InputError as exc:
             folder = f"{tmp}/"
-            raise type(exc)(exc.message.replace(folder, ""), (exc.where or "").replace(folder, "")
-                            or None) from exc
+            raise type(exc)(
+                exc.message.replace(folder, ""), (exc.where or "").replace(folder, "") or None
+            ) from exc
 
 
 def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
@@ -101,8 +114,10 @@ def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
         raise InputError(f"the file must describe the pole <{own}> (typed ptce:Pole)")
     others = sorted(str(p) for p in poles - {own})
     if others:
-        raise InputError(f"the file describes other poles ({', '.join(others)}); "
-                         f"send each pole's data with that pole's own token")
+        raise InputError(
+            f"the file describes other poles ({', '.join(others)}); "
+            f"send each pole's data with that pole's own token"
+        )
 
 
 @dataclass(frozen=True)
@@ -170,20 +185,26 @@ def submit_pole_data(
         submission = Submission(
             pole_id, pole_graph, report, True, triples, digest, submitted_by, when
         )
-        record_provenance(store, submission, safe_name(filename))
+        record_provenance(store, submission, client_file_name(filename), checked.triples)
         rebuild_derived(store)
     return submission
 
 
-def record_provenance(store: Store, submission: Submission, filename: str) -> None:
-    """Describe the new pole graph in the metadata graph: who (``prov:wasAttributedTo`` the
-    submitting pole), when, the file's sha256 and triple count, in one update."""
+def record_provenance(
+    store: Store, submission: Submission, filename: str, triples: Iterable[Triple]
+) -> None:
+    """Describe the new pole graph in the metadata graph as ``ptce-kg load`` describes a loaded
+    file (source, sha256, triple count, licence the data states, date), plus who submitted it
+    (``prov:wasAttributedTo`` the pole), in one update; then refresh the metadata graph's own
+    description. The source is the client's file name, as a literal."""
     description = GraphDescription(
         graph=submission.graph,
         title=f"Pole data: {submission.pole_id}",
         sources=(),
+        source_names=(filename,),
         sha256=submission.sha256,
         triples=submission.triples,
+        license=stated_license(list(triples)) or LICENSE_NOT_STATED,
         description=f"Submitted by pole {submission.submitted_by} through "
         f"POST /poles/{submission.pole_id}/data (file {filename!r})",
         modified=submission.submitted_at,
@@ -191,3 +212,4 @@ def record_provenance(store: Store, submission: Submission, filename: str) -> No
     who = f"<{submission.graph}> <{PROV_ATTRIBUTED}> <{POLE_IRI.format(submission.submitted_by)}>"
     attribution = f"INSERT DATA {{ GRAPH <{METADATA}> {{ {who} }} }}"
     store.update(f"{record_update(description)} ;\n{attribution}")
+    describe_metadata_graph(store)
