@@ -58,6 +58,7 @@ class PTCE(DefinedNamespace):
     PartnerLink: URIRef  # Partner link
     Pole: URIRef  # Territorial pole of economic cooperation (PTCE)
     Project: URIRef  # Project
+    ReserveIncorporation: URIRef  # Incorporation of reserves into capital
     StateSupport: URIRef  # State support
     Statutes: URIRef  # Statutes
     TerritorialGrouping: URIRef  # Pole (territorial grouping)
@@ -91,6 +92,7 @@ class PTCE(DefinedNamespace):
     perimeterArea: URIRef  # perimeter area
     project: URIRef  # project
     projectDimension: URIRef  # project dimension
+    reserveIncorporation: URIRef  # reserve incorporation
     sector: URIRef  # sector
     servesStrategy: URIRef  # serves strategy
     sharedBy: URIRef  # shared by
@@ -109,6 +111,7 @@ class PTCE(DefinedNamespace):
     administrativeState: URIRef  # administrative state
     allocDevFund: URIRef  # allocation to the development fund
     allocRetainedAndReserves: URIRef  # allocation to retained earnings and reserves
+    availableReserves: URIRef  # available reserves
     awardYear: URIRef  # award year
     borderlineEss: URIRef  # borderline ESS
     capitalAmortisationAllowed: URIRef  # capital amortisation allowed
@@ -123,10 +126,13 @@ class PTCE(DefinedNamespace):
     endDate: URIRef  # end date
     essRegistryMention: URIRef  # ESS registry mention
     fictitiousExample: URIRef  # fictitious example
+    firstIncorporation: URIRef  # first incorporation
     fiscalYear: URIRef  # fiscal year
     headOffice: URIRef  # head office
     headcountBand: URIRef  # headcount band
     inEssFranceList: URIRef  # in the ESS France list
+    incorporatedAmount: URIRef  # incorporated amount
+    incorporationDate: URIRef  # incorporation date
     jobCount: URIRef  # job count
     liquidationSurplusToEss: URIRef  # liquidation surplus to an ESS enterprise
     localDevelopmentContribution: URIRef  # sustainable local development contribution
@@ -141,6 +147,7 @@ class PTCE(DefinedNamespace):
     programme: URIRef  # programme
     purposeBeyondProfitSharing: URIRef  # purpose beyond profit sharing
     rank: URIRef  # rank
+    reserveIncreaseSinceLast: URIRef  # reserve increase since the previous incorporation
     reservesIndivisible: URIRef  # indivisible reserves
     retainedRate: URIRef  # retained rate
     rnaId: URIRef  # RNA number

@@ -280,6 +280,7 @@ def test_law_terms_cite_the_article(ptce: Graph) -> None:
         PTCE.actorCategory,
         PTCE.Statutes,
         PTCE.FinancialYear,
+        PTCE.ReserveIncorporation,
         PTCE.essFamily,
         PTCE.socialUtilityObjective,
     )
