@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import rdflib
@@ -9,9 +10,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from ptce_kg.namespaces import ORG, PTCE, ROV
-from ptce_kg.validation.shapes import Rule, rule_index
+from ptce_kg.validation.shapes import Rule, rule_index, shape_messages
 
 SEVERITIES = ("Violation", "Warning", "Info")
+# A placeholder pySHACL fills in a SPARQL constraint's message: {?var} or {$var}.
+_PLACEHOLDER = re.compile(r"\{[?$]\w+\}")
 _PREFIXES = rdflib.namespace.NamespaceManager(rdflib.Graph(), bind_namespaces="core")
 for _prefix, _namespace in (
     ("ptce", PTCE),
@@ -108,9 +111,19 @@ def build_report(
 
 def _message(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str:
     messages = list(graph.objects(node, SH.resultMessage))
-    for wanted in (lang, "en", "fr", None):
+    for wanted in (lang, "en", "fr"):
         for message in messages:
             if getattr(message, "language", None) == wanted:
+                return str(message)
+    # pySHACL drops the language tag of a SPARQL constraint's messages when it fills in their
+    # {?var} placeholders: pick the one written from the shape's message in ``lang``.
+    template = shape_messages().get(graph.value(node, SH.sourceShape), {}).get(lang)
+    if template is not None:
+        pattern = re.compile(
+            ".*?".join(re.escape(part) for part in _PLACEHOLDER.split(template)), re.DOTALL
+        )
+        for message in messages:
+            if pattern.fullmatch(str(message)):
                 return str(message)
     return str(messages[0]) if messages else ""
 
@@ -181,7 +194,12 @@ class _Labels:
             pole = data.value(membership, ORG.organization)
             if pole is not None:
                 return pole
-        for predicate in (PTCE.hasEstablishment, PTCE.statutes, PTCE.financialYear):
+        for predicate in (
+            PTCE.hasEstablishment,
+            PTCE.statutes,
+            PTCE.financialYear,
+            PTCE.reserveIncorporation,
+        ):
             owner = data.value(None, predicate, node)
             if owner is not None:
                 return self.pole_of(owner, depth + 1)

@@ -104,6 +104,16 @@ def rule_index() -> dict[rdflib.term.Node, Rule]:
     return index
 
 
+@lru_cache(maxsize=1)
+def shape_messages() -> dict[rdflib.term.Node, dict[str | None, str]]:
+    """Every rule shape's ``sh:message`` templates, by language tag."""
+    messages: dict[rdflib.term.Node, dict[str | None, str]] = {}
+    for rule_set in RULE_SETS:
+        for shape, message in _file_graph(f"{rule_set}.ttl").subject_objects(SH.message):
+            messages.setdefault(shape, {})[getattr(message, "language", None)] = str(message)
+    return messages
+
+
 def rule_table(lang: str = "fr") -> list[dict[str, str]]:
     """One row per rule shape (id, set, severity, source, message) for documentation."""
     rows = []

@@ -88,3 +88,21 @@ def test_messages_and_labels_follow_the_language(reports: dict[str, Report]) -> 
     assert en["ART9-TERRITORY-ESS-LOCATED"].message.startswith("This ESS member has no")
     assert fr["QUAL-SIRET-LUHN"].pole_label == "Pôle de test (exemple fictif)"
     assert fr["QUAL-SIRET-LUHN"].source == "https://www.sirene.fr/sirene/public/variable/siret"
+
+
+def test_sparql_rule_messages_follow_the_language() -> None:
+    """pySHACL drops the language tag of a SPARQL constraint's messages (it fills in their
+    placeholders): the message in the language asked for is still the one reported."""
+    graph = rdflib.Graph().parse(DATA / "base-pole.ttl")
+    year = rdflib.URIRef(f"{ID}org/exemple-association/exercice-2024")
+    graph.add((rdflib.URIRef(f"{ID}org/exemple-association"), PTCE.financialYear, year))
+    graph.add((year, rdflib.RDF.type, PTCE.FinancialYear))
+    for prop, amount in (("profit", 1000), ("allocRetainedAndReserves", 300)):
+        graph.add((year, PTCE[prop], rdflib.Literal(amount)))
+    for lang, start in (
+        ("fr", "Moins de 50 % du bénéfice"),
+        ("en", "Less than 50 % of the profit"),
+    ):
+        [result] = validate(graph, rules="legal", lang=lang).results
+        assert result.rule == "ART1-II2C-RETAINED"
+        assert result.message.startswith(start), result.message
