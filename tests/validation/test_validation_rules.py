@@ -107,3 +107,37 @@ def test_messages_in_both_languages_and_sources() -> None:
             assert re.match(r"^https://www\.(insee|sirene|w3|rfc-editor)\.", row["source"]), row
         else:
             assert row["source"] == "", row
+
+
+@pytest.mark.parametrize(
+    ("name", "amount", "cap", "which"),
+    [
+        (
+            "first reserve incorporation above half the available reserves",
+            "6000",
+            "5000",
+            {"fr": "la première incorporation", "en": "the first incorporation"},
+        ),
+        (
+            "later reserve incorporation above half the growth of the reserves",
+            "2500",
+            "2000",
+            {"fr": "une incorporation ultérieure", "en": "a later incorporation"},
+        ),
+    ],
+)
+def test_incorporation_message_names_the_amount_and_which_cap(
+    name: str, amount: str, cap: str, which: dict[str, str]
+) -> None:
+    """ART1-I3B-INCORP tells the coordinator the amount incorporated, which cap applies and
+    how much it is, in the language asked for."""
+    case = next(c for c in CASES if c["name"] == name)
+    for lang, pole in (
+        ("fr", "Pôle de test (exemple fictif)"),
+        ("en", "Test pole (fictitious example)"),
+    ):
+        [result] = validate(case_graph(case), rules="legal", lang=lang).results
+        assert result.value == amount
+        assert f"({amount} €)" in result.message and f" {cap} €" in result.message
+        assert which[lang] in result.message, result.message
+        assert result.pole_label == pole  # incorporation -> its organisation -> its pole
