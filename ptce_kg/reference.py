@@ -384,7 +384,20 @@ def reference_subset(
     legal_form_codes: Iterable[str] = (),
     naf_codes: Iterable[str] = (),
 ) -> rdflib.Graph:
-    """The reference triples data needs next to it for validation, as a small rdflib graph.
+    """The reference triples data needs next to it for validation, as a small rdflib graph
+    (see :func:`reference_triples`)."""
+    graph = rdflib.Graph()
+    for triple in reference_triples(commune_codes, legal_form_codes, naf_codes):
+        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    return graph
+
+
+def reference_triples(
+    commune_codes: Iterable[str] = (),
+    legal_form_codes: Iterable[str] = (),
+    naf_codes: Iterable[str] = (),
+) -> list[Triple]:
+    """The reference triples data needs next to it for validation.
 
     Communes (codes, any COG type sharing the code; or full INSEE IRIs) come with every area
     above them; legal forms and NAF codes with their broader concepts (and ESS family).
@@ -396,18 +409,16 @@ def reference_subset(
     ]
     forms = [code if code.startswith("http") else legal_form_iri(code) for code in legal_form_codes]
     naf = [code if code.startswith("http") else _naf_by_code().get(code, "") for code in naf_codes]
-    graph = rdflib.Graph()
-    for lookup, start, links in (
-        (_cog_lookup, communes, (PART_OF_AREA,)),
-        (legal_form_index().get, forms, (BROADER,)),
-        (naf_index().get, naf, (BROADER,)),
-    ):
-        for triples in _closure(lookup, start, links).values():
-            for triple in triples:
-                graph.add(
-                    (_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object))
-                )
-    return graph
+    return [
+        triple
+        for lookup, start, links in (
+            (_cog_lookup, communes, (PART_OF_AREA,)),
+            (legal_form_index().get, forms, (BROADER,)),
+            (naf_index().get, naf, (BROADER,)),
+        )
+        for triples in _closure(lookup, start, links).values()
+        for triple in triples
+    ]
 
 
 def _rdflib(term: NamedNode | Literal | BlankNode) -> rdflib.term.Identifier:

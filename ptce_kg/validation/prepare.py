@@ -8,6 +8,7 @@ Nothing here touches the network: the reference subset comes from the shipped re
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain
 
 import pyoxigraph
 import rdflib
@@ -15,8 +16,8 @@ from rdflib.namespace import RDFS, XSD
 
 from ptce_kg.namespaces import PTCE
 from ptce_kg.paths import ontology_dir, shapes_dir
-from ptce_kg.reference import reference_subset
-from ptce_kg.store.terms import triples_from_rdflib
+from ptce_kg.reference import reference_triples
+from ptce_kg.store.terms import to_oxigraph
 from ptce_kg.validation.checksums import siren_valid, siret_valid
 from ptce_kg.validation.shapes import PTCESH
 
@@ -29,6 +30,14 @@ def class_hierarchy() -> tuple[tuple[rdflib.term.Node, ...], ...]:
     """The ontology's rdfs:subClassOf triples (sh:targetClass and sh:class follow them)."""
     ontology = rdflib.Graph().parse(ontology_dir() / "ptce.ttl", format="turtle")
     return tuple(ontology.triples((None, RDFS.subClassOf, None)))
+
+
+@lru_cache(maxsize=1)
+def _class_hierarchy_quads() -> tuple[pyoxigraph.Quad, ...]:
+    return tuple(
+        pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        for s, p, o in class_hierarchy()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -47,40 +56,33 @@ def _iris(data: rdflib.Graph, predicates: tuple[rdflib.URIRef, ...]) -> set[str]
 
 def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
     """A new graph: ``data`` plus reference subset, class hierarchy and helper triples."""
-    graph = rdflib.Graph()
-    for triple in data:
-        graph.add(triple)
-    reference = reference_subset(
+    own = [*data, *_checksums(data)]
+    reference = reference_triples(
         commune_codes=sorted(_iris(data, _AREA_PROPERTIES)),
         legal_form_codes=sorted(_iris(data, (PTCE.legalForm,))),
         naf_codes=sorted(_iris(data, _NAF_PROPERTIES)),
     )
-    for triple in reference:
+    # The prepare steps run on pyoxigraph (rdflib's SPARQL engine took about 40 % of a pole's
+    # validation time); each term is converted once: reference triples are pyoxigraph's already.
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in own)
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in reference)
+    store.extend(_class_hierarchy_quads())
+    graph = rdflib.Graph()
+    for triple in chain(own, class_hierarchy()):
         graph.add(triple)
-    for triple in class_hierarchy():
-        graph.add(triple)
-    _add_checksums(graph)
-    for triple in _run_prepare_steps(graph):
-        graph.add(triple)
+    for t in chain(reference, _run_prepare_steps(store)):
+        graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
     return graph
 
 
-def _run_prepare_steps(graph: rdflib.Graph) -> list[tuple[rdflib.term.Node, ...]]:
-    """The triples the shapes/prepare/ steps construct, each step seeing the ones before it.
-
-    Run on pyoxigraph: rdflib's SPARQL engine took about 40 % of a pole's validation time.
-    """
-    store = pyoxigraph.Store()
-    store.extend(
-        pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples_from_rdflib(graph)
-    )
-    constructed: list[tuple[rdflib.term.Node, ...]] = []
+def _run_prepare_steps(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
+    """The triples the shapes/prepare/ steps construct, each step seeing the ones before it."""
+    constructed: list[pyoxigraph.Triple] = []
     for query in _prepare_queries():
         new = list(store.query(query))
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in new)
-        constructed.extend(
-            (_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in new
-        )
+        constructed.extend(new)
     return constructed
 
 
@@ -97,12 +99,15 @@ def _rdflib(term: object) -> rdflib.term.Node:
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
-def _add_checksums(graph: rdflib.Graph) -> None:
+def _checksums(data: rdflib.Graph) -> list[tuple[rdflib.term.Node, ...]]:
+    """ptcesh: flags saying whether each SIREN's and SIRET's check digit is right."""
+    flags: list[tuple[rdflib.term.Node, ...]] = []
     for predicate, helper, check in (
         (PTCE.siren, PTCESH.sirenChecksumValid, siren_valid),
         (PTCE.siret, PTCESH.siretChecksumValid, siret_valid),
     ):
-        for subject, value in list(graph.subject_objects(predicate)):
+        for subject, value in data.subject_objects(predicate):
             valid = check(str(value))
             if valid is not None:
-                graph.add((subject, helper, rdflib.Literal(valid, datatype=XSD.boolean)))
+                flags.append((subject, helper, rdflib.Literal(valid, datatype=XSD.boolean)))
+    return flags
