@@ -674,5 +674,8 @@ class RefreshingStore:
     def add_to_graph(self, graph: str, quads_or_triples: Iterable[Any]) -> int:
         return self._written(self._store.add_to_graph, graph, quads_or_triples)
 
+    def add_constructed(self, graph: str, construct: str) -> None:
+        self._written(self._store.add_constructed, graph, construct)
+
     def drop_graph(self, graph: str) -> None:
         self._written(self._store.drop_graph, graph)

@@ -59,11 +59,19 @@ class Store(Protocol):
     def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
         """Add triples to ``graph`` atomically; return the count given."""
 
+    def add_constructed(self, graph: str, construct: str) -> None:
+        """Add the triples of a CONSTRUCT query over this store to ``graph``, the fast way: not
+        atomic (a failure may leave part of them written); raises ``QueryError`` on a malformed
+        query."""
+
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
 
     def graphs(self) -> list[GraphInfo]:
         """List the named graphs with their sizes, sorted by IRI."""
+
+    def graph_names(self) -> list[str]:
+        """List the named graphs' IRIs, sorted, without counting their triples."""
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Iterate the quads of a graph (all graphs when None)."""

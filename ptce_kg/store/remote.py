@@ -28,6 +28,7 @@ from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 _RESULT_FORMATS = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -133,6 +134,15 @@ class RemoteStore:
         """HTTP POST of the triples to the graph."""
         return self._send_graph("POST", graph, quads_or_triples)
 
+    def add_constructed(self, graph: str, construct: str) -> None:
+        """Fetch the CONSTRUCT result, then POST it to the graph (nothing posted when empty,
+        so an empty result creates no graph, as a SPARQL INSERT would not)."""
+        triples = self.query(construct)
+        if not isinstance(triples, list):
+            raise QueryError("a CONSTRUCT query was expected", where=graph)
+        if triples:
+            self.add_to_graph(graph, triples)
+
     def drop_graph(self, graph: str) -> None:
         """``DROP SILENT GRAPH`` on the update endpoint."""
         self.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
@@ -143,6 +153,10 @@ class RemoteStore:
         return sorted(
             (GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri
         )
+
+    def graph_names(self) -> list[str]:
+        """The named graphs' IRIs, sorted (``GRAPH ?g {}`` lists them without reading them)."""
+        return sorted(r["g"].value for r in self.query(GRAPH_NAMES))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""

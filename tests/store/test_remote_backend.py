@@ -125,8 +125,21 @@ def test_remote_store_api(oxigraph_server: str) -> None:
         assert len(built) == 2 and all(isinstance(t, Triple) for t in built)
         with pytest.raises(QueryError):
             store.query("SELECT ?x WHERE { ?x")
+        copy = graphs.graph_iri("pole/remote-copy")
+        store.add_constructed(
+            copy, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
+        store.add_constructed(
+            copy, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:no> { ?s ?p ?o } }"
+        )
+        assert sorted(str(q.object) for q in store.quads(copy)) == ['"3"@fr', '"4"']
+        assert {graph, copy} <= set(store.graph_names())
+        with pytest.raises(QueryError, match="CONSTRUCT"):
+            store.add_constructed(copy, "SELECT * WHERE { ?s ?p ?o }")
         store.drop_graph(graph)
-        assert graph not in {g.iri for g in store.graphs()}
+        store.drop_graph(copy)
+        assert not {graph, copy} & {g.iri for g in store.graphs()}
+        assert not {graph, copy} & set(store.graph_names())
 
 
 def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -163,3 +163,27 @@ def test_bulk_replace_file_replaces_a_graph(
     disk_store.bulk_replace_file(G, spool, RdfFormat.N_TRIPLES)
     assert {q.object.value for q in disk_store.quads(G)} == {str(i) for i in range(100)}
     assert sorted(str(q) for q in disk_store.quads(OTHER)) == other
+
+
+def test_add_constructed_appends_a_construct_result(memory_store: OxigraphStore) -> None:
+    fill(memory_store)
+    derived = "https://w3id.org/ptce/graph/derived"
+    copy = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{OTHER}> {{ ?s ?p ?o }} }}"
+    memory_store.add_constructed(derived, copy)
+    memory_store.add_constructed(derived, copy)  # a set: the same triples twice count once
+    assert [q.triple for q in memory_store.quads(derived)] == [
+        q.triple for q in memory_store.quads(OTHER)
+    ]
+    nothing = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:absent> { ?s ?p ?o } }"
+    memory_store.add_constructed(OTHER + "/empty", nothing)
+    assert memory_store.graph_names() == sorted([G, OTHER, derived])  # no empty graph made
+    with pytest.raises(QueryError, match="CONSTRUCT"):
+        memory_store.add_constructed(derived, "SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="syntax"):
+        memory_store.add_constructed(derived, "CONSTRUCT { ?s ?p ?o } WHERE {")
+
+
+def test_graph_names_include_empty_graphs(memory_store: OxigraphStore) -> None:
+    fill(memory_store)
+    memory_store.replace_graph(G, [])
+    assert memory_store.graph_names() == [g.iri for g in memory_store.graphs()] == [OTHER, G]
