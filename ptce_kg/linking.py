@@ -45,11 +45,11 @@ def rebuild_derived(store: Store) -> int:
 
     Each rule file is a SPARQL CONSTRUCT whose triples are added to the derived graph before
     the next rule runs (``Store.add_constructed``: Oxigraph's bulk loader on the embedded
-    store). One transactional ``INSERT … WHERE`` per rule took 108 s on a million legal units
-    (one update holding every rule, 368 s): Oxigraph slows down as a transaction's pending
-    writes grow. So the rebuild is not atomic: a reader can see a partly rebuilt graph for
-    those seconds, and a failure leaves it partial until the next rebuild (after the next
-    import, load or init), which starts from scratch.
+    store; 22.5 s on a million legal units). One transactional ``INSERT … WHERE`` per rule
+    took 92 s there (one update holding every rule, 368 s): Oxigraph slows down as a
+    transaction's pending writes grow. So the rebuild is not atomic: a reader can see an empty
+    or partly rebuilt graph for those seconds, and a failure leaves it partial until the next
+    rebuild (after the next import, load or init), which starts from scratch.
     """
     store.drop_graph(DERIVED_GRAPH)
     for path in rule_files():
