@@ -27,8 +27,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 HERE = Path(__file__).resolve().parent
 MAPPING = HERE.parent / "mappings" / "spreadsheet.yaml"
-SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires",
-          "activites", "competences", "soutiens")
+SHEETS = (
+    "pole",
+    "membres",
+    "cooperations",
+    "strategie",
+    "projets",
+    "emplois",
+    "partenaires",
+    "activites",
+    "competences",
+    "soutiens",
+)
 BOOLEAN_CHOICES = ["oui", "non"]
 VALIDATED_ROWS = 500  # rows that get the drop-downs below the header
 FIXED_TIME = datetime(2026, 11, 28)  # workbook metadata, so rebuilding changes nothing
@@ -71,26 +81,52 @@ def typed(value: str, field: dict[str, Any]) -> Any:
 def write_readme(sheet: Any, schemas: dict[str, dict[str, Any]]) -> None:
     sheet.append(["Modèle de données d'un PTCE / PTCE data template"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["Une feuille par table ; la première ligne de chaque feuille donne les noms de "
-                  "colonnes, à ne pas modifier. Les colonnes en orange sont obligatoires. "
-                  "Listes de valeurs : choisir dans la liste déroulante ; plusieurs valeurs "
-                  "séparées par « ; ». Dates au format AAAA-MM-JJ. Vérifier le fichier : "
-                  "ptce-kg validate fichier.xlsx ; le convertir en RDF : ptce-kg convert "
-                  "fichier.xlsx -o pole.ttl. Voir templates/README.md."])
-    sheet.append(["One sheet per table; row 1 holds the column names (keep them). Orange "
-                  "columns are required. Controlled values: pick from the drop-down; several "
-                  "values separated by ';'. Dates as YYYY-MM-DD. See templates/README.md."])
+    sheet.append(
+        [
+            "Une feuille par table ; la première ligne de chaque feuille donne les noms de "
+            "colonnes, à ne pas modifier. Les colonnes en orange sont obligatoires. "
+            "Listes de valeurs : choisir dans la liste déroulante ; plusieurs valeurs "
+            "séparées par « ; ». Dates au format AAAA-MM-JJ. Vérifier le fichier : "
+            "ptce-kg validate fichier.xlsx ; le convertir en RDF : ptce-kg convert "
+            "fichier.xlsx -o pole.ttl. Voir templates/README.md."
+        ]
+    )
+    sheet.append(
+        [
+            "One sheet per table; row 1 holds the column names (keep them). Orange "
+            "columns are required. Controlled values: pick from the drop-down; several "
+            "values separated by ';'. Dates as YYYY-MM-DD. See templates/README.md."
+        ]
+    )
     sheet.append([])
-    sheet.append(["feuille / sheet", "colonne / column", "titre", "obligatoire", "type",
-                  "description", "exemple"])
+    sheet.append(
+        [
+            "feuille / sheet",
+            "colonne / column",
+            "titre",
+            "obligatoire",
+            "type",
+            "description",
+            "exemple",
+        ]
+    )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for name, schema in schemas.items():
         for field in schema["fields"]:
             required = field.get("constraints", {}).get("required", False)
-            sheet.append([name, field["name"], field["title"], "oui" if required else "non",
-                          field["type"], field["description"], str(field.get("example", ""))])
+            sheet.append(
+                [
+                    name,
+                    field["name"],
+                    field["title"],
+                    "oui" if required else "non",
+                    field["type"],
+                    field["description"],
+                    str(field.get("example", "")),
+                ]
+            )
     for letter, width in zip("ABCDEFG", (14, 30, 34, 11, 9, 100, 30), strict=True):
         sheet.column_dimensions[letter].width = width
 
@@ -110,45 +146,65 @@ def write_lists(sheet: Any, schemas: dict[str, dict[str, Any]]) -> dict[tuple[st
             for row, value in enumerate(values, start=2):
                 sheet.cell(row=row, column=column, value=value)
             ranges[(name, field["name"])] = (
-                f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(values) + 1}")
+                f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(values) + 1}"
+            )
     sheet.sheet_state = "hidden"
     return ranges
 
 
-def write_table(sheet: Any, schema: dict[str, Any], header: list[str], rows: list[dict[str, str]],
-                ranges: dict[tuple[str, str], str]) -> None:
+def write_table(
+    sheet: Any,
+    schema: dict[str, Any],
+    header: list[str],
+    rows: list[dict[str, str]],
+    ranges: dict[tuple[str, str], str],
+) -> None:
     """The CSV file's columns (those of the schema in a shipped template), typed and styled."""
     known = {field["name"]: field for field in schema["fields"]}
-    fields = [known.get(name, {"name": name, "type": "string", "title": name,
-                               "description": ""}) for name in header]
+    fields = [
+        known.get(name, {"name": name, "type": "string", "title": name, "description": ""})
+        for name in header
+    ]
     sheet.append(header)
     for index, field in enumerate(fields, start=1):
         cell = sheet.cell(row=1, column=index)
         required = field.get("constraints", {}).get("required", False)
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if required else HEADER_FILL
-        cell.comment = Comment(f"{field['title']}\n\n{field['description']}", "ptce-kg",
-                               width=360, height=200)
+        cell.comment = Comment(
+            f"{field['title']}\n\n{field['description']}", "ptce-kg", width=360, height=200
+        )
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(45, len(field["title"]) + 4))
         # Text format keeps leading zeros of codes (SIREN, commune codes) typed by hand.
-        number_format = {"date": "yyyy-mm-dd", "integer": "0", "year": "0",
-                         "number": "General"}.get(field["type"], "@")
+        number_format = {
+            "date": "yyyy-mm-dd",
+            "integer": "0",
+            "year": "0",
+            "number": "General",
+        }.get(field["type"], "@")
         # a column style, not styled empty cells: the file stays small and quick to read
         sheet.column_dimensions[letter].number_format = number_format
         source = ranges.get((schema["path"].removesuffix(".csv"), field["name"]))
         if source:
             multiple = "x-list" in field
             validation = DataValidation(
-                type="list", formula1=source, allow_blank=True,
+                type="list",
+                formula1=source,
+                allow_blank=True,
                 # several values separated by ";" cannot match a single list item: show the
                 # list but accept typed combinations (the checker verifies them).
                 showErrorMessage=not multiple,
-                errorTitle="Valeur non autorisée", error="Choisir une valeur de la liste.",
+                errorTitle="Valeur non autorisée",
+                error="Choisir une valeur de la liste.",
                 promptTitle=field["title"][:32],
-                prompt=("Plusieurs valeurs possibles, séparées par « ; »" if multiple
-                        else "Choisir dans la liste")[:255],
-                showInputMessage=True)
+                prompt=(
+                    "Plusieurs valeurs possibles, séparées par « ; »"
+                    if multiple
+                    else "Choisir dans la liste"
+                )[:255],
+                showInputMessage=True,
+            )
             validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
             sheet.add_data_validation(validation)
     for number, row in enumerate(rows, start=2):
@@ -179,7 +235,8 @@ def reference_ranges(schemas: dict[str, dict[str, Any]]) -> dict[tuple[str, str]
             names = [field["name"] for field in schemas[target]["fields"]]
             letter = get_column_letter(names.index(key) + 1)
             ranges[(sheet, entry["column"])] = (
-                f"{quote_sheetname(target)}!${letter}$2:${letter}${VALIDATED_ROWS + 1}")
+                f"{quote_sheetname(target)}!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
+            )
     return ranges
 
 

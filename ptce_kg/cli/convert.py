@@ -13,10 +13,18 @@ from ptce_kg.spreadsheet.export import FORMATS, format_for, serialize, write_ato
 
 @click.command("convert")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
-              help="RDF syntax (default: from the output's suffix, else turtle).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    help="RDF syntax (default: from the output's suffix, else turtle).",
+)
 def convert(source: Path, output: Path | None, fmt: str | None) -> None:
     """Check SOURCE (pole.xlsx, a folder of CSV files or one of its CSV files) against the
     template's Table Schemas and write its RDF. Table errors are listed by sheet, row and

@@ -18,8 +18,14 @@ from ptce_kg.spreadsheet.mapping import map_tables
 from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
-__all__ = ["TableError", "TableErrors", "UnsafeSpreadsheet", "check_tables", "is_spreadsheet",
-           "to_rdf"]
+__all__ = [
+    "TableError",
+    "TableErrors",
+    "UnsafeSpreadsheet",
+    "check_tables",
+    "is_spreadsheet",
+    "to_rdf",
+]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Other spreadsheet formats are recognised only to say how to save them (not read).
@@ -45,9 +51,11 @@ def read_raw(path: Path) -> dict[str, RawTable]:
     if suffix in WORKBOOK_SUFFIXES:
         return read_xlsx(path, SHEETS)
     if suffix in UNSUPPORTED_SUFFIXES:
-        raise InputError(f"{suffix} files are not read: save the workbook as .xlsx (Excel "
-                         "2007+) or as CSV files / enregistrez le classeur au format .xlsx",
-                         str(path))
+        raise InputError(
+            f"{suffix} files are not read: save the workbook as .xlsx (Excel "
+            "2007+) or as CSV files / enregistrez le classeur au format .xlsx",
+            str(path),
+        )
     raise InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", str(path))
 
 
@@ -58,8 +66,11 @@ def check_tables(path: Path) -> tuple[dict[str, list[Record]], list[TableError]]
     sheets or files)."""
     raw = read_raw(path)
     specs = table_specs()
-    errors = [TableError(name, None, None, "feuille (ou fichier CSV) obligatoire absente")
-              for name in REQUIRED_SHEETS if name not in raw]
+    errors = [
+        TableError(name, None, None, "feuille (ou fichier CSV) obligatoire absente")
+        for name in REQUIRED_SHEETS
+        if name not in raw
+    ]
     tables: dict[str, list[Record]] = {}
     for name, spec in specs.items():
         if name not in raw:
@@ -77,13 +88,23 @@ def _pole_row_errors(raw: dict[str, RawTable]) -> list[TableError]:
     """The pole sheet has exactly one row, except in a blank template (no data at all)."""
     poles = raw["pole"].rows if "pole" in raw else []
     if len(poles) > 1:
-        return [TableError("pole", number, None,
-                           "la feuille pole ne contient qu'une ligne (un fichier par pôle)")
-                for number, _ in poles[1:]]
+        return [
+            TableError(
+                "pole",
+                number,
+                None,
+                "la feuille pole ne contient qu'une ligne (un fichier par pôle)",
+            )
+            for number, _ in poles[1:]
+        ]
     if not poles and "pole" in raw:
-        return [TableError(name, None, None,
-                           "la feuille pole est vide : décrivez le pôle avant ses données")
-                for name, table in raw.items() if table.rows and name != "pole"]
+        return [
+            TableError(
+                name, None, None, "la feuille pole est vide : décrivez le pôle avant ses données"
+            )
+            for name, table in raw.items()
+            if table.rows and name != "pole"
+        ]
     return []
 
 

@@ -45,8 +45,10 @@ def check_table(raw: RawTable, spec: TableSpec) -> tuple[list[Record], list[Tabl
     names = spec.field_names
     row_numbers = [number for number, _ in raw.rows]
     data = [names] + [
-        [cells[position[name]] if name in position and position[name] < len(cells) else ""
-         for name in names]
+        [
+            cells[position[name]] if name in position and position[name] < len(cells) else ""
+            for name in names
+        ]
         for _, cells in raw.rows
     ]
     resource = Resource(data=data, schema=spec.schema)
@@ -74,25 +76,44 @@ def _header_errors(raw: RawTable, header: list[str], spec: TableSpec) -> list[Ta
     for index, name in enumerate(header):
         if not name:
             if any(index < len(cells) and cells[index] for _, cells in raw.rows):
-                errors.append(TableError(
-                    raw.name, header_row, f"n° {index + 1}",
-                    "des cellules sont remplies sous une colonne sans en-tête"))
+                errors.append(
+                    TableError(
+                        raw.name,
+                        header_row,
+                        f"n° {index + 1}",
+                        "des cellules sont remplies sous une colonne sans en-tête",
+                    )
+                )
         elif name not in names:
-            errors.append(TableError(raw.name, header_row, name,
-                                     f"colonne inconnue ; colonnes attendues : {', '.join(names)}"))
+            errors.append(
+                TableError(
+                    raw.name,
+                    header_row,
+                    name,
+                    f"colonne inconnue ; colonnes attendues : {', '.join(names)}",
+                )
+            )
         elif name in seen:
             errors.append(TableError(raw.name, header_row, name, "colonne en double"))
         seen.add(name)
     for number, cells in raw.rows:
         beyond = [index for index in range(len(header), len(cells)) if cells[index]]
         if beyond:  # filled cells right of the last header cell
-            errors.append(TableError(
-                raw.name, number, f"n° {beyond[0] + 1}",
-                "des cellules sont remplies à droite de la dernière colonne nommée"))
+            errors.append(
+                TableError(
+                    raw.name,
+                    number,
+                    f"n° {beyond[0] + 1}",
+                    "des cellules sont remplies à droite de la dernière colonne nommée",
+                )
+            )
     for name in names:
         if name not in seen and spec.required(name):
-            errors.append(TableError(raw.name, header_row, name,
-                                     "colonne obligatoire absente de la ligne d'en-tête"))
+            errors.append(
+                TableError(
+                    raw.name, header_row, name, "colonne obligatoire absente de la ligne d'en-tête"
+                )
+            )
     return errors
 
 
@@ -118,14 +139,21 @@ def _message(kind: str, note: str, cell: Any, field: dict[str, Any]) -> str:
         if name == "required":
             return f"cellule obligatoire vide ({title})"
         if name == "enum":
-            return (f"« {cell} » n'est pas une valeur autorisée ; valeurs possibles : "
-                    f"{', '.join(map(str, constraints['enum']))}")
+            return (
+                f"« {cell} » n'est pas une valeur autorisée ; valeurs possibles : "
+                f"{', '.join(map(str, constraints['enum']))}"
+            )
         if name == "pattern" and field.get("x-list", {}).get("enum"):
             allowed = field["x-list"]["enum"]
-            bad = [item.strip() for item in str(cell).split(field["x-list"]["separator"])
-                   if item.strip() not in allowed]
-            return (f"valeur(s) non autorisée(s) : {', '.join(bad) or '(vide)'} ; valeurs "
-                    f"possibles, séparées par « ; » : {', '.join(allowed)}")
+            bad = [
+                item.strip()
+                for item in str(cell).split(field["x-list"]["separator"])
+                if item.strip() not in allowed
+            ]
+            return (
+                f"valeur(s) non autorisée(s) : {', '.join(bad) or '(vide)'} ; valeurs "
+                f"possibles, séparées par « ; » : {', '.join(allowed)}"
+            )
         if name == "pattern":
             example = field.get("example")
             hint = f" (exemple : {example})" if example is not None else ""

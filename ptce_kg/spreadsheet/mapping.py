@@ -60,8 +60,9 @@ class _Node:
 class _Mapper:
     """One application of the mapping to one file's tables (collects reference errors)."""
 
-    def __init__(self, mapping: dict[str, Any], tables: dict[str, list[Record]],
-                 skip: frozenset[str]) -> None:
+    def __init__(
+        self, mapping: dict[str, Any], tables: dict[str, list[Record]], skip: frozenset[str]
+    ) -> None:
         self.mapping = mapping
         self.tables = tables
         self.skip = skip
@@ -91,8 +92,9 @@ class _Mapper:
     def resolve_nodes(self) -> None:
         context_spec = self.mapping["context"]
         rows = self.tables.get(context_spec["sheet"], [])
-        self.context = {var: rows[0].values.get(column)
-                        for var, column in context_spec["values"].items()}
+        self.context = {
+            var: rows[0].values.get(column) for var, column in context_spec["values"].items()
+        }
         for sheet, sheet_spec in self.mapping["sheets"].items():
             key = sheet_spec.get("key")
             self.keys[sheet] = {}
@@ -143,14 +145,27 @@ class _Mapper:
                     for type_name in node.types:
                         graph.add((node.iri, RDF.type, self.curie(type_name)))
                     if flagged and node.fictitious:
-                        graph.add((node.iri, self.curie(flag["predicate"]),
-                                   self.literal(flag["value"], flag)))
+                        graph.add(
+                            (
+                                node.iri,
+                                self.curie(flag["predicate"]),
+                                self.literal(flag["value"], flag),
+                            )
+                        )
                     for prop in node.properties:
                         if _holds(prop, values):
                             self.emit_property(graph, node, prop, sheet, record, values, row_nodes)
 
-    def emit_property(self, graph: Graph, node: _Node, prop: dict[str, Any], sheet: str,
-                      record: Record, values: dict[str, Any], row_nodes: dict[str, _Node]) -> None:
+    def emit_property(
+        self,
+        graph: Graph,
+        node: _Node,
+        prop: dict[str, Any],
+        sheet: str,
+        record: Record,
+        values: dict[str, Any],
+        row_nodes: dict[str, _Node],
+    ) -> None:
         predicate = self.curie(prop["predicate"])
         for obj in self.objects(prop, sheet, record, values, row_nodes):
             if prop.get("inverse"):
@@ -158,8 +173,14 @@ class _Mapper:
             else:
                 graph.add((node.iri, predicate, obj))
 
-    def objects(self, prop: dict[str, Any], sheet: str, record: Record, values: dict[str, Any],
-                row_nodes: dict[str, _Node]) -> list[URIRef | Literal]:
+    def objects(
+        self,
+        prop: dict[str, Any],
+        sheet: str,
+        record: Record,
+        values: dict[str, Any],
+        row_nodes: dict[str, _Node],
+    ) -> list[URIRef | Literal]:
         if "node" in prop:
             target = row_nodes.get(prop["node"])
             return [target.iri] if target else []
@@ -194,8 +215,9 @@ class _Mapper:
                 found.append(self.literal(item, prop))
         return found
 
-    def reference(self, prop: dict[str, Any], sheet: str, record: Record,
-                  item: Any) -> URIRef | None:
+    def reference(
+        self, prop: dict[str, Any], sheet: str, record: Record, item: Any
+    ) -> URIRef | None:
         ref = prop["ref"]
         if ref["sheet"] in self.skip:  # that sheet has its own errors: its keys are not known
             return None
@@ -205,10 +227,15 @@ class _Mapper:
             target = self.nodes[(ref["sheet"], index)].get(ref["node"])
         if target is None:
             key = self.mapping["sheets"][ref["sheet"]].get("key")
-            self.errors.append(TableError(
-                sheet, record.row, prop["column"],
-                f"« {item} » ne correspond à aucune ligne de la feuille {ref['sheet']} "
-                f"(colonne {key})"))
+            self.errors.append(
+                TableError(
+                    sheet,
+                    record.row,
+                    prop["column"],
+                    f"« {item} » ne correspond à aucune ligne de la feuille {ref['sheet']} "
+                    f"(colonne {key})",
+                )
+            )
             return None
         return target.iri
 
@@ -264,13 +291,19 @@ def _condition(condition: str | dict[str, Any], values: dict[str, Any]) -> bool:
 
 def _holds(spec: dict[str, Any], values: dict[str, Any]) -> bool:
     """The spec's when (all), unless (none) and when_any (at least one) conditions."""
-    return (all(_condition(c, values) for c in spec.get("when", []))
-            and not any(_condition(c, values) for c in spec.get("unless", []))
-            and (not spec.get("when_any") or any(_filled(values.get(c)) for c in spec["when_any"])))
+    return (
+        all(_condition(c, values) for c in spec.get("when", []))
+        and not any(_condition(c, values) for c in spec.get("unless", []))
+        and (not spec.get("when_any") or any(_filled(values.get(c)) for c in spec["when_any"]))
+    )
 
 
-def map_tables(tables: dict[str, list[Record]], mapping: dict[str, Any] | None = None,
-               where: str | None = None, skip: frozenset[str] = frozenset()) -> Graph:
+def map_tables(
+    tables: dict[str, list[Record]],
+    mapping: dict[str, Any] | None = None,
+    where: str | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> Graph:
     """The RDF graph of checked tables; raises TableErrors for references to unknown rows.
 
     References to a sheet of ``skip`` (one with errors of its own) are not checked."""

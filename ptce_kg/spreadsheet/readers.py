@@ -19,12 +19,12 @@ from typing import Any
 
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
 
-MAX_FILE_BYTES = 20 * 1024 * 1024          # an .xlsx or one CSV file as stored on disk
+MAX_FILE_BYTES = 20 * 1024 * 1024  # an .xlsx or one CSV file as stored on disk
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # sum of the workbook's zip members, unpacked
 MAX_ZIP_MEMBERS = 2_000
-MAX_ROWS = 20_000                           # rows scanned in one sheet, empty ones included
-MAX_COLUMNS = 200                           # columns read in one sheet
-MAX_CELL_CHARS = 32_767                     # Excel's own limit for one cell
+MAX_ROWS = 20_000  # rows scanned in one sheet, empty ones included
+MAX_COLUMNS = 200  # columns read in one sheet
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 # Sheets of the workbook that are documentation, not data.
 HELPER_SHEETS = frozenset({"lisez-moi", "listes"})
 
@@ -59,10 +59,14 @@ def cell_text(value: Any) -> str:
 
 def _table(name: str, rows: list[tuple[int, list[str]]], where: Path) -> RawTable:
     """Split the header (the first non-empty row) from the data rows; refuse huge cells."""
-    too_long = [TableError(name, number, f"n° {index + 1}",
-                           f"cellule de plus de {MAX_CELL_CHARS} caractères")
-                for number, cells in rows for index, cell in enumerate(cells)
-                if len(cell) > MAX_CELL_CHARS]
+    too_long = [
+        TableError(
+            name, number, f"n° {index + 1}", f"cellule de plus de {MAX_CELL_CHARS} caractères"
+        )
+        for number, cells in rows
+        for index, cell in enumerate(cells)
+        if len(cell) > MAX_CELL_CHARS
+    ]
     if too_long:
         raise TableErrors(too_long, str(where))
     if not rows:
@@ -88,7 +92,9 @@ def _check_zip(path: Path) -> None:
     if unpacked > MAX_UNCOMPRESSED_BYTES:
         raise UnsafeSpreadsheet(
             f"workbook refused: it would unpack to {unpacked // 2**20} MB "
-            f"(limit {MAX_UNCOMPRESSED_BYTES // 2**20} MB)", str(path))
+            f"(limit {MAX_UNCOMPRESSED_BYTES // 2**20} MB)",
+            str(path),
+        )
 
 
 def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
@@ -101,8 +107,9 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
     # openpyxl raises many exception types on a malformed package (KeyError for a missing
     # part, ValueError, XML parse errors…); each means the same thing to the user.
     except Exception as exc:  # noqa: BLE001
-        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {_root_cause(exc)}",
-                                str(path)) from exc
+        raise UnsafeSpreadsheet(
+            f"not a readable .xlsx workbook: {_root_cause(exc)}", str(path)
+        ) from exc
     tables: dict[str, RawTable] = {}
     errors: list[TableError] = []
     try:
@@ -111,16 +118,22 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
             if name in HELPER_SHEETS:
                 continue
             if name not in sheets:
-                errors.append(TableError(
-                    sheet.title, None, None,
-                    f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}"))
+                errors.append(
+                    TableError(
+                        sheet.title,
+                        None,
+                        None,
+                        f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}",
+                    )
+                )
                 continue
             tables[name] = _table(name, _sheet_rows(sheet, path), path)
     except UnsafeSpreadsheet:
         raise
     except Exception as exc:  # noqa: BLE001 - same reason as above, while rows are parsed
-        raise UnsafeSpreadsheet(f"not a readable .xlsx workbook: {_root_cause(exc)}",
-                                str(path)) from exc
+        raise UnsafeSpreadsheet(
+            f"not a readable .xlsx workbook: {_root_cause(exc)}", str(path)
+        ) from exc
     finally:
         workbook.close()
     if errors:
@@ -141,12 +154,15 @@ def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
     if declared_rows > MAX_ROWS:
         raise UnsafeSpreadsheet(
             f"sheet {sheet.title!r} declares {declared_rows} rows; "
-            f"a template sheet has at most {MAX_ROWS} rows", str(path))
+            f"a template sheet has at most {MAX_ROWS} rows",
+            str(path),
+        )
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
         if number > MAX_ROWS:
             raise UnsafeSpreadsheet(
-                f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", str(path))
+                f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", str(path)
+            )
         if all(value is None for value in values):  # also the gaps openpyxl fills in
             continue
         cells = [cell_text(value) for value in values]
@@ -161,17 +177,28 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
     """Read ``<sheet>.csv`` files of a folder; another .csv file there is a table error."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise TableErrors([TableError("pole", None, None,
-                                      "aucun fichier CSV dans le dossier (pole.csv attendu)")],
-                          str(folder))
+        raise TableErrors(
+            [
+                TableError(
+                    "pole", None, None, "aucun fichier CSV dans le dossier (pole.csv attendu)"
+                )
+            ],
+            str(folder),
+        )
     tables: dict[str, RawTable] = {}
     errors: list[TableError] = []
     for path in files:
         name = path.stem.strip().lower()
         if name not in sheets:
-            errors.append(TableError(path.name, None, None,
-                                     f"fichier inconnu ; fichiers attendus : "
-                                     f"{', '.join(s + '.csv' for s in sheets)}"))
+            errors.append(
+                TableError(
+                    path.name,
+                    None,
+                    None,
+                    f"fichier inconnu ; fichiers attendus : "
+                    f"{', '.join(s + '.csv' for s in sheets)}",
+                )
+            )
             continue
         tables[name] = _table(name, _csv_rows(path), path)
     if errors:
@@ -202,6 +229,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
             if cells:
                 rows.append((number, cells))
     except csv.Error as exc:
-        raise TableErrors([TableError(path.stem, len(rows) + 1, None,
-                                      f"CSV illisible : {exc}")], str(path)) from exc
+        raise TableErrors(
+            [TableError(path.stem, len(rows) + 1, None, f"CSV illisible : {exc}")], str(path)
+        ) from exc
     return rows

@@ -13,8 +13,18 @@ from frictionless import Schema
 from ptce_kg.paths import resource_dir
 
 # The sheets of the template, in the order of the workbook; `pole` is the only mandatory one.
-SHEETS = ("pole", "membres", "cooperations", "strategie", "projets", "emplois", "partenaires",
-          "activites", "competences", "soutiens")
+SHEETS = (
+    "pole",
+    "membres",
+    "cooperations",
+    "strategie",
+    "projets",
+    "emplois",
+    "partenaires",
+    "activites",
+    "competences",
+    "soutiens",
+)
 REQUIRED_SHEETS = ("pole",)
 
 

@@ -48,7 +48,8 @@ def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real ``ptce-kg`` command in a subprocess (bounded in time)."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "ptce_kg", *args], capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "ptce_kg", *args], capture_output=True, text=True, timeout=120
+        )
 
     return run

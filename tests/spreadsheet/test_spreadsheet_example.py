@@ -63,14 +63,19 @@ def test_pole_and_territory(graph: rdflib.Graph, pole: dict[str, str]) -> None:
     territory = graph.value(iri, PTCE.territory)
     assert territory == URIRef(f"{ID}territory/{pole['identifiant']}")
     areas = set(graph.objects(territory, PTCE.perimeterArea))
-    expected = {URIRef(f"http://id.insee.fr/geo/intercommunalite/{code}")
-                for code in items(pole["territoire_epci"])}
-    expected |= {URIRef(f"http://id.insee.fr/geo/commune/{code}")
-                 for code in items(pole["territoire_communes"])}
+    expected = {
+        URIRef(f"http://id.insee.fr/geo/intercommunalite/{code}")
+        for code in items(pole["territoire_epci"])
+    }
+    expected |= {
+        URIRef(f"http://id.insee.fr/geo/commune/{code}")
+        for code in items(pole["territoire_communes"])
+    }
     assert areas == expected and areas
     assert (territory, PTCE.cogVintage, Literal(pole["millesime_cog"], datatype=XSD.gYear)) in graph
     assert set(graph.objects(iri, PTCE.theme)) == {
-        URIRef(f"{VOCAB}theme/{theme}") for theme in items(pole["themes"])}
+        URIRef(f"{VOCAB}theme/{theme}") for theme in items(pole["themes"])
+    }
     assert (iri, PTCE.website, Literal(pole["site_web"], datatype=XSD.anyURI)) in graph
 
 
@@ -84,9 +89,13 @@ def test_members_and_memberships(graph: rdflib.Graph, example: Path, pole: dict[
         assert (membership, ORG.member, member) in graph
         assert (membership, ORG.organization, URIRef(f"{ID}pole/{slug}")) in graph
         assert set(graph.objects(membership, ORG.role)) == {
-            URIRef(f"{VOCAB}member-role/{role}") for role in items(row["roles"])}
-        assert (member, PTCE.actorCategory,
-                URIRef(f"{VOCAB}actor-category/{row['categorie']}")) in graph
+            URIRef(f"{VOCAB}member-role/{role}") for role in items(row["roles"])
+        }
+        assert (
+            member,
+            PTCE.actorCategory,
+            URIRef(f"{VOCAB}actor-category/{row['categorie']}"),
+        ) in graph
         assert (member, RDFS.label, Literal(row["nom"], lang="fr")) in graph
         if row["siren"]:
             assert (member, RDF.type, PTCE.LegalUnit) in graph
@@ -96,8 +105,11 @@ def test_members_and_memberships(graph: rdflib.Graph, example: Path, pole: dict[
         else:
             assert (member, RDF.type, PTCE.Organization) in graph
         if row["forme_juridique"]:
-            assert (member, PTCE.legalForm,
-                    URIRef(f"{VOCAB}legal-form/{row['forme_juridique']}")) in graph
+            assert (
+                member,
+                PTCE.legalForm,
+                URIRef(f"{VOCAB}legal-form/{row['forme_juridique']}"),
+            ) in graph
         if row["date_entree"]:
             start = Literal(row["date_entree"], datatype=XSD.date)
             assert (membership, PTCE.startDate, start) in graph
@@ -113,16 +125,21 @@ def test_members_and_memberships(graph: rdflib.Graph, example: Path, pole: dict[
 
 
 def test_cooperations_strategy_projects_jobs_partners(
-        graph: rdflib.Graph, example: Path, pole: dict[str, str]) -> None:
+    graph: rdflib.Graph, example: Path, pole: dict[str, str]
+) -> None:
     slug = pole["identifiant"]
     pole_iri = URIRef(f"{ID}pole/{slug}")
     members = {row["identifiant"]: member_iri(row, slug) for row in rows(example, "membres")}
     for row in rows(example, "cooperations"):
         node = URIRef(f"{ID}cooperation/{slug}/{row['numero']}")
         assert set(graph.objects(node, PTCE.participant)) == {
-            members[key] for key in items(row["participants"])}
-        assert (node, PTCE.cooperationLevel,
-                URIRef(f"{VOCAB}cooperation-level/{row['niveau']}")) in graph
+            members[key] for key in items(row["participants"])
+        }
+        assert (
+            node,
+            PTCE.cooperationLevel,
+            URIRef(f"{VOCAB}cooperation-level/{row['niveau']}"),
+        ) in graph
         assert (node, PTCE.withinGrouping, pole_iri) in graph
         if row["projet"]:
             project = URIRef(f"{ID}project/{slug}/{row['projet']}")
@@ -131,25 +148,32 @@ def test_cooperations_strategy_projects_jobs_partners(
         node = URIRef(f"{ID}strategy/{slug}/{row['numero']}")
         assert (pole_iri, PTCE.strategy, node) in graph
         assert set(graph.objects(node, PTCE.strategyMode)) == {
-            URIRef(f"{VOCAB}strategy-mode/{mode}") for mode in items(row["modes"])}
+            URIRef(f"{VOCAB}strategy-mode/{mode}") for mode in items(row["modes"])
+        }
         assert set(graph.objects(node, PTCE.sharedBy)) == {
-            members[key] for key in items(row["partagee_par"])}
+            members[key] for key in items(row["partagee_par"])
+        }
     for row in rows(example, "projets"):
         node = URIRef(f"{ID}project/{slug}/{row['numero']}")
         assert (pole_iri, PTCE.project, node) in graph
         assert set(graph.objects(node, PTCE.projectDimension)) == {
-            URIRef(f"{VOCAB}project-dimension/{d}") for d in items(row["dimensions"])}
+            URIRef(f"{VOCAB}project-dimension/{d}") for d in items(row["dimensions"])
+        }
         assert set(graph.objects(node, PTCE.innovationType)) == {
-            URIRef(f"{VOCAB}innovation-type/{i}") for i in items(row["innovations"])}
+            URIRef(f"{VOCAB}innovation-type/{i}") for i in items(row["innovations"])
+        }
     jobs = rows(example, "emplois")
     assert len(set(graph.subjects(RDF.type, PTCE.JobObservation))) == len(jobs)
     for row in jobs:
         subject = members[row["membre"]] if row["membre"] else pole_iri
-        counts = {(graph.value(obs, PTCE.jobCount).toPython(), str(graph.value(obs, PTCE.jobUnit)))
-                  for obs in graph.objects(subject, PTCE.jobObservation)
-                  if str(graph.value(obs, PTCE.observationDate)) == row["date"]}
+        counts = {
+            (graph.value(obs, PTCE.jobCount).toPython(), str(graph.value(obs, PTCE.jobUnit)))
+            for obs in graph.objects(subject, PTCE.jobObservation)
+            if str(graph.value(obs, PTCE.observationDate)) == row["date"]
+        }
         assert (float(row["nombre"]), f"{VOCAB}job-unit/{row['unite']}") in {
-            (float(count), unit) for count, unit in counts}
+            (float(count), unit) for count, unit in counts
+        }
     for row in rows(example, "partenaires"):
         link = URIRef(f"{ID}link/{slug}/{row['numero']}")
         partner = graph.value(link, PTCE.partner)
@@ -175,28 +199,37 @@ def test_fictitious_flag_spares_real_registry_units(graph: rdflib.Graph) -> None
 def test_terms_are_declared_and_concepts_exist(graph: rdflib.Graph) -> None:
     ontology = rdflib.Graph().parse(ontology_dir() / "ptce.ttl")
     declared = set(ontology.subjects())
-    used = {term for triple in graph for term in triple
-            if isinstance(term, URIRef) and str(term).startswith(str(PTCE._NS))}
+    used = {
+        term
+        for triple in graph
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(str(PTCE._NS))
+    }
     assert used and used <= declared
     vocab = rdflib.Graph()
     for path in (ontology_dir() / "vocab").glob("*.ttl"):
         vocab.parse(path)
     concepts = set(vocab.subjects(RDF.type, SKOS.Concept))
-    used_concepts = {o for o in graph.objects() if isinstance(o, URIRef)
-                     and str(o).startswith(VOCAB) and "/legal-form/" not in str(o)}
+    used_concepts = {
+        o
+        for o in graph.objects()
+        if isinstance(o, URIRef) and str(o).startswith(VOCAB) and "/legal-form/" not in str(o)
+    }
     assert used_concepts and used_concepts <= concepts
 
 
 def test_workbook_and_csv_folder_give_the_same_graph(
-        graph: rdflib.Graph, templates: Path, example: Path) -> None:
+    graph: rdflib.Graph, templates: Path, example: Path
+) -> None:
     from_workbook = to_rdf(templates / "ptce-modele-exemple.xlsx")
     assert isomorphic(graph, from_workbook)
     one_file = to_rdf(example / "membres.csv")  # a CSV file of the set reads the set
     assert isomorphic(graph, one_file)
 
 
-def test_excel_french_csv_export_reads_the_same(graph: rdflib.Graph, example: Path,
-                                                tmp_path: Path) -> None:
+def test_excel_french_csv_export_reads_the_same(
+    graph: rdflib.Graph, example: Path, tmp_path: Path
+) -> None:
     """Excel (fr) saves CSV with ';' in Windows-1252: same graph."""
     for path in example.glob("*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
@@ -214,15 +247,17 @@ def test_blank_templates_give_an_empty_graph(templates: Path, cli) -> None:
     assert result.stdout.strip() == ""
 
 
-@pytest.mark.parametrize(("fmt", "parser"), [("turtle", "turtle"), ("nt", "nt"),
-                                             ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
 def test_each_format_round_trips(fmt: str, parser: str, graph: rdflib.Graph) -> None:
     data = serialize(graph, fmt)
     assert isomorphic(graph, rdflib.Graph().parse(data=data, format=parser))
 
 
-def test_cli_writes_the_format_of_the_output_suffix(graph: rdflib.Graph, templates: Path,
-                                                    tmp_path: Path, cli) -> None:
+def test_cli_writes_the_format_of_the_output_suffix(
+    graph: rdflib.Graph, templates: Path, tmp_path: Path, cli
+) -> None:
     target = tmp_path / "pole.jsonld"
     result = cli("convert", str(templates / "ptce-modele-exemple.xlsx"), "-o", str(target))
     assert result.returncode == 0, result.stderr
@@ -258,8 +293,11 @@ def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) ->
     (slug,) = (row["identifiant"] for row in rows(folder, "pole"))
     (site,) = graph.objects(member_iri(members[0], slug), PTCE.hasEstablishment)
     assert (site, PTCE.commune, URIRef(f"http://id.insee.fr/geo/commune/{commune}")) in graph
-    assert (site, PTCE.municipalArrondissement,
-            URIRef(f"http://id.insee.fr/geo/arrondissementMunicipal/{first}")) in graph
+    assert (
+        site,
+        PTCE.municipalArrondissement,
+        URIRef(f"http://id.insee.fr/geo/arrondissementMunicipal/{first}"),
+    ) in graph
     assert (site, PTCE.communeCode, Literal(first)) in graph
     assert len(set(graph.objects(None, PTCE.municipalArrondissement))) == 1
 
@@ -268,8 +306,11 @@ def reference_column(name: str, column: str, **where: str) -> set[str]:
     from ptce_kg.paths import data_dir
 
     with (data_dir() / "reference" / name).open(encoding="utf-8", newline="") as handle:
-        return {row[column] for row in csv.DictReader(handle)
-                if all(row[k] == v for k, v in where.items())}
+        return {
+            row[column]
+            for row in csv.DictReader(handle)
+            if all(row[k] == v for k, v in where.items())
+        }
 
 
 def test_example_codes_exist_in_the_reference_data(example: Path, pole: dict[str, str]) -> None:
@@ -301,8 +342,9 @@ def test_example_codes_exist_in_the_reference_data(example: Path, pole: dict[str
     assert {row["identifiant"] for row in rows(example, "membres") if row["siren"]} == outside
 
 
-def test_optional_columns_and_sheets_may_be_left_out(graph: rdflib.Graph, templates: Path,
-                                                     tmp_path: Path) -> None:
+def test_optional_columns_and_sheets_may_be_left_out(
+    graph: rdflib.Graph, templates: Path, tmp_path: Path
+) -> None:
     """Dropping an optional column or a whole optional sheet loses only what it held."""
     import shutil
 
@@ -323,15 +365,18 @@ def test_optional_columns_and_sheets_may_be_left_out(graph: rdflib.Graph, templa
         assert s in jobs or o in jobs or p == PTCE.website, (s, p, o)
 
 
-def test_activities_skills_and_state_support(graph: rdflib.Graph, example: Path,
-                                             pole: dict[str, str], tmp_path: Path) -> None:
+def test_activities_skills_and_state_support(
+    graph: rdflib.Graph, example: Path, pole: dict[str, str], tmp_path: Path
+) -> None:
     import shutil
 
     slug = pole["identifiant"]
     pole_iri = URIRef(f"{ID}pole/{slug}")
     members = {row["identifiant"]: member_iri(row, slug) for row in rows(example, "membres")}
-    for sheet, kind, link in (("activites", "activity", PTCE.economicActivity),
-                              ("competences", "skill", PTCE.localSkill)):
+    for sheet, kind, link in (
+        ("activites", "activity", PTCE.economicActivity),
+        ("competences", "skill", PTCE.localSkill),
+    ):
         for row in rows(example, sheet):
             node = URIRef(f"{ID}pole/{slug}/{kind}/{row['numero']}")
             holder = members[row["membre"]] if row["membre"] else pole_iri

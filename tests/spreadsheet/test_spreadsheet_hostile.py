@@ -38,9 +38,12 @@ def pole_sheet_part(workbook: Path) -> str:
 def huge_dimension(templates: Path, tmp_path: Path) -> Path:
     source = templates / "ptce-modele-exemple.xlsx"
     target = tmp_path / "dimension.xlsx"
-    rewrite_sheet(source, target, pole_sheet_part(source),
-                  lambda xml: re.sub(r'<dimension ref="[^"]*"',
-                                     '<dimension ref="A1:XFD1048576"', xml))
+    rewrite_sheet(
+        source,
+        target,
+        pole_sheet_part(source),
+        lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml),
+    )
     return target
 
 
@@ -108,25 +111,37 @@ def test_oversized_csv_cell_is_refused(templates: Path, tmp_path: Path) -> None:
     assert [(e.sheet, e.row) for e in caught.value.errors] == [("pole", 2)]
 
 
-BOMB_DTD = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                      for i in range(1, 10))
-            + ']>')
+BOMB_DTD = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + "]>"
+)
 XXE_DTD = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
-@pytest.mark.parametrize(("dtd", "entity"), [(BOMB_DTD, "&lol9;"), (XXE_DTD, "&xxe;")],
-                         ids=["entity-expansion", "external-entity"])
-def test_entities_in_workbook_xml_are_refused(dtd: str, entity: str, templates: Path,
-                                              tmp_path: Path, cli) -> None:
+@pytest.mark.parametrize(
+    ("dtd", "entity"),
+    [(BOMB_DTD, "&lol9;"), (XXE_DTD, "&xxe;")],
+    ids=["entity-expansion", "external-entity"],
+)
+def test_entities_in_workbook_xml_are_refused(
+    dtd: str, entity: str, templates: Path, tmp_path: Path, cli
+) -> None:
     """A DTD in a sheet's XML (billion laughs, a local file as external entity) is refused."""
     source = templates / "ptce-modele-exemple.xlsx"
     target = tmp_path / "entities.xlsx"
 
     def change(xml: str) -> str:
         body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
-        return dtd + body.replace("<sheetData>", f'<sheetData><row r="1000"><c r="A1000" '
-                                  f't="inlineStr"><is><t>{entity}</t></is></c></row>', 1)
+        return dtd + body.replace(
+            "<sheetData>",
+            f'<sheetData><row r="1000"><c r="A1000" '
+            f't="inlineStr"><is><t>{entity}</t></is></c></row>',
+            1,
+        )
 
     rewrite_sheet(source, target, pole_sheet_part(source), change)
     with pytest.raises(UnsafeSpreadsheet):

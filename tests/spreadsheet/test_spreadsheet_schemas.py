@@ -110,11 +110,18 @@ def test_controlled_columns_have_drop_downs(templates: Path) -> None:
     for name, spec in table_specs().items():
         sheet = book[name]
         header = [cell.value for cell in sheet[1]]
-        validated = {header[rng.min_col - 1]
-                     for dv in sheet.data_validations.dataValidation for rng in dv.sqref.ranges}
-        controlled = {f["name"] for f in spec.fields
-                      if f["type"] == "boolean" or "enum" in f.get("constraints", {})
-                      or f.get("x-list", {}).get("enum")}
+        validated = {
+            header[rng.min_col - 1]
+            for dv in sheet.data_validations.dataValidation
+            for rng in dv.sqref.ranges
+        }
+        controlled = {
+            f["name"]
+            for f in spec.fields
+            if f["type"] == "boolean"
+            or "enum" in f.get("constraints", {})
+            or f.get("x-list", {}).get("enum")
+        }
         references = {e["column"] for e in walk(mapping["sheets"][name]["nodes"]) if "ref" in e}
         assert validated == controlled | references, name
         checked += len(validated)

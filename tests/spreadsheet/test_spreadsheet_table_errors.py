@@ -41,8 +41,9 @@ def test_references_to_unknown_rows_are_located() -> None:
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_cli_reports_table_errors_with_exit_2(kind: str, workbook_from, cli,
-                                              tmp_path: Path) -> None:
+def test_cli_reports_table_errors_with_exit_2(
+    kind: str, workbook_from, cli, tmp_path: Path
+) -> None:
     source = DATA / "erreurs" if kind == "csv" else workbook_from(DATA / "erreurs")
     target = tmp_path / "pole.ttl"
     result = cli("convert", str(source), "-o", str(target))
@@ -87,8 +88,11 @@ def test_data_without_pole_is_refused(templates: Path, tmp_path: Path) -> None:
     with pytest.raises(TableErrors) as caught:
         to_rdf(folder)
     sheets = {sheet for sheet, _, _ in places(caught.value)}
-    non_empty = {path.stem for path in folder.glob("*.csv")
-                 if len(list(csv.reader(path.open(encoding="utf-8")))) > 1}
+    non_empty = {
+        path.stem
+        for path in folder.glob("*.csv")
+        if len(list(csv.reader(path.open(encoding="utf-8")))) > 1
+    }
     assert sheets == non_empty
 
 
@@ -133,8 +137,9 @@ def test_cell_and_reference_errors_are_reported_together(tmp_path: Path) -> None
     with pytest.raises(TableErrors) as caught:
         to_rdf(folder)
     # the unknown participant is not reported: membres, the sheet it refers to, has an error
-    references = {place for place in expected("references-attendues.json")
-                  if place[0] != "cooperations"}
+    references = {
+        place for place in expected("references-attendues.json") if place[0] != "cooperations"
+    }
     assert places(caught.value) == {("membres", 2, "date_entree")} | references
 
 

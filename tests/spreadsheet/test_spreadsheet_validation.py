@@ -37,15 +37,24 @@ def test_filled_example_validates_with_the_documented_outcome(templates: Path, c
     """templates/README.md: conforms (all rules), with three intended warnings: project 3 is
     economic only and has no local-development justification; the membership of the real
     SIRENE unit (the only member with a SIREN) has no establishment in the territory."""
-    result = cli("validate", str(templates / "ptce-modele-exemple.xlsx"), "--rules", "all",
-                 "--format", "json")
+    result = cli(
+        "validate",
+        str(templates / "ptce-modele-exemple.xlsx"),
+        "--rules",
+        "all",
+        "--format",
+        "json",
+    )
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert report["conforms"] is True
     (pole,) = example_rows(templates, "pole")
     slug = pole["identifiant"]
-    (lacking,) = (row for row in example_rows(templates, "projets")
-                  if not row["contribution_developpement_local"])
+    (lacking,) = (
+        row
+        for row in example_rows(templates, "projets")
+        if not row["contribution_developpement_local"]
+    )
     assert lacking["dimensions"] == "economic"
     (real,) = (row for row in example_rows(templates, "membres") if row["siren"])
     project = f"{ID}project/{slug}/{lacking['numero']}"
@@ -64,7 +73,8 @@ def outcome(result) -> set[tuple[str, str, str]]:
 
 
 def test_converted_turtle_and_csv_folder_validate_like_the_workbook(
-        templates: Path, cli, tmp_path: Path) -> None:
+    templates: Path, cli, tmp_path: Path
+) -> None:
     """`convert pole.xlsx -o pole.ttl` writes RDF that validates exactly as the workbook does,
     and so does the equivalent folder of CSV files."""
     workbook = templates / "ptce-modele-exemple.xlsx"
@@ -72,9 +82,10 @@ def test_converted_turtle_and_csv_folder_validate_like_the_workbook(
     converted = cli("convert", str(workbook), "-o", str(target))
     assert converted.returncode == EXIT_OK, converted.stderr
     assert target.read_text(encoding="utf-8").lstrip().startswith("@prefix")
-    runs = {name: cli("validate", str(path), "--format", "json")
-            for name, path in (("xlsx", workbook), ("ttl", target),
-                               ("csv", templates / "exemple"))}
+    runs = {
+        name: cli("validate", str(path), "--format", "json")
+        for name, path in (("xlsx", workbook), ("ttl", target), ("csv", templates / "exemple"))
+    }
     assert {name: run.returncode for name, run in runs.items()} == dict.fromkeys(runs, EXIT_OK)
     expected = outcome(runs["xlsx"])
     assert expected  # the example's three intended warnings (see the test above)
@@ -88,4 +99,5 @@ def test_blank_template_is_not_reported_as_checked(templates: Path, cli) -> None
     result = cli("validate", str(templates / "ptce-modele-vierge.xlsx"), "--format", "json")
     assert result.returncode == EXIT_OK, result.stderr
     assert {(rule, severity) for rule, severity, _ in outcome(result)} == {
-        ("QUAL-POLE-PRESENT", "Warning")}
+        ("QUAL-POLE-PRESENT", "Warning")
+    }

@@ -57,30 +57,50 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     store = root / "store"
     tokens = {pole: secrets.token_urlsafe(24) for pole in POLES}
     port = free_port()
-    env = {**os.environ, "PTCE_POLE_TOKENS": json.dumps(tokens), "PTCE_QUERY_TIMEOUT": "60",
-           "PTCE_MAX_BODY_BYTES": str(MAX_BODY_BYTES)}
+    env = {
+        **os.environ,
+        "PTCE_POLE_TOKENS": json.dumps(tokens),
+        "PTCE_QUERY_TIMEOUT": "60",
+        "PTCE_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+    }
     log_path = root / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ptce_kg", "serve", "--store", str(store),
-             "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "ptce_kg",
+                "serve",
+                "--store",
+                str(store),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"ptce-kg serve exited with {process.returncode}:\n"
-                            f"{log_path.read_text(errors='replace')[-4000:]}")
+                pytest.fail(
+                    f"ptce-kg serve exited with {process.returncode}:\n"
+                    f"{log_path.read_text(errors='replace')[-4000:]}"
+                )
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"ptce-kg serve did not answer /health within {STARTUP_SECONDS} s:\n"
-                            f"{log_path.read_text(errors='replace')[-4000:]}")
+                pytest.fail(
+                    f"ptce-kg serve did not answer /health within {STARTUP_SECONDS} s:\n"
+                    f"{log_path.read_text(errors='replace')[-4000:]}"
+                )
             time.sleep(0.3)
         yield LiveServer(url, store, tokens, MAX_BODY_BYTES)
     finally:

@@ -20,15 +20,24 @@ from ptce_kg.api.routers.web import yasgui_dir
 from .conftest import LiveServer, demo_file
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MAX_ROWS = 10  # a query whose rows fit on YASR's first page
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium "
-                       "(/usr/bin/chromium; apt-get install chromium chromium-driver)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs the system Chromium "
+        "(/usr/bin/chromium; apt-get install chromium chromium-driver)",
+    ),
 ]
 
 
@@ -44,8 +53,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture()
 def page(browser, live_server: LiveServer, tmp_path: Path, request: pytest.FixtureRequest):
     """A page that may only talk to the live server; ``page.outside`` lists refused requests."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1400, "height": 1000}, accept_downloads=True
+    )
     page = context.new_page()
     page.outside = []
     local = (live_server.url, "data:", "blob:", "about:")
@@ -73,8 +83,11 @@ def small_catalogue_query(server: LiveServer) -> tuple[str, dict]:
         entries = catalogue if isinstance(catalogue, list) else catalogue["queries"]
         for entry in entries:
             text = client.get(f"/queries/{entry['name']}/text").text
-            answer = client.post("/sparql", data={"query": text},
-                                 headers={"Accept": "application/sparql-results+json"})
+            answer = client.post(
+                "/sparql",
+                data={"query": text},
+                headers={"Accept": "application/sparql-results+json"},
+            )
             if answer.status_code != 200:
                 continue
             results = answer.json()
@@ -84,8 +97,12 @@ def small_catalogue_query(server: LiveServer) -> tuple[str, dict]:
 
 
 def literal_values(results: dict) -> list[str]:
-    return [b["value"] for row in results["results"]["bindings"] for b in row.values()
-            if b["type"] in ("literal", "typed-literal") and 3 < len(b["value"]) <= 30]
+    return [
+        b["value"]
+        for row in results["results"]["bindings"]
+        for b in row.values()
+        if b["type"] in ("literal", "typed-literal") and 3 < len(b["value"]) <= 30
+    ]
 
 
 def test_page_runs_a_catalogue_query_in_yasgui(page, live_server: LiveServer):
@@ -101,7 +118,8 @@ def test_page_runs_a_catalogue_query_in_yasgui(page, live_server: LiveServer):
     expected = len(results["results"]["bindings"])
     page.wait_for_function(
         "n => document.querySelectorAll('.yasr table.dataTable tbody tr').length === n",
-        arg=expected)
+        arg=expected,
+    )
     table_text = page.locator(".yasr table.dataTable").inner_text()
     for value in literal_values(results)[:3]:
         assert value in table_text
@@ -128,8 +146,9 @@ def test_fallback_editor_without_yasgui(page, live_server: LiveServer):
     page.locator(f".catalogue-item[data-name='{name}']").click()
     page.wait_for_selector(f"#query-panel[data-loaded='{name}']")
     expected = len(results["results"]["bindings"])
-    page.wait_for_function("n => document.querySelectorAll('#results tbody tr').length === n",
-                           arg=expected)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#results tbody tr').length === n", arg=expected
+    )
     headers = page.locator("#results thead th").all_inner_texts()
     assert headers == results["head"]["vars"]
     with page.expect_download() as download_info:
@@ -151,9 +170,12 @@ def test_upload_of_an_invalid_file_shows_the_violations(page, live_server: LiveS
     pytest.importorskip("ptce_kg.validation", reason="the validation area has not landed")
     invalid = demo_file("drome-non-conforme-exemple")
     with live_server.client() as client, invalid.open("rb") as handle:
-        expected = client.post("/validate", files={"file": (invalid.name, handle)},
-                               data={"rules": "all", "lang": "fr"},
-                               headers={"Accept": "application/json"}).json()
+        expected = client.post(
+            "/validate",
+            files={"file": (invalid.name, handle)},
+            data={"rules": "all", "lang": "fr"},
+            headers={"Accept": "application/json"},
+        ).json()
     violations = [r for r in expected["results"] if r["severity"] == "Violation"]
     assert violations, "the non-conforming demo pole should have violations"
     page.goto(f"{live_server.url}/")

@@ -95,12 +95,15 @@ def test_each_vocabulary_by_content_negotiation(live_server, scheme):
 def test_legal_form_scheme_comes_from_the_store(live_server):
     iri = rdflib.URIRef("https://w3id.org/ptce/vocab/legal-form")
     graph_iri = "https://w3id.org/ptce/graph/reference/legal-forms"
-    count_query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    count_query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"
     with live_server.client() as client:
         turtle = client.get("/vocab/legal-form", headers={"Accept": "text/turtle"})
         html = client.get("/vocab/legal-form", params={"format": "html"})
-        count = client.post("/sparql", data={"query": count_query},
-                            headers={"Accept": "application/sparql-results+json"}).json()
+        count = client.post(
+            "/sparql",
+            data={"query": count_query},
+            headers={"Accept": "application/sparql-results+json"},
+        ).json()
     assert turtle.status_code == 200, turtle.text
     graph = rdflib.Graph().parse(data=turtle.content, format="turtle")
     assert (iri, RDF.type, SKOS.ConceptScheme) in graph

@@ -17,14 +17,17 @@ from ptce_kg.store.terms import triples_from_rdflib
 from .conftest import demo_file
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("pole.ttl", "pole.ttl"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\x\\Mon pôle.xlsx", "Mon_p_le.xlsx"),
-    ("..", "upload"),
-    (".hidden.ttl", "hidden.ttl"),
-    ("", "upload"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("pole.ttl", "pole.ttl"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\Mon pôle.xlsx", "Mon_p_le.xlsx"),
+        ("..", "upload"),
+        (".hidden.ttl", "hidden.ttl"),
+        ("", "upload"),
+    ],
+)
 def test_safe_name(given, expected):
     assert safe_name(given) == expected
 
@@ -42,8 +45,9 @@ def test_violations_leave_the_store_unchanged():
     store.replace_graph(f"https://w3id.org/ptce/graph/pole/{pole}", triples_from_rdflib(previous))
     before = sorted(str(q) for q in store.quads())
     assert before
-    submission = submit_pole_data(store, pole, demo_file(pole).read_bytes(), "pole.ttl",
-                                  submitted_by=pole)
+    submission = submit_pole_data(
+        store, pole, demo_file(pole).read_bytes(), "pole.ttl", submitted_by=pole
+    )
     assert submission.stored is False and submission.triples == 0
     assert submission.report.counts["Violation"] > 0
     assert sorted(str(q) for q in store.quads()) == before

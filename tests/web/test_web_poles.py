@@ -25,16 +25,20 @@ def graph_of(pole: str) -> str:
 
 def select(server: LiveServer, query: str) -> list[dict]:
     with server.client() as client:
-        response = client.post("/sparql", data={"query": query},
-                               headers={"Accept": "application/sparql-results+json"})
+        response = client.post(
+            "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
 
 
 def graph_dump(server: LiveServer, graph: str) -> list[tuple[str, str, str]]:
     rows = select(server, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    return sorted((r["s"]["value"], r["p"]["value"], r["o"]["value"]) for r in rows
-                  if r["s"]["type"] == "uri" and r["o"]["type"] != "bnode")
+    return sorted(
+        (r["s"]["value"], r["p"]["value"], r["o"]["value"])
+        for r in rows
+        if r["s"]["type"] == "uri" and r["o"]["type"] != "bnode"
+    )
 
 
 def send(server: LiveServer, pole: str, content: bytes, token: str | None, name: str = "pole.ttl"):
@@ -56,9 +60,10 @@ def test_token_is_required(live_server):
 def test_conforming_file_replaces_the_graph_with_provenance(live_server, tmp_path):
     marker = f"web test submission {tmp_path.name}"
     pole = f"https://w3id.org/ptce/id/pole/{GOOD}"
-    content = demo_file(GOOD).read_bytes() + (
-        f'\n<{pole}> <http://www.w3.org/2000/01/rdf-schema#comment> "{marker}"@en .\n'
-    ).encode()
+    content = (
+        demo_file(GOOD).read_bytes()
+        + (f'\n<{pole}> <http://www.w3.org/2000/01/rdf-schema#comment> "{marker}"@en .\n').encode()
+    )
     response = send(live_server, GOOD, content, live_server.tokens[GOOD])
     assert response.status_code == 200, response.text
     answer = response.json()
@@ -68,15 +73,21 @@ def test_conforming_file_replaces_the_graph_with_provenance(live_server, tmp_pat
     assert answer["sha256"] == digest
     assert answer["submitted_by"] == GOOD
     # the new data is visible to queries at once (the query workers were refreshed)
-    assert select(live_server,
-                  f'SELECT ?p WHERE {{ GRAPH <{graph_of(GOOD)}> {{ <{pole}> ?p "{marker}"@en }} }}')
-    count = select(live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_of(GOOD)}> "
-                                "{ ?s ?p ?o } }")
+    assert select(
+        live_server,
+        f'SELECT ?p WHERE {{ GRAPH <{graph_of(GOOD)}> {{ <{pole}> ?p "{marker}"@en }} }}',
+    )
+    count = select(
+        live_server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_of(GOOD)}> {{ ?s ?p ?o }} }}"
+    )
     assert int(count[0]["n"]["value"]) == answer["triples"]
-    provenance = select(live_server, f"""
+    provenance = select(
+        live_server,
+        f"""
         SELECT ?who ?id ?when WHERE {{ GRAPH <{METADATA}> {{
           <{graph_of(GOOD)}> <{PROV}wasAttributedTo> ?who ;
-              <http://purl.org/dc/terms/identifier> ?id ; <{PROV}generatedAtTime> ?when }} }}""")
+              <http://purl.org/dc/terms/identifier> ?id ; <{PROV}generatedAtTime> ?when }} }}""",
+    )
     assert len(provenance) == 1
     assert provenance[0]["who"]["value"] == pole
     assert provenance[0]["id"]["value"] == f"sha256:{digest}"
@@ -116,9 +127,12 @@ def test_spreadsheet_template_is_accepted_for_its_pole(live_server):
     response = send(live_server, pole, workbook, live_server.tokens[pole], name="modele.xlsx")
     assert response.status_code == 200, response.text
     assert response.json()["sha256"] == hashlib.sha256(workbook).hexdigest()
-    rows = select(live_server, f"SELECT ?label WHERE {{ GRAPH <{graph_of(pole)}> {{ "
-                               f"<https://w3id.org/ptce/id/pole/{pole}> "
-                               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    rows = select(
+        live_server,
+        f"SELECT ?label WHERE {{ GRAPH <{graph_of(pole)}> {{ "
+        f"<https://w3id.org/ptce/id/pole/{pole}> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
+    )
     assert rows
 
 

@@ -21,12 +21,19 @@ INVALID = demo_file("drome-non-conforme-exemple")
 INVALID_POLE = "https://w3id.org/ptce/id/pole/drome-non-conforme-exemple"
 
 
-def post(client, path: Path, accept: str | None = None, name: str | None = None,
-         content: bytes | None = None, **form: str):
+def post(
+    client,
+    path: Path,
+    accept: str | None = None,
+    name: str | None = None,
+    content: bytes | None = None,
+    **form: str,
+):
     headers = {"Accept": accept} if accept else {}
     body = path.read_bytes() if content is None else content
-    return client.post("/validate", files={"file": (name or path.name, body)}, data=form,
-                       headers=headers)
+    return client.post(
+        "/validate", files={"file": (name or path.name, body)}, data=form, headers=headers
+    )
 
 
 def violations(report: dict) -> list[dict]:
@@ -72,9 +79,16 @@ def test_html_report_for_people(live_server):
     assert first.split("\n")[0][:60] in response.text
 
 
-@pytest.mark.parametrize(("suffix", "serializer"), [
-    (".jsonld", "json-ld"), (".rdf", "xml"), (".nt", "nt"), (".trig", "trig"), (".nq", "nquads"),
-])
+@pytest.mark.parametrize(
+    ("suffix", "serializer"),
+    [
+        (".jsonld", "json-ld"),
+        (".rdf", "xml"),
+        (".nt", "nt"),
+        (".trig", "trig"),
+        (".nq", "nquads"),
+    ],
+)
 def test_same_verdict_in_another_rdf_syntax(live_server, suffix, serializer):
     graph = rdflib.Graph().parse(INVALID, format="turtle")
     if serializer in ("trig", "nquads"):  # the data in a named graph of a dataset
@@ -87,8 +101,9 @@ def test_same_verdict_in_another_rdf_syntax(live_server, suffix, serializer):
     with live_server.client() as client:
         from_turtle = post(client, INVALID).json()
         by_name = post(client, INVALID, name=f"pole{suffix}", content=content).json()
-        by_field = post(client, INVALID, name="pole.data", input_format=serializer,
-                        content=content).json()
+        by_field = post(
+            client, INVALID, name="pole.data", input_format=serializer, content=content
+        ).json()
     expected = sorted((r["rule"], r["focus"]) for r in violations(from_turtle))
     assert expected
     assert sorted((r["rule"], r["focus"]) for r in violations(by_name)) == expected
@@ -112,11 +127,14 @@ def test_broken_file_is_a_400_that_says_where(live_server):
     assert "8" in detail  # the line where the statement is cut
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("pole.docx", b"PK\x03\x04 not rdf"),
-    ("pole.ttl", bytes(range(256)) * 64),
-    ("../../etc/passwd", b"root:x:0:0"),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("pole.docx", b"PK\x03\x04 not rdf"),
+        ("pole.ttl", bytes(range(256)) * 64),
+        ("../../etc/passwd", b"root:x:0:0"),
+    ],
+)
 def test_unreadable_files_are_400(live_server, name, content):
     with live_server.client() as client:
         response = client.post("/validate", files={"file": (name, content)})
@@ -154,14 +172,16 @@ def test_spreadsheet_template_is_validated_like_the_cli(live_server):
     report = response.json()
     assert report["conforms"] is expected.conforms
     assert sorted((r["rule"], r["focus"]) for r in report["results"]) == sorted(
-        (r.rule, r.focus) for r in expected.results)
+        (r.rule, r.focus) for r in expected.results
+    )
 
 
 def test_damaged_workbook_is_a_400(live_server):
     workbook = template_file("ptce-modele-exemple.xlsx").read_bytes()
     with live_server.client() as client:
-        response = client.post("/validate",
-                               files={"file": ("pole.xlsx", workbook[: len(workbook) // 2])})
+        response = client.post(
+            "/validate", files={"file": ("pole.xlsx", workbook[: len(workbook) // 2])}
+        )
     assert response.status_code == 400
     assert "pole.xlsx" in response.json()["detail"]
 
@@ -188,10 +208,13 @@ def connected(server: socket.socket) -> bool:
 
 def test_hostile_files_are_refused_without_fetching(live_server, loopback_listener):
     url, server = loopback_listener
-    remote_context = json.dumps({
-        "@context": url,
-        "@id": "https://w3id.org/ptce/id/pole/x", "label": "x",
-    }).encode()
+    remote_context = json.dumps(
+        {
+            "@context": url,
+            "@id": "https://w3id.org/ptce/id/pole/x",
+            "label": "x",
+        }
+    ).encode()
     entity_expansion = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
@@ -207,8 +230,11 @@ def test_hostile_files_are_refused_without_fetching(live_server, loopback_listen
         b"</rdf:value></rdf:Description></rdf:RDF>"
     )
     with live_server.client() as client:
-        for name, content in (("context.jsonld", remote_context), ("lol.rdf", entity_expansion),
-                              ("xxe.rdf", external_entity)):
+        for name, content in (
+            ("context.jsonld", remote_context),
+            ("lol.rdf", entity_expansion),
+            ("xxe.rdf", external_entity),
+        ):
             response = client.post("/validate", files={"file": (name, content)})
             assert response.status_code == 400, (name, response.text)
             assert name in response.json()["detail"]

@@ -95,19 +95,27 @@ def submit(
     check_pole_id(pole_id)
     check_choice("lang", lang, LANGS)
     submission = submit_pole_data(
-        store, pole_id, file.file.read(), file.filename or "upload",
-        submitted_by=owner, lang=lang, input_format=input_format, check=checker.check,
+        store,
+        pole_id,
+        file.file.read(),
+        file.filename or "upload",
+        submitted_by=owner,
+        lang=lang,
+        input_format=input_format,
+        check=checker.check,
     )
     if not submission.stored:
         return report_response(submission.report, accept, lang, status=422)
     queries.refresh()  # the query workers see the new graph from the next query on
-    return JSONResponse({
-        "pole": pole_id,
-        "graph": submission.graph,
-        "stored": True,
-        "triples": submission.triples,
-        "sha256": submission.sha256,
-        "submitted_by": submission.submitted_by,
-        "submitted_at": submission.submitted_at.isoformat(),
-        "report": json.loads(render(submission.report, "json", lang)),
-    })
+    return JSONResponse(
+        {
+            "pole": pole_id,
+            "graph": submission.graph,
+            "stored": True,
+            "triples": submission.triples,
+            "sha256": submission.sha256,
+            "submitted_by": submission.submitted_by,
+            "submitted_at": submission.submitted_at.isoformat(),
+            "report": json.loads(render(submission.report, "json", lang)),
+        }
+    )

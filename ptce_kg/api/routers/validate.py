@@ -71,8 +71,10 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     "/validate",
     summary="Validate a file (RDF or the spreadsheet template) against the PTCE rules",
     responses={
-        200: {"content": {media: {} for media in REPORT_FORMATS},
-              "description": "The validation report (conforming or not)"},
+        200: {
+            "content": {media: {} for media in REPORT_FORMATS},
+            "description": "The validation report (conforming or not)",
+        },
         400: {"description": "The file cannot be read or parsed (the message says where)"},
         406: {"description": "No acceptable report format"},
         413: {"description": "The request is larger than the configured limit"},
@@ -91,7 +93,10 @@ def validate_file(
     check_choice("rules", rules, RULES)
     check_choice("lang", lang, LANGS)
     checked = checker.check(
-        file.file.read(), file.filename or "upload", rules=rules, lang=lang,
+        file.file.read(),
+        file.filename or "upload",
+        rules=rules,
+        lang=lang,
         input_format=input_format,
     )
     return report_response(checked.report, accept, lang)
