@@ -70,6 +70,15 @@ class StoreNotFound(InputError):
         super().__init__("no ptce-kg store at this path", where=path)
 
 
+class StoreInUse(PtceError):
+    """Another process holds the embedded store (RocksDB lets one process open it for
+    writing): a running server, or a command still at work. The user can act on it, so it is
+    exit 2, not an internal error."""
+
+    exit_code = EXIT_INPUT
+    http_status = 503
+
+
 class ReasonerUnavailable(PtceError):
     """HermiT cannot run (no Java on this machine)."""
 

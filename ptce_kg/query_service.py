@@ -33,7 +33,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count
@@ -475,13 +475,25 @@ class WorkerPool:
 # ---------------------------------------------------------------- the service
 
 
+def _snapshot_prefix(store_folder: Path) -> str:
+    return f".{store_folder.name}.query-snapshots-"
+
+
+def _snapshot_folders(store_folder: Path) -> Iterator[tuple[int, Path]]:
+    """The snapshot folders beside the store, with the pid of the service that made each."""
+    prefix = _snapshot_prefix(store_folder)
+    for folder in store_folder.parent.glob(prefix + "*"):
+        pid = folder.name[len(prefix) :].split("-")[0]
+        if pid.isdigit():
+            yield int(pid), folder
+
+
 def _snapshot_folder(store_folder: Path) -> Path:
     """A new folder for this service's snapshots, beside the store (same file system, so the
     checkpoints are hard links); folders left by dead processes are removed first."""
-    prefix = f".{store_folder.name}.query-snapshots-"
-    for old in store_folder.parent.glob(prefix + "*"):
-        pid = old.name[len(prefix) :].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+    prefix = _snapshot_prefix(store_folder)
+    for pid, old in _snapshot_folders(store_folder):
+        if not _alive(pid):
             shutil.rmtree(old, ignore_errors=True)
     try:
         return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=store_folder.parent))
@@ -499,6 +511,29 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def served_snapshot(store_folder: Path) -> tuple[int, Path] | None:
+    """The pid of the running service that holds the store in ``store_folder`` and the newest
+    snapshot it made (after its last write), or None when no live service made any.
+
+    A snapshot is a RocksDB checkpoint, complete once its ``gen-<n>`` name appears (RocksDB
+    renames it from ``gen-<n>.tmp``), and no process writes to it: another process may open it
+    with ``OxigraphStore(path, read_only=True)``. It may be deleted a few writes later, so open
+    it at once and look again if that fails.
+    """
+    folder = store_folder.resolve()
+    for pid, snapshots in _snapshot_folders(folder):
+        if not _alive(pid):
+            continue
+        generations = [
+            int(match.group(1))
+            for path in snapshots.glob("gen-*")
+            if (match := re.fullmatch(r"gen-(\d+)", path.name))
+        ]
+        if generations:
+            return pid, Path(_snapshot_path(snapshots, max(generations)))
+    return None
 
 
 def _store_folder(store: Store) -> Path | None:

@@ -21,7 +21,7 @@ def graphs(fmt: str, store_options: StoreOptions) -> None:
     ``--format json`` gives every metadata field, including the recorded triple count
     (``recorded_triples``) and, for the derived graph, its input graphs (``derived_from``).
     """
-    with store_options.open() as store:
+    with store_options.open(read_only=True) as store:
         described = descriptions(store)
         rows = [
             {

@@ -10,6 +10,7 @@ import click
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
 from ptce_kg.linking import link_report, rebuild_derived
+from ptce_kg.store import OxigraphStore
 
 
 @click.command("link")
@@ -18,18 +19,25 @@ from ptce_kg.linking import link_report, rebuild_derived
 )
 @click.option(
     "--rebuild/--no-rebuild",
-    default=True,
-    show_default=True,
-    help="Rebuild the derived graph first (--no-rebuild for a read-only endpoint).",
+    default=None,
+    help="Rebuild the derived graph first [default: rebuild, unless a running server holds "
+    "the store: its derived graph is then reported as it is] (--no-rebuild for a read-only "
+    "endpoint).",
 )
 @store_options
-def link(fmt: str, rebuild: bool, store_options: StoreOptions) -> None:
+def link(fmt: str, rebuild: bool | None, store_options: StoreOptions) -> None:
     """Report members with an unknown SIREN, ceased members, ESS conflicts, members outside
     the pole's territory.
 
     Exit code 0 when nothing is found, 1 when there are findings.
     """
-    with store_options.open() as store:
+    with store_options.open(read_only=rebuild is not True) as store:
+        if rebuild is None:
+            # Beside a running server the store is a read-only view: its derived graph is the
+            # one the server rebuilt after its last pole upload (not after a SPARQL update).
+            rebuild = not (isinstance(store, OxigraphStore) and store.read_only)
+            if not rebuild:
+                click.echo("note: the derived graph is reported as the server left it", err=True)
         if rebuild:
             rebuild_derived(store)
         report = link_report(store)

@@ -13,9 +13,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from ptce_kg.errors import InputError, StoreNotFound
+from ptce_kg.errors import InputError, StoreError, StoreInUse, StoreNotFound
 from ptce_kg.settings import Settings, default_store_path
-from ptce_kg.store import Store, open_store
+from ptce_kg.store import OxigraphStore, Store, open_store
+
+# Looks for the server's newest snapshot; each fails only if the server wrote several times
+# between the look and the open, which deletes the older ones.
+_VIEW_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -39,18 +43,26 @@ class StoreOptions:
         return Settings(**{k: v for k, v in given.items() if v is not None})
 
     @contextmanager
-    def open(self, settings: Settings | None = None, *, create: bool = False) -> Iterator[Store]:
+    def open(
+        self, settings: Settings | None = None, *, create: bool = False, read_only: bool = False
+    ) -> Iterator[Store]:
         """The store the options name, closed on exit.
 
         Only commands that write pass ``create``: for a command that only reads, a missing
         store is a mistyped path or a store never initialised, and a new empty store would
         answer with nothing; it is a usage error (exit 2) that says how to create one.
+
+        A running ``ptce-kg serve`` holds the embedded store. Commands that only read pass
+        ``read_only``: they then get a view of the server's latest snapshot (see
+        ``served_view``); the others get ``StoreInUse`` (exit 2), which says what to do.
         """
         settings = settings or self.settings()
         try:
             store = open_store(settings, create=create)
         except StoreNotFound as exc:
             raise InputError(self._missing_store_advice(settings.store), exc.where) from exc
+        except StoreInUse:
+            store = served_view(settings.store, read_only=read_only)
         try:
             yield store
         finally:
@@ -69,6 +81,46 @@ class StoreOptions:
             "no ptce-kg store at this path (set by $PTCE_STORE); check the variable, "
             "or create the store with `ptce-kg init`"
         )
+
+
+def served_view(path: Path, *, read_only: bool) -> OxigraphStore:
+    """A read-only view of the store at ``path``, which another process holds.
+
+    Oxigraph leaves a reader beside a writer undefined, so the view is the newest snapshot of
+    the running server: the RocksDB checkpoint it makes after each of its writes for its own
+    query workers, so the view holds everything the server had written when the command
+    started. Raises ``StoreInUse`` with what to do when the command writes (``read_only``
+    False) or when the holder is not a server (a command still running, a server starting).
+    """
+    from ptce_kg.query_service import served_snapshot  # only here: it loads the API stack
+
+    for _attempt in range(_VIEW_ATTEMPTS):
+        served = served_snapshot(path)
+        if served is None:
+            raise StoreInUse(
+                f"the store at {path} is in use by another process (a ptce-kg command still "
+                "running, or a server starting): wait until it has finished, then run this "
+                "command again"
+            )
+        pid, snapshot = served
+        if not read_only:
+            raise StoreInUse(
+                f"a running `ptce-kg serve` (pid {pid}) holds the store at {path}, and only one "
+                "process at a time can write to a store: stop the server (Ctrl-C where it runs, "
+                f"or `kill {pid}`), run this command, then start the server again. Commands "
+                "that only read (query, graphs, link --no-rebuild) work beside the server"
+            )
+        try:
+            view = OxigraphStore(snapshot, read_only=True)
+        except (StoreError, StoreNotFound):
+            continue  # the server replaced that snapshot meanwhile: take its newest
+        click.echo(
+            f"note: a running `ptce-kg serve` (pid {pid}) holds the store; reading the snapshot "
+            "it made after its last write",
+            err=True,
+        )
+        return view
+    raise StoreError(f"cannot open a snapshot of the store at {path} beside the running server")
 
 
 def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

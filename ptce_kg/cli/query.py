@@ -82,7 +82,7 @@ def query(query: str, fmt: str, params: tuple[str, ...], store_options: StoreOpt
     try:
         # The guard refuses SERVICE and LOAD: a query never reaches the network.
         inspection = inspect_query(text)
-        with store_options.open() as store:
+        with store_options.open(read_only=True) as store:
             # Every triple sits in a named graph: without FROM, the default graph is their union.
             result = store.query(
                 text,

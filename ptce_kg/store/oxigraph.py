@@ -11,7 +11,7 @@ from typing import BinaryIO
 from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Triple, parse
 from pyoxigraph import Store as _OxStore
 
-from ptce_kg.errors import InputError, QueryError, StoreError, StoreNotFound
+from ptce_kg.errors import InputError, QueryError, StoreError, StoreInUse, StoreNotFound
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged, retarget
@@ -37,22 +37,35 @@ class OxigraphStore:
     repairs it.
     """
 
-    def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | None = None, *, create: bool = True, read_only: bool = False
+    ) -> None:
         """Open the store at ``path`` (in memory when None); without ``create``, a path that
-        holds no store raises ``StoreNotFound`` and nothing is created there."""
+        holds no store raises ``StoreNotFound`` and nothing is created there.
+
+        ``read_only`` opens a view that cannot write, only for a folder no process writes to
+        while it is open (a checkpoint): Oxigraph leaves a reader beside a writer undefined.
+        Raises ``StoreInUse`` when another process holds the store, ``StoreError`` when it
+        cannot be opened for another reason.
+        """
         self.path = path
+        self.read_only = read_only
         if path is not None:
-            _check_folder(path, create)
+            _check_folder(path, create and not read_only)
         try:
             if path is None:
                 self._store = _OxStore()
+            elif read_only:
+                self._store = _OxStore.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = _OxStore(str(path))
         except OSError as exc:
-            raise StoreError(
-                f"cannot open the store at {path}: {exc} (is another ptce-kg using it?)"
-            ) from exc
+            # RocksDB's lock on <path>/LOCK: "IO error: While lock file: …/LOCK: Resource
+            # temporarily unavailable" (another process), "lock hold by current process" (this one).
+            if "LOCK" in str(exc):
+                raise StoreInUse(f"the store at {path} is in use by another process") from exc
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
     @property
     def raw(self) -> _OxStore:
@@ -237,7 +250,7 @@ class OxigraphStore:
     def close(self) -> None:
         """Flush pending writes and release the RocksDB handle (and its lock); idempotent."""
         store = self.__dict__.pop("_store", None)
-        if store is not None:
+        if store is not None and not self.read_only:
             store.flush()
 
     def __enter__(self) -> OxigraphStore:

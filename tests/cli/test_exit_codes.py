@@ -245,14 +245,18 @@ def test_process_exit_status_is_the_documented_code() -> None:
     assert f"{BAD_TTL.name}:3" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_store_in_use_is_an_internal_error_without_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("argv", [["graphs"], ["serve", "--port", "0"]], ids=["graphs", "serve"])
+def test_store_held_by_a_command_is_exit_2_saying_to_wait(argv: list[str], tmp_path: Path) -> None:
+    """A command still writing (here: this process) holds the store; no server snapshot to
+    read, so readers and ``serve`` alike are told to wait (a running server: test_beside_server)."""
     held = pyoxigraph.Store(str(tmp_path / "store"))  # RocksDB lock held by this process
     try:
-        done = _run("graphs", "--store", str(tmp_path / "store"))
+        done = _run(*argv, "--store", str(tmp_path / "store"))
     finally:
         del held
-    assert done.returncode == EXIT_INTERNAL
-    assert "cannot open the store" in done.stderr and "another ptce-kg" in done.stderr
+    assert done.returncode == EXIT_INPUT
+    assert f"the store at {tmp_path / 'store'} is in use by another process" in done.stderr
+    assert "wait until it has finished" in done.stderr
     assert "Traceback" not in done.stderr
 
 
