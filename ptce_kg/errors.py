@@ -46,6 +46,10 @@ def _restore(
     return error
 
 
+class InternalError(PtceError):
+    """An unexpected error (a bug), reported in one line instead of a stack trace."""
+
+
 class InputError(PtceError):
     """Bad input: a file that cannot be read or parsed, a missing column, a bad parameter.
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from ptce_kg.api.conneg import choose_media_type
-from ptce_kg.errors import PtceError
+from ptce_kg.errors import InternalError, PtceError
 
 log = logging.getLogger("ptce_kg.api")
 
@@ -29,10 +29,6 @@ async def _ptce_error(request: Request, exc: Exception) -> Response:
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
     return error_response(request, status, exc)
-
-
-class InternalError(PtceError):
-    """An unexpected error, told to the client in one line (the trace is in the server log)."""
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
