@@ -13,10 +13,41 @@ EXIT_INTERNAL = 3
 
 
 class PtceError(Exception):
-    """Base of every error ptce-kg raises on purpose."""
+    """Base of every error ptce-kg raises on purpose.
+
+    Errors are data: ``entries()`` lists each problem with its place, ``as_dict()`` is the JSON
+    the API and ``validate --format json`` answer, and an error pickles with all its fields
+    (it comes back whole from a worker process).
+    """
 
     exit_code = EXIT_INTERNAL
     http_status = 500
+
+    def entries(self) -> list[dict[str, object]]:
+        """One ``{"where", "message"}`` per problem (subclasses add fields, e.g. row, column)."""
+        return [{"where": None, "message": str(self)}]
+
+    def as_dict(self) -> dict[str, object]:
+        """``{"error": class name, "detail": the whole message, "errors": entries()}``."""
+        return {"error": type(self).__name__, "detail": str(self), "errors": self.entries()}
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt without calling __init__ (subclasses have their own constructors): the same
+        # class, args and attributes (``where``, the table errors…) on the other side.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(
+    kind: type[PtceError], args: tuple[object, ...], state: dict[str, object]
+) -> PtceError:
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class InternalError(PtceError):
+    """An unexpected error (a bug), reported in one line instead of a stack trace."""
 
 
 class InputError(PtceError):
@@ -35,6 +66,16 @@ class InputError(PtceError):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+    def entries(self) -> list[dict[str, object]]:
+        return [{"where": self.where, "message": self.message}]
+
+
+class InputTooLarge(InputError):
+    """An input past a size limit: the whole file, or one part of it (a literal, a line) past
+    the parser's buffer (HTTP 413, the message names the limit)."""
+
+    http_status = 413
 
 
 class UnsafeInputError(InputError):

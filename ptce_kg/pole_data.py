@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import rdflib
 from pyoxigraph import Triple
@@ -40,7 +39,8 @@ from ptce_kg.metadata import (
 from ptce_kg.namespaces import PTCE
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
-from ptce_kg.validation import Report, read_inputs, validate
+from ptce_kg.validation import Report, validate
+from ptce_kg.validation.engine import read_bytes
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
@@ -90,20 +90,11 @@ def read_upload(data: bytes, filename: str, input_format: str | None = None) -> 
     """Parse an uploaded file: the spreadsheet template (.xlsx/.csv) or RDF in any syntax.
 
     The syntax comes from ``input_format`` or the file name's extension; the bytes go through
-    the same safe readers as ``ptce-kg validate`` (from a private temporary folder, under the
-    client's file name reduced to safe characters: a lone template CSV is named after its sheet).
-    Error messages name the file as the client did, not the server's temporary folder.
+    the same safe readers as ``ptce-kg validate``, from memory: nothing is written to disk, so
+    no error names a server path. Errors name the file by the client's file name reduced to safe
+    characters (a lone template CSV is named after its sheet). Raises InputError.
     """
-    with tempfile.TemporaryDirectory(prefix="ptce-upload-") as tmp:
-        path = Path(tmp) / safe_name(filename)
-        path.write_bytes(data)
-        try:
-            return read_inputs([path], input_format)
-        except InputError as exc:
-            folder = f"{tmp}/"
-            raise type(exc)(
-                exc.message.replace(folder, ""), (exc.where or "").replace(folder, "") or None
-            ) from exc
+    return read_bytes(data, safe_name(filename), input_format)
 
 
 def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:

@@ -252,9 +252,8 @@ def _short(message: str, shift: int = 0) -> str:
 
 # ---------------------------------------------------------------- worker processes
 
-_ERRORS: dict[str, type[PtceError]] = {
-    cls.__name__: cls for cls in (QueryError, ResultTooLarge, StoreError, NotAcceptable)
-}
+# Errors a worker sends back as they are (they pickle whole); any other is a StoreError.
+_ERRORS = (QueryError, ResultTooLarge, StoreError, NotAcceptable)
 
 
 def _protocol_query(store: OxStore) -> Callable[..., Any]:
@@ -294,7 +293,7 @@ def _snapshot_path(root: str | Path, generation: int) -> str:
 
 
 def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit: int) -> None:
-    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", kind, message).
+    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", exception).
 
     The store is opened at start, so the first query does not pay for it. The address space is
     capped so that a query materialising a huge intermediate result kills its own worker (an
@@ -318,11 +317,12 @@ def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit
                 store = OxStore.read_only(_snapshot_path(snapshots, job.generation))
                 generation = job.generation
             reply: tuple = ("ok", run_job(_protocol_query(store), job))
+        except _ERRORS as exc:
+            reply = ("error", exc)
         except PtceError as exc:
-            name = type(exc).__name__ if type(exc).__name__ in _ERRORS else "StoreError"
-            reply = ("error", name, str(exc))
+            reply = ("error", StoreError(str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, never a crash
-            reply = ("error", "StoreError", f"{type(exc).__name__}: {_short(str(exc))}")
+            reply = ("error", StoreError(f"{type(exc).__name__}: {_short(str(exc))}"))
         try:
             conn.send_bytes(_pack(reply))
         except (BrokenPipeError, OSError):
@@ -461,7 +461,7 @@ class WorkerPool:
             self._release(worker, healthy)
         if reply[0] == "ok":
             return reply[1]
-        raise _ERRORS.get(reply[1], StoreError)(reply[2])
+        raise reply[1]
 
     def close(self) -> None:
         with self._cond:

@@ -27,7 +27,7 @@ from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from rdflib.namespace import OWL
 
-from ptce_kg.errors import InputError, UnsafeInputError
+from ptce_kg.errors import InputError, InputTooLarge, UnsafeInputError
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 
@@ -61,6 +61,9 @@ _OXIGRAPH = {
 }
 _XML_DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_ENCODING = re.compile(r"<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)", re.IGNORECASE)
+# pyoxigraph's line-based parsers hold one token (a literal, an IRI) in a bounded buffer and
+# raise MemoryError("Reached the buffer maximal size of N") past it: a limit of the input.
+_BUFFER_LIMIT = re.compile(r"buffer maximal size of (\d+)")
 
 
 def guess_format(path: Path) -> str:
@@ -91,7 +94,7 @@ def parse_file(
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
+            raise InputTooLarge(
                 f"file too large ({size} bytes; the limit is {max_bytes})", where=str(path)
             )
         data = path.read_bytes()
@@ -121,7 +124,7 @@ def refuse_imports(graph: rdflib.Graph, where: str) -> None:
 def _parse(data: bytes, format: str, name: str, base: str, max_bytes: int) -> rdflib.Dataset:
     fmt = normalise_format(format)
     if len(data) > max_bytes:
-        raise InputError(
+        raise InputTooLarge(
             f"input too large ({len(data)} bytes; the limit is {max_bytes})", where=name
         )
     text = _decode(data, name)
@@ -215,7 +218,10 @@ def _first_iri(value: object) -> str:
 
 
 def _syntax_check(data: bytes, fmt: str, name: str, base: str) -> None:
-    """Read the whole input with pyoxigraph: its errors say the line (rdflib's often do not)."""
+    """Read the whole input with pyoxigraph: its errors say the line (rdflib's often do not).
+
+    Raises InputError for a syntax error, InputTooLarge for a term past the parser's buffer.
+    """
     try:
         for _ in pyoxigraph.parse(data, format=_OXIGRAPH[fmt], base_iri=base):
             pass
@@ -223,6 +229,16 @@ def _syntax_check(data: bytes, fmt: str, name: str, base: str) -> None:
         line = exc.lineno or (_xml_error_line(data) if fmt == "xml" else None)
         where = f"{name}:{line}" if line else name
         raise InputError(f"syntax error ({fmt}): {exc.msg}", where=where) from exc
+    except MemoryError as exc:
+        limit = _BUFFER_LIMIT.search(str(exc))
+        if limit is None:  # really out of memory: not an input error
+            raise
+        size = int(limit.group(1))
+        raise InputTooLarge(
+            f"one term (a literal, an IRI…) is longer than the parser's limit of "
+            f"{size // 2**20} MiB ({size} bytes); split the text or link to it instead",
+            where=name,
+        ) from exc
 
 
 def _xml_error_line(data: bytes) -> int | None:

@@ -18,12 +18,11 @@ import multiprocessing
 import resource
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from ptce_kg.errors import InputError, PtceError
+from ptce_kg.errors import PtceError
 from ptce_kg.pole_data import CheckedUpload, check_upload
 from ptce_kg.query_service import worker_memory_limit
 
@@ -43,15 +42,6 @@ class ValidationAborted(PtceError):
     http_status = 503
 
 
-@dataclass(frozen=True)
-class _Failure:
-    """A PtceError raised in a worker, sent back as its class and full message: pickling the
-    exception itself would drop ``InputError.where`` (it is not among the exception's args)."""
-
-    kind: type[PtceError]
-    message: str
-
-
 def _start_worker(memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
@@ -69,15 +59,6 @@ def _forkserver() -> Any:
 
 def _ready() -> bool:
     return True
-
-
-def _check_in_worker(
-    data: bytes, filename: str, options: dict[str, Any]
-) -> CheckedUpload | _Failure:
-    try:
-        return check_upload(data, filename, **options)
-    except PtceError as exc:
-        return _Failure(type(exc), str(exc))
 
 
 class UploadChecker:
@@ -119,9 +100,10 @@ class UploadChecker:
         The limit counts from the request, waiting for a free worker included, so a flood of
         slow uploads holds no server thread longer than the limit either.
         """
-        future = self._started().schedule(_check_in_worker, args=(data, filename, options))
+        # An error raised in the worker comes back whole (PtceError pickles with its fields).
+        future = self._started().schedule(check_upload, args=(data, filename), kwargs=options)
         try:
-            outcome = future.result(timeout=self.timeout)
+            outcome: CheckedUpload = future.result(timeout=self.timeout)
         except FutureTimeout as exc:
             started = future.running()
             future.cancel()  # a running check is stopped with its worker, which is replaced
@@ -137,12 +119,6 @@ class UploadChecker:
                 "the validation worker stopped: the file needed more than "
                 f"{self.memory_limit // 2**20} MB of memory, or the worker crashed"
             ) from exc
-        if isinstance(outcome, _Failure):
-            try:
-                error = outcome.kind(outcome.message)
-            except TypeError:  # a PtceError subclass with another constructor
-                error = InputError(outcome.message)
-            raise error
         return outcome
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
+from ptce_kg.errors import PtceError
 from ptce_kg.query_service import QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
@@ -32,10 +33,18 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class BodyTooLarge(PtceError):
+    """The request body is larger than ``PTCE_MAX_BODY_BYTES`` (HTTP 413)."""
+
+    http_status = 413
+
+
 class BodySizeLimit:
     """Refuse request bodies past ``limit`` bytes with 413, before the body reaches a route.
 
-    Checks ``Content-Length`` first, then counts streamed (chunked) bytes.
+    Checks ``Content-Length`` first, then counts streamed (chunked) bytes. Past the limit the
+    route's own answer is replaced by the 413: body parsers (FastAPI's form reader) catch the
+    error raised from ``receive`` and would answer 400 "error parsing the body" instead.
     """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
@@ -56,36 +65,39 @@ class BodySizeLimit:
                     await self._refuse(send)
                     return
         received = 0
-        started = False
+        exceeded = refused = started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    exceeded = True
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
+        async def guarded_send(message: Message) -> None:
+            nonlocal started, refused
+            if refused:
+                return
+            if exceeded and not started:  # the route's answer to the cut body: 413 instead
+                started = refused = True
+                await self._refuse(send)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except _BodyTooLarge:
-            if not started:
-                await self._refuse(send)
+            pass
+        if exceeded and not started:
+            await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": "BodyTooLarge",
-                "detail": f"the request body is larger than {self.limit} bytes",
-            }
-        ).encode()
+        error = BodyTooLarge(f"the request body is larger than {self.limit} bytes")
         await send(
             {
                 "type": "http.response.start",
@@ -93,7 +105,7 @@ class BodySizeLimit:
                 "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": json.dumps(error.as_dict()).encode()})
 
 
 def _router(name: str, settings: Settings) -> APIRouter | None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError
-from ptce_kg.validation import FORMATS, render, validate_files
+from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError, InternalError, PtceError
+from ptce_kg.validation import FORMATS, render, render_failure, validate_files
+from ptce_kg.validation.shapes import rule_sets
 
 
 @click.command("validate")
@@ -36,7 +37,9 @@ from ptce_kg.validation import FORMATS, render, validate_files
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output. When no report can be "
+    "made (exit 2 or 3), the file is replaced by a report of the failure (json, html, text) "
+    "or removed (turtle), never left as it was.",
 )
 def validate(
     files: tuple[Path, ...],
@@ -50,17 +53,43 @@ def validate(
 
     Exit code 0 when there is no violation (warnings and infos are shown), 1 when there is at
     least one violation, 2 when an input cannot be read or parsed, 3 on an internal error.
+    With --format json a JSON document is printed whatever the exit code: on 2 or 3 it has
+    "conforms": null and the errors (table errors one entry per sheet, row and column).
     """
-    report = validate_files(list(files), rules=rules, lang=lang, input_format=input_format)
-    text = render(report, fmt, lang)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(
-                f"cannot write the report: {exc.strerror or exc}", where=str(output)
-            ) from exc
+    try:
+        report = validate_files(list(files), rules=rules, lang=lang, input_format=input_format)
+        text = render(report, fmt, lang)
+    except Exception as exc:
+        _report_failure(exc, fmt, lang, rules, output)
+        raise  # main() prints the error and exits with its code
+    _emit(text, output)
     # main() maps SystemExit to the exit status (a returned value would be lost).
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMANT)
+
+
+def _report_failure(exc: Exception, fmt: str, lang: str, rules: str, output: Path | None) -> None:
+    """Put a report of the failure where the report would have gone, so that no earlier report
+    is mistaken for this one's: the -o file is replaced (or removed in turtle); on standard
+    output json and html documents are printed (text goes to standard error, from main())."""
+    error = exc if isinstance(exc, PtceError) else InternalError(f"{type(exc).__name__}: {exc}")
+    text = render_failure(error, fmt, lang, rule_sets(rules))
+    if output is not None:
+        if text is None:
+            output.unlink(missing_ok=True)
+        else:
+            _emit(text, output)
+    elif text is not None and fmt != "text":
+        _emit(text, None)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` (InputError when it cannot be written)."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the report: {exc.strerror or exc}", where=str(output)
+        ) from exc

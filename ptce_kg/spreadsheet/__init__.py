@@ -1,13 +1,14 @@
 """The spreadsheet template for pole coordinators: read it, check it, map it to RDF.
 
 ``to_rdf(path)`` accepts the .xlsx workbook, a folder of CSV files, or one CSV file of such a
-folder (the whole folder is read). Every table error is reported at once as ``TableErrors``
+folder (the whole folder is read); ``to_rdf_bytes(data, name)`` one uploaded workbook or CSV file
+held in memory. Every table error is reported at once as ``TableErrors``
 (sheet, row, column, message); a file that cannot be read safely raises ``UnsafeSpreadsheet``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from rdflib import Graph
 
@@ -15,7 +16,13 @@ from ptce_kg.errors import InputError
 from ptce_kg.spreadsheet.checks import Record, check_table
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
 from ptce_kg.spreadsheet.mapping import map_tables
-from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
+from ptce_kg.spreadsheet.readers import (
+    RawTable,
+    read_csv_files,
+    read_csv_folder,
+    read_workbook,
+    read_xlsx,
+)
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "check_tables",
     "is_spreadsheet",
     "to_rdf",
+    "to_rdf_bytes",
 ]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -50,13 +58,28 @@ def read_raw(path: Path) -> dict[str, RawTable]:
         return read_csv_folder(path.parent, SHEETS)
     if suffix in WORKBOOK_SUFFIXES:
         return read_xlsx(path, SHEETS)
+    raise _not_a_template(suffix, str(path))
+
+
+def read_raw_bytes(data: bytes, name: str) -> dict[str, RawTable]:
+    """The raw tables of one file held in memory, named ``name``: a workbook, or one CSV file
+    (the sheet its name says; the other sheets are absent)."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".csv":
+        return read_csv_files([(name, data)], SHEETS, name)
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_workbook(data, name, SHEETS)
+    raise _not_a_template(suffix, name)
+
+
+def _not_a_template(suffix: str, where: str) -> InputError:
     if suffix in UNSUPPORTED_SUFFIXES:
-        raise InputError(
+        return InputError(
             f"{suffix} files are not read: save the workbook as .xlsx (Excel "
             "2007+) or as CSV files / enregistrez le classeur au format .xlsx",
-            str(path),
+            where,
         )
-    raise InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", str(path))
+    return InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", where)
 
 
 def check_tables(path: Path) -> tuple[dict[str, list[Record]], list[TableError]]:
@@ -64,7 +87,10 @@ def check_tables(path: Path) -> tuple[dict[str, list[Record]], list[TableError]]
 
     A file that cannot be read at all raises (UnsafeSpreadsheet, or TableErrors for unknown
     sheets or files)."""
-    raw = read_raw(path)
+    return _check_raw(read_raw(path))
+
+
+def _check_raw(raw: dict[str, RawTable]) -> tuple[dict[str, list[Record]], list[TableError]]:
     specs = table_specs()
     errors = [
         TableError(name, None, None, "feuille (ou fichier CSV) obligatoire absente")
@@ -113,14 +139,24 @@ def to_rdf(path: Path) -> Graph:
 
     Raises TableErrors with every error: those of the cells, and the references between sheets
     (checked for every sheet without cell errors, as soon as the pole row is readable)."""
-    tables, errors = check_tables(path)
+    return _to_graph(read_raw(path), str(path))
+
+
+def to_rdf_bytes(data: bytes, name: str) -> Graph:
+    """The RDF graph of one uploaded workbook or CSV file (named ``name``), read from memory
+    like :func:`to_rdf` reads a file. Raises TableErrors, UnsafeSpreadsheet, InputError."""
+    return _to_graph(read_raw_bytes(data, name), name)
+
+
+def _to_graph(raw: dict[str, RawTable], where: str) -> Graph:
+    tables, errors = _check_raw(raw)
     failed = frozenset(error.sheet for error in errors)
     graph = Graph()
     if tables.get("pole") and "pole" not in failed:
         try:
-            graph = map_tables(tables, where=str(path), skip=failed)
+            graph = map_tables(tables, where=where, skip=failed)
         except TableErrors as exc:
             errors.extend(exc.errors)
     if errors:
-        raise TableErrors(errors, str(path))
+        raise TableErrors(errors, where)
     return graph

@@ -25,6 +25,26 @@ class TableError:
             place.append(f"colonne {self.column}")
         return f"{', '.join(place)} : {self.message}"
 
+    @property
+    def field(self) -> str | None:
+        """The template field (column header) concerned; None for a whole sheet or row, or a
+        column known only by its position (``n° 4``)."""
+        if self.column is None or self.column.startswith("n° "):
+            return None
+        return self.column
+
+    def as_dict(self, file: str | None = None) -> dict[str, object]:
+        """The error as a JSON object; ``file`` is the workbook or CSV folder it was found in."""
+        return {
+            "where": file,
+            "file": file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
+
 
 class TableErrors(InputError):
     """The tables do not follow the template's Table Schemas; carries ALL the errors found."""
@@ -34,6 +54,9 @@ class TableErrors(InputError):
         count = len(self.errors)
         lines = "\n".join(f"  - {error}" for error in self.errors)
         super().__init__(f"{count} erreur(s) dans les tableaux / table error(s):\n{lines}", where)
+
+    def entries(self) -> list[dict[str, object]]:
+        return [error.as_dict(self.where) for error in self.errors]
 
 
 class UnsafeSpreadsheet(UnsafeInputError):

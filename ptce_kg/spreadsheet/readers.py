@@ -1,4 +1,5 @@
-"""Read the raw cells of the template: an .xlsx workbook or a folder of CSV files.
+"""Read the raw cells of the template: an .xlsx workbook or a folder of CSV files, from disk or
+from bytes held in memory (an upload is never written to disk, so no message names a server path).
 
 Untrusted files: the workbook's zip directory is checked before openpyxl opens it (size,
 decompression ratio), openpyxl reads in read-only mode with cached values (no formula is ever
@@ -11,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
@@ -57,7 +59,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _table(name: str, rows: list[tuple[int, list[str]]], where: Path) -> RawTable:
+def _table(name: str, rows: list[tuple[int, list[str]]], where: str) -> RawTable:
     """Split the header (the first non-empty row) from the data rows; refuse huge cells."""
     too_long = [
         TableError(
@@ -68,47 +70,65 @@ def _table(name: str, rows: list[tuple[int, list[str]]], where: Path) -> RawTabl
         if len(cell) > MAX_CELL_CHARS
     ]
     if too_long:
-        raise TableErrors(too_long, str(where))
+        raise TableErrors(too_long, where)
     if not rows:
         return RawTable(name, [])
     (header_row, header), data = rows[0], rows[1:]
     return RawTable(name, header, header_row, [(n, cells) for n, cells in data if any(cells)])
 
 
-def _check_zip(path: Path) -> None:
+def _check_size(size: int, where: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", where)
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The content of ``path``, refused before it is read when it is too large."""
+    _check_size(path.stat().st_size, str(path))
+    return path.read_bytes()
+
+
+def _check_zip(data: bytes, where: str) -> None:
     """Refuse what is not a zip, or a zip that would unpack to far more than a workbook."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", str(path))
+    _check_size(len(data), where)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnsafeSpreadsheet(
-            f"not an .xlsx workbook (an .xlsx file is a zip archive): {exc}", str(path)
+            f"not an .xlsx workbook (an .xlsx file is a zip archive): {exc}", where
         ) from exc
     if len(members) > MAX_ZIP_MEMBERS:
-        raise UnsafeSpreadsheet(f"workbook with {len(members)} parts refused", str(path))
+        raise UnsafeSpreadsheet(f"workbook with {len(members)} parts refused", where)
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNCOMPRESSED_BYTES:
         raise UnsafeSpreadsheet(
             f"workbook refused: it would unpack to {unpacked // 2**20} MB "
             f"(limit {MAX_UNCOMPRESSED_BYTES // 2**20} MB)",
-            str(path),
+            where,
         )
 
 
 def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
-    """Read the data sheets of a workbook; an unknown sheet name is a table error."""
+    """Read the data sheets of the workbook at ``path`` (see :func:`read_workbook`)."""
+    return read_workbook(_file_bytes(path), str(path), sheets)
+
+
+def read_workbook(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str, RawTable]:
+    """Read the data sheets of a workbook held in memory, named ``where`` in errors; an unknown
+    sheet name is a table error. Raises UnsafeSpreadsheet, TableErrors."""
     import openpyxl  # imported here: the CSV path and the CLI's start-up do not need it
 
-    _check_zip(path)
+    _check_zip(data, where)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
     # openpyxl raises many exception types on a malformed package (KeyError for a missing
     # part, ValueError, XML parse errors…); each means the same thing to the user.
     except Exception as exc:  # noqa: BLE001
         raise UnsafeSpreadsheet(
-            f"not a readable .xlsx workbook: {_root_cause(exc)}", str(path)
+            f"not a readable .xlsx workbook: {_root_cause(exc)}", where
         ) from exc
     tables: dict[str, RawTable] = {}
     errors: list[TableError] = []
@@ -127,17 +147,17 @@ def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
                     )
                 )
                 continue
-            tables[name] = _table(name, _sheet_rows(sheet, path), path)
+            tables[name] = _table(name, _sheet_rows(sheet, where), where)
     except UnsafeSpreadsheet:
         raise
     except Exception as exc:  # noqa: BLE001 - same reason as above, while rows are parsed
         raise UnsafeSpreadsheet(
-            f"not a readable .xlsx workbook: {_root_cause(exc)}", str(path)
+            f"not a readable .xlsx workbook: {_root_cause(exc)}", where
         ) from exc
     finally:
         workbook.close()
     if errors:
-        raise TableErrors(errors, str(path))
+        raise TableErrors(errors, where)
     return tables
 
 
@@ -148,21 +168,19 @@ def _root_cause(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _sheet_rows(sheet: Any, path: Path) -> list[tuple[int, list[str]]]:
+def _sheet_rows(sheet: Any, where: str) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text, bounded: a huge declared or real size is refused."""
     declared_rows = sheet.max_row or 0  # from <dimension>; columns are bounded by max_col below
     if declared_rows > MAX_ROWS:
         raise UnsafeSpreadsheet(
             f"sheet {sheet.title!r} declares {declared_rows} rows; "
             f"a template sheet has at most {MAX_ROWS} rows",
-            str(path),
+            where,
         )
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
         if number > MAX_ROWS:
-            raise UnsafeSpreadsheet(
-                f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", str(path)
-            )
+            raise UnsafeSpreadsheet(f"sheet {sheet.title!r} has more than {MAX_ROWS} rows", where)
         if all(value is None for value in values):  # also the gaps openpyxl fills in
             continue
         cells = [cell_text(value) for value in values]
@@ -185,14 +203,24 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
             ],
             str(folder),
         )
+    return read_csv_files(((str(path), _file_bytes(path)) for path in files), sheets, str(folder))
+
+
+def read_csv_files(
+    files: Iterable[tuple[str, bytes]], sheets: tuple[str, ...], where: str
+) -> dict[str, RawTable]:
+    """Read CSV files given as (file name or path, content): each is the sheet its name says;
+    another name is a table error (reported at ``where``, the folder or the uploaded file).
+    Raises UnsafeSpreadsheet, TableErrors."""
     tables: dict[str, RawTable] = {}
     errors: list[TableError] = []
-    for path in files:
-        name = path.stem.strip().lower()
+    for source, data in files:
+        file = PurePath(source)
+        name = file.stem.strip().lower()
         if name not in sheets:
             errors.append(
                 TableError(
-                    path.name,
+                    file.name,
                     None,
                     None,
                     f"fichier inconnu ; fichiers attendus : "
@@ -200,17 +228,15 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
                 )
             )
             continue
-        tables[name] = _table(name, _csv_rows(path), path)
+        tables[name] = _table(name, _csv_rows(data, file.stem, source), source)
     if errors:
-        raise TableErrors(errors, str(folder))
+        raise TableErrors(errors, where)
     return tables
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+def _csv_rows(data: bytes, sheet: str, where: str) -> list[tuple[int, list[str]]]:
     """Records of a CSV file (UTF-8, or Windows-1252 as Excel saves it; `,` or `;`)."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", str(path))
-    data = path.read_bytes()
+    _check_size(len(data), where)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -222,7 +248,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
             if number > MAX_ROWS:
-                raise UnsafeSpreadsheet(f"more than {MAX_ROWS} rows", str(path))
+                raise UnsafeSpreadsheet(f"more than {MAX_ROWS} rows", where)
             cells = [cell.strip() for cell in record[:MAX_COLUMNS]]
             while cells and not cells[-1]:
                 cells.pop()
@@ -230,6 +256,6 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
                 rows.append((number, cells))
     except csv.Error as exc:
         raise TableErrors(
-            [TableError(path.stem, len(rows) + 1, None, f"CSV illisible : {exc}")], str(path)
+            [TableError(sheet, len(rows) + 1, None, f"CSV illisible : {exc}")], where
         ) from exc
     return rows

@@ -2,7 +2,7 @@
 quality: SHACL shapes in ``shapes/``, pySHACL, a typed report and its renderers."""
 
 from ptce_kg.validation.engine import read_inputs, validate, validate_files
-from ptce_kg.validation.render import FORMATS, render
+from ptce_kg.validation.render import FORMATS, render, render_failure
 from ptce_kg.validation.report import Report, Result
 from ptce_kg.validation.shapes import RULE_SETS
 
@@ -13,6 +13,7 @@ __all__ = [
     "Result",
     "read_inputs",
     "render",
+    "render_failure",
     "validate",
     "validate_files",
 ]

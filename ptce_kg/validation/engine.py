@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pyshacl
 import rdflib
@@ -71,15 +72,36 @@ def validate_files(
     return validate(read_inputs(paths, input_format), rules=rules, lang=lang)
 
 
+def read_bytes(data: bytes, name: str, input_format: str | None = None) -> rdflib.Graph:
+    """Read one file held in memory (an upload: never written to disk) like :func:`read_inputs`
+    reads a file; ``name`` (a file name, never opened) gives the syntax and names it in errors.
+
+    Raises InputError (TableErrors, UnsafeInputError…) for a file that cannot be read.
+    """
+    if input_format is None and _is_spreadsheet(Path(name)):
+        return _spreadsheet(name).to_rdf_bytes(data, name)
+    part = _flatten(rdfio.parse_bytes(data, input_format or rdfio.guess_format(Path(name)), name))
+    rdfio.refuse_imports(part, where=name)
+    return part
+
+
+def _is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".csv")
+
+
+def _spreadsheet(where: str) -> ModuleType:
+    try:
+        from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            "spreadsheet input is not supported by this installation", where=where
+        ) from exc
+    return spreadsheet
+
+
 def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:
-    if input_format is None and (path.is_dir() or path.suffix.lower() in (".xlsx", ".csv")):
-        try:
-            from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
-        except ModuleNotFoundError as exc:
-            raise InputError(
-                "spreadsheet input is not supported by this installation", where=str(path)
-            ) from exc
-        return spreadsheet.to_rdf(path)
+    if input_format is None and (path.is_dir() or _is_spreadsheet(path)):
+        return _spreadsheet(str(path)).to_rdf(path)
     return _flatten(rdfio.parse_file(path, input_format))
 
 

@@ -1,4 +1,5 @@
-"""Render a Report as text, JSON, Turtle (the standard SHACL report) or a self-contained page."""
+"""Render a Report as text, JSON, Turtle (the standard SHACL report) or a self-contained page;
+and, when no report could be made (an unreadable file), what stands in its place."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from itertools import groupby
 from pathlib import Path
 from string import Template
 
-from ptce_kg.errors import InputError
+from ptce_kg.errors import InputError, PtceError
 from ptce_kg.validation.report import SEVERITIES, Report, Result
 
 FORMATS = ("text", "json", "turtle", "html")
@@ -19,22 +20,22 @@ _WORDS = {
            "conforms": "Conforme : aucune violation.",
            "fails": "Non conforme : au moins une violation.",
            "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
-           "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat."},
+           "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat.",
+           "failed": "Pas de rapport : les données n'ont pas pu être lues ou validées.",
+           "sheet": "feuille", "row": "ligne", "column": "colonne"},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
            "conforms": "Conforms: no violation.",
            "fails": "Does not conform: at least one violation.",
            "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
-           "value": "value", "path": "property", "source": "text", "none": "No result."},
+           "value": "value", "path": "property", "source": "text", "none": "No result.",
+           "failed": "No report: the data could not be read or validated.",
+           "sheet": "sheet", "row": "row", "column": "column"},
 }  # fmt: skip
 
 
 def render(report: Report, format: str = "text", lang: str = "fr") -> str:
     """The report in ``format`` (text, json, turtle, html), words in ``lang``."""
-    if format not in FORMATS:
-        raise InputError(
-            f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format"
-        )
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = _words(format, lang)
     if format == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
     if format == "turtle":
@@ -42,6 +43,52 @@ def render(report: Report, format: str = "text", lang: str = "fr") -> str:
     if format == "html":
         return _html(report, words, lang)
     return _text(report, words)
+
+
+def render_failure(
+    error: PtceError, format: str = "text", lang: str = "fr", rules: tuple[str, ...] = ()
+) -> str | None:
+    """What stands in for the report when ``error`` stopped the validation: in json
+    ``{"conforms": null, "rules", "error", "detail", "errors": [...]}`` (``PtceError.as_dict``),
+    in html a page listing the errors, in text the error; None in turtle (a SHACL report cannot
+    say that the data was not read)."""
+    words = _words(format, lang)
+    if format == "json":
+        document = {"conforms": None, "rules": list(rules), **error.as_dict()}
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    if format == "turtle":
+        return None
+    if format == "html":
+        items = "".join(
+            f'<li class="violation"><p>{escape(_place(entry, words))}</p>'
+            f"<p>{escape(str(entry['message']))}</p></li>"
+            for entry in error.entries()
+        )
+        return _page(
+            lang,
+            words,
+            False,
+            words["failed"],
+            "",
+            rules,
+            f'<section class="focus"><ul>{items}</ul></section>',
+        )
+    return f"{words['failed']}\n{error}\n"
+
+
+def _words(format: str, lang: str) -> dict[str, str]:
+    if format not in FORMATS:
+        raise InputError(
+            f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format"
+        )
+    return _WORDS.get(lang, _WORDS["en"])
+
+
+def _place(entry: dict[str, object], words: dict[str, str]) -> str:
+    """Where an error entry is: its file, sheet, row and column, or its ``where``."""
+    parts = [str(entry.get("where") or "")]
+    parts += [f"{words[key]} {entry[key]}" for key in ("sheet", "row", "column") if entry.get(key)]
+    return ", ".join(part for part in parts if part)
 
 
 def _summary(report: Report, words: dict[str, str]) -> str:
@@ -66,7 +113,6 @@ def _text(report: Report, words: dict[str, str]) -> str:
 
 
 def _html(report: Report, words: dict[str, str], lang: str) -> str:
-    template = Template(_TEMPLATE.read_text(encoding="utf-8"))
     sections = []
     by_pole = sorted(
         report.results, key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label)
@@ -83,15 +129,30 @@ def _html(report: Report, words: dict[str, str], lang: str) -> str:
     counts = "".join(
         f'<li class="{s.lower()}">{words[s]} : {report.counts.get(s, 0)}</li>' for s in SEVERITIES
     )
-    return template.substitute(
+    verdict = words["conforms"] if report.conforms else words["fails"]
+    body = "".join(sections) or f"<p>{escape(words['none'])}</p>"
+    return _page(lang, words, report.conforms, verdict, counts, report.rules, body)
+
+
+def _page(
+    lang: str,
+    words: dict[str, str],
+    ok: bool,
+    verdict: str,
+    counts: str,
+    rules: tuple[str, ...],
+    body: str,
+) -> str:
+    """The self-contained page; ``counts`` and ``body`` are HTML already escaped."""
+    return Template(_TEMPLATE.read_text(encoding="utf-8")).substitute(
         lang=escape(lang),
         title=escape(words["title"]),
-        verdict_class="ok" if report.conforms else "ko",
-        verdict=escape(words["conforms"] if report.conforms else words["fails"]),
+        verdict_class="ok" if ok else "ko",
+        verdict=escape(verdict),
         counts=counts,
-        rules=escape(", ".join(report.rules)),
+        rules=escape(", ".join(rules)),
         rules_word=escape(words["rules"]),
-        body="".join(sections) or f"<p>{escape(words['none'])}</p>",
+        body=body,
     )
 
 

@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS, XSD
 
 from ptce_kg.namespaces import ORG, PTCE
 from ptce_kg.paths import ontology_dir
-from ptce_kg.spreadsheet import is_spreadsheet, to_rdf
+from ptce_kg.spreadsheet import is_spreadsheet, to_rdf, to_rdf_bytes
 from ptce_kg.spreadsheet.export import serialize
 
 ID = "https://w3id.org/ptce/id/"
@@ -225,6 +225,13 @@ def test_workbook_and_csv_folder_give_the_same_graph(
     assert isomorphic(graph, from_workbook)
     one_file = to_rdf(example / "membres.csv")  # a CSV file of the set reads the set
     assert isomorphic(graph, one_file)
+
+
+def test_an_uploaded_workbook_is_read_from_memory_like_the_file(
+    graph: rdflib.Graph, templates: Path
+) -> None:
+    workbook = (templates / "ptce-modele-exemple.xlsx").read_bytes()
+    assert isomorphic(graph, to_rdf_bytes(workbook, "pole.xlsx"))
 
 
 def test_excel_french_csv_export_reads_the_same(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.errors import EXIT_INPUT
-from ptce_kg.spreadsheet import TableErrors, to_rdf
+from ptce_kg.spreadsheet import TableErrors, to_rdf, to_rdf_bytes
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,6 +32,29 @@ def test_every_table_error_is_located(kind: str, workbook_from) -> None:
         to_rdf(source)
     assert places(caught.value) == expected("erreurs-attendues.json")
     assert all(error.message for error in caught.value.errors)
+
+
+def test_uploaded_bytes_give_the_same_errors_under_the_upload_name(workbook_from) -> None:
+    """An upload is read from memory: the same errors as the file on disk, located in the
+    client's file name (never a folder of the server)."""
+    workbook = workbook_from(DATA / "erreurs")
+    with pytest.raises(TableErrors) as on_disk:
+        to_rdf(workbook)
+    with pytest.raises(TableErrors) as uploaded:
+        to_rdf_bytes(workbook.read_bytes(), "pole.xlsx")
+    assert uploaded.value.errors == on_disk.value.errors
+    assert uploaded.value.where == "pole.xlsx"
+    assert {entry["file"] for entry in uploaded.value.entries()} == {"pole.xlsx"}
+    members = (DATA / "erreurs" / "membres.csv").read_bytes()
+    with pytest.raises(TableErrors) as one_csv:  # alone, the other sheets are absent
+        to_rdf_bytes(members, "membres.csv")
+    assert places(one_csv.value) == {("pole", None, None)} | {
+        place for place in places(on_disk.value) if place[0] == "membres"
+    }
+    with pytest.raises(TableErrors) as unknown:
+        to_rdf_bytes(members, "autre.csv")
+    assert places(unknown.value) == {("autre.csv", None, None)}
+    assert unknown.value.where == "autre.csv"
 
 
 def test_references_to_unknown_rows_are_located() -> None:

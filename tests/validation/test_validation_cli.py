@@ -217,9 +217,8 @@ def test_spreadsheet_example_validates(capsys: pytest.CaptureFixture[str]) -> No
     assert all(r["rule"] != "UNIDENTIFIED" and r["focus_label"] for r in report["results"])
 
 
-def test_spreadsheet_table_error_is_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def table_error_folder(tmp_path: Path) -> Path:
+    """The example's CSV files with one bad legal form (membres, row 2, forme_juridique)."""
     folder = tmp_path / "pole"
     folder.mkdir()
     for csv_file in (TEMPLATES / "exemple").glob("*.csv"):
@@ -228,7 +227,98 @@ def test_spreadsheet_table_error_is_exit_2(
     lines = members.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",9220,", ",ABCD,")
     members.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["validate", str(folder)]) == 2
+    return folder
+
+
+def test_spreadsheet_table_error_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(table_error_folder(tmp_path))]) == 2
     err = capsys.readouterr().err
     assert "membres" in err and "ligne 2" in err and "forme_juridique" in err
     assert "Traceback" not in err
+
+
+BAD_CELL = {"sheet": "membres", "row": 2, "column": "forme_juridique", "field": "forme_juridique"}
+STALE = "Conforme : aucune violation."
+
+
+@pytest.mark.parametrize("fmt", ["json", "html", "text", "turtle"])
+def test_a_failure_never_leaves_a_stale_report(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o after exit 2: the previous report is replaced by a report of the failure (removed in
+    turtle, which cannot say it), so nobody reads an old green report as this file's."""
+    folder = table_error_folder(tmp_path)
+    target = tmp_path / f"rapport.{fmt}"
+    target.write_text(STALE, encoding="utf-8")
+    assert main(["validate", str(folder), "--format", fmt, "-o", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "forme_juridique" in captured.err
+    if fmt == "turtle":
+        assert not target.exists()
+        return
+    text = target.read_text(encoding="utf-8")
+    assert STALE not in text
+    if fmt == "json":
+        document = json.loads(text)
+        assert document["conforms"] is None and document["error"] == "TableErrors"
+        assert [BAD_CELL.items() <= entry.items() for entry in document["errors"]] == [True]
+    else:
+        assert "Pas de rapport" in text and "forme_juridique" in text and "ligne 2" in text
+    if fmt == "html":
+        parser = HTMLParser()
+        parser.feed(text)
+        assert 'class="verdict ko"' in text and "membres" in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_a_failure_without_output_prints_its_report(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(table_error_folder(tmp_path)), "--format", fmt]) == 2
+    out = capsys.readouterr().out
+    if fmt == "json":
+        assert json.loads(out)["errors"][0]["column"] == "forme_juridique"
+    else:
+        assert out.lstrip().startswith("<!DOCTYPE html>") and "forme_juridique" in out
+
+
+def test_json_is_printed_whatever_the_exit_code(
+    failing_pole: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    outcomes = {}
+    for name, args in {
+        "conforms": [str(BASE)],
+        "violations": [str(failing_pole)],
+        "missing file": [str(tmp_path / "absent.ttl")],
+        "unknown syntax": [str(BASE), "--input-format", "klingon"],
+    }.items():
+        code = main(["validate", *args, "--format", "json", "--lang", "en"])
+        outcomes[name] = (code, json.loads(capsys.readouterr().out))
+    import ptce_kg.cli.validate as command
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(command, "validate_files", broken)
+    code = main(["validate", str(BASE), "--format", "json"])
+    outcomes["internal error"] = (code, json.loads(capsys.readouterr().out))
+
+    assert {name: (code, doc["conforms"]) for name, (code, doc) in outcomes.items()} == {
+        "conforms": (0, True),
+        "violations": (1, False),
+        "missing file": (2, None),
+        "unknown syntax": (2, None),
+        "internal error": (3, None),
+    }
+    missing = outcomes["missing file"][1]
+    assert missing["error"] == "InputError"
+    assert missing["errors"] == [
+        {"where": str(tmp_path / "absent.ttl"), "message": "no such file or folder"}
+    ]
+    assert outcomes["internal error"][1]["error"] == "InternalError"
+    assert "simulated bug" in outcomes["internal error"][1]["detail"]

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from ptce_kg import rdfio
-from ptce_kg.errors import InputError, UnsafeInputError
+from ptce_kg.errors import InputError, InputTooLarge, UnsafeInputError
 from ptce_kg.validation import validate
 
 DATA = Path(__file__).parent / "data"
@@ -88,10 +88,30 @@ def test_json_ld_import_refused(no_network: list[str]) -> None:
 def test_size_cap(tmp_path: Path) -> None:
     path = tmp_path / "big.ttl"
     path.write_bytes(b"# " + b"x" * 2000 + b"\n")
-    with pytest.raises(InputError, match="too large"):
+    with pytest.raises(InputTooLarge, match="too large"):
         rdfio.parse_file(path, max_bytes=1000)
-    with pytest.raises(InputError, match="too large"):
+    with pytest.raises(InputTooLarge, match="too large"):
         rdfio.parse_bytes(path.read_bytes(), "turtle", "big.ttl", max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "template"),
+    [
+        ("turtle", b'<https://e.org/a> <https://e.org/b> "%s" .'),
+        ("turtle", b"<https://e.org/a> <https://e.org/b> <https://e.org/%s> ."),
+        ("nt", b'<https://e.org/a> <https://e.org/b> "%s" .'),
+        ("nquads", b'<https://e.org/a> <https://e.org/b> "%s" <https://e.org/g> .'),
+        ("trig", b'<https://e.org/g> { <https://e.org/a> <https://e.org/b> "%s" . }'),
+    ],
+    ids=["turtle-literal", "turtle-iri", "nt", "nquads", "trig"],
+)
+def test_a_term_past_the_parser_buffer_is_an_input_error(fmt: str, template: bytes) -> None:
+    """pyoxigraph holds one term in a 16 MiB buffer and raises MemoryError past it: that is a
+    limit of the input (413, the limit named), not the machine running out of memory."""
+    data = template % (b"a" * (17 * 10**6))
+    with pytest.raises(InputTooLarge, match=r"parser's limit of 16 MiB") as caught:
+        rdfio.parse_bytes(data, fmt, "big")
+    assert caught.value.where == "big" and caught.value.http_status == 413
 
 
 def test_parse_gives_a_dataset_with_named_graphs(no_network: list[str]) -> None:

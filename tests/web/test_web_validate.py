@@ -12,6 +12,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from ptce_kg.validation import validate_files
+from tests.api.test_error_bodies import french_date_workbook, unknown_columns_csv
 
 from .conftest import demo_file, template_file
 
@@ -184,6 +185,28 @@ def test_damaged_workbook_is_a_400(live_server):
         )
     assert response.status_code == 400
     assert "pole.xlsx" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "columns"),
+    [
+        ("pole.xlsx", french_date_workbook, {"date_entree"}),
+        ("membres.csv", unknown_columns_csv, {"remarque", "couleur"}),
+    ],
+)
+def test_table_errors_are_listed_one_entry_each(live_server, name, content, columns):
+    """A French date in the workbook, unknown columns in a CSV: 400 with one entry per error
+    (sheet, row, column), the count right, and no server folder in the answer."""
+    with live_server.client() as client:
+        response = client.post("/validate", files={"file": (name, content())})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    entries = body["errors"]
+    assert body["error"] == "TableErrors" and body["detail"].startswith(f"{name}: ")
+    assert f"{len(entries)} erreur(s)" in body["detail"]
+    assert columns <= {e["column"] for e in entries if e["sheet"] == "membres"}
+    assert all(e["file"] == name and len(e["message"]) > 1 for e in entries)
+    assert "ptce-upload-" not in response.text and str(live_server.store) not in response.text
 
 
 @pytest.fixture()
