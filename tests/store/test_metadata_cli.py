@@ -15,6 +15,9 @@ from tests.store.conftest import DATA, dump_dir, run
 from tests.store.test_init_cli import assert_every_graph_described
 
 EXAMPLE = DATA / "sarthe-exemple.ttl"
+POLE_GRAPH = graphs.graph_iri("pole/sarthe-exemple")
+# Files that describe no pole go to a graph given with --graph.
+STATED, SILENT = "https://example.org/graph/stated", "https://example.org/graph/silent"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
 UL = str(IMPORT_DATA / "StockUniteLegale_test.csv")
@@ -40,8 +43,8 @@ def test_every_graph_written_by_commands_is_described(
     silent.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
     for args in (
         ["load", *store, "--license", CC_BY, str(EXAMPLE)],
-        ["load", *store, str(stated)],
-        ["load", *store, str(silent)],
+        ["load", *store, "--graph", STATED, str(stated)],
+        ["load", *store, "--graph", SILENT, str(silent)],
         ["import", "sirene", *store, "--unites-legales", UL, "--etablissements", ET],
         ["import", "recherche-entreprises", *store, str(IMPORT_DATA / "search-338365059.json")],
     ):
@@ -52,9 +55,9 @@ def test_every_graph_written_by_commands_is_described(
         found
     )
     assert_every_graph_described(list(found.values()))
-    assert found[graphs.pole_graph_for_file(EXAMPLE)]["license"] == CC_BY
-    assert found[graphs.pole_graph_for_file(stated)]["license"] == ODBL
-    assert found[graphs.pole_graph_for_file(silent)]["license"] == NO_LICENSE
+    assert found[POLE_GRAPH]["license"] == CC_BY
+    assert found[STATED]["license"] == ODBL
+    assert found[SILENT]["license"] == NO_LICENSE
     derived = found[graphs.DERIVED]
     assert set(derived["derived_from"]) == set(found) - {graphs.DERIVED, graphs.METADATA}
 
@@ -98,7 +101,7 @@ def test_reload_with_another_license_records_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = ["--store", str(tmp_path / "db")]
-    graph = graphs.pole_graph_for_file(EXAMPLE)
+    graph = POLE_GRAPH
     assert run(capsys, "load", *store, "--no-link", str(EXAMPLE))[0] == 0
     assert listing(capsys, store)[graph]["license"] == NO_LICENSE
     assert run(capsys, "load", *store, "--no-link", "--license", CC_BY, str(EXAMPLE))[0] == 0
