@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -108,3 +109,49 @@ def test_reload_with_another_license_records_it(
     rows = listing(capsys, store)
     assert rows[graph]["license"] == CC_BY
     assert_every_graph_described(list(rows.values()))
+
+
+def test_import_recherche_entreprises_adds_to_the_initialised_graph(
+    initialised_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a store filled by `init` (7 sample units), importing one response used to leave its
+    21 triples only; it now adds, says so with the counts, and keeps every description true."""
+    folder = tmp_path / "db"
+    shutil.copytree(initialised_dir, folder)
+    store = ["--store", str(folder)]
+    graph = graphs.RECHERCHE_ENTREPRISES
+    sample = listing(capsys, store)[graph]
+    before = sample["triples"]
+    response = IMPORT_DATA / "search-338365059.json"  # a unit of the sample, imported again
+    code, out, err = run(capsys, "import", "recherche-entreprises", *store, str(response))
+    assert code == 0, err
+    assert (
+        f"units added to <{graph}> (1 imported before replaced by their new description): "
+        f"{before} triples before, {before} after" in out
+    )
+    rows = listing(capsys, store)
+    assert rows[graph]["triples"] == before
+    assert set(rows[graph]["source"]) == {*sample["source"], response.resolve().as_uri()}
+    assert graph in rows[graphs.DERIVED]["derived_from"]
+    assert_every_graph_described(list(rows.values()))
+    again = dump_dir(folder)
+    assert run(capsys, "import", "recherche-entreprises", *store, str(response))[0] == 0
+    assert dump_dir(folder) == again  # the same import again changes nothing
+    code, out, err = run(
+        capsys, "import", "recherche-entreprises", *store, "--replace", str(response)
+    )
+    assert code == 0, err
+    after = listing(capsys, store)
+    assert f"graph <{graph}> replaced: {before} triples before, " in out
+    assert after[graph]["triples"] < before
+    assert_every_graph_described(list(after.values()))
+
+
+def test_help_says_what_each_write_replaces(capsys: pytest.CaptureFixture[str]) -> None:
+    for args, says in (
+        (["import", "recherche-entreprises"], ("ADDS", "--replace")),
+        (["import", "sirene"], ("REPLACING",)),
+        (["load"], ("REPLACING",)),
+    ):
+        code, out, _ = run(capsys, *args, "--help")
+        assert code == 0 and all(word in " ".join(out.split()) for word in says), args
