@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 GRAPH_BASE = "https://w3id.org/ptce/graph/"
 
@@ -29,8 +28,3 @@ def slug(text: str) -> str:
     """A lower-case IRI-safe slug (ASCII letters, digits, dashes): ``Pôle Été`` -> ``pole-ete``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "graph"
-
-
-def pole_graph_for_file(path: Path) -> str:
-    """The default graph of a loaded file: ``…/graph/pole/<slug of the file stem>``."""
-    return graph_iri(f"pole/{slug(path.stem)}")

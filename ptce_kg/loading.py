@@ -1,11 +1,14 @@
 """The ``load`` service: RDF files (or the spreadsheet template) into named graphs, atomically.
 
 Every file is parsed (through the safe parser ``ptce_kg.rdfio``) before anything is written, so
-one bad file leaves the store exactly as it was. Each file goes to ``…/graph/pole/<file stem>``
-unless a graph is given (then all files go to that one graph). Loading the same file(s) again
-replaces the graph; a graph that holds data from other sources is only overwritten with
-``replace=True``. The graph's licence in the metadata graph is the one given, else the one
-the files state (``dcterms:license``), else a sentence saying none was stated.
+one bad file leaves the store exactly as it was. Each file goes to the graph of the pole it
+describes (``…/graph/pole/<slug>`` of its one ``…/id/pole/<slug>`` typed ptce:Pole) unless a
+graph is given (then all files go to that one graph). Whatever goes into a pole graph must pass
+the ownership check (``ptce_kg.ownership``), the same as a pole's upload through the API.
+Loading replaces the target graph; loading the same file(s) again leaves it as it is; a graph
+that holds data from other sources is only overwritten with ``replace=True``. The graph's
+licence in the metadata graph is the one given, else the one the files state
+(``dcterms:license``), else a sentence saying none was stated.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ptce_kg.metadata import (
     sha256_of,
     write_described,
 )
+from ptce_kg.ownership import check_pole_graph, described_pole, known_poles, pole_of_graph
 from ptce_kg.store.base import Store
 from ptce_kg.store.terms import triples_from_rdflib
 
@@ -40,8 +44,9 @@ class LoadResult:
 
     graph: str
     files: tuple[Path, ...]
-    triples: int
+    triples: int  # in the graph after the load
     changed: bool  # False: the graph already held exactly these files
+    before: int = 0  # in the graph before the load (0: there was no such graph)
 
 
 def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
@@ -58,14 +63,6 @@ def stated_license(triples: list[Triple]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def plan(paths: list[Path], graph: str | None) -> dict[str, list[Path]]:
-    """Target graph -> the files that go into it."""
-    targets: dict[str, list[Path]] = {}
-    for path in paths:
-        targets.setdefault(graph or graphs.pole_graph_for_file(path), []).append(path)
-    return targets
-
-
 def load_files(
     store: Store,
     paths: list[Path],
@@ -78,23 +75,36 @@ def load_files(
 ) -> list[LoadResult]:
     """Load ``paths`` (see the module docstring); return one result per graph written.
 
-    With ``link`` the derived graph is rebuilt afterwards (when a graph changed).
+    With ``link`` the derived graph is rebuilt afterwards (when a graph changed). Raises
+    InputError for a file that cannot be read, whose pole graph cannot be told (no pole or
+    several, without ``graph``), or that holds data from other sources without ``replace``;
+    OwnershipError for data a pole may not write into its graph. Nothing is written then.
     """
     if not paths:
         raise InputError("no file to load")
     for path in paths:
         if not path.exists():
             raise InputError("no such file or folder", where=str(path))
-    if graph is not None and not graph.startswith(("http://", "https://", "urn:")):
-        raise InputError(f"not an absolute IRI: {graph!r}", where="--graph")
-    targets = plan(paths, graph)
-    known = descriptions(store)
-    for target, files in targets.items():
-        if target in RESERVED:
+    if graph is not None:
+        if not graph.startswith(("http://", "https://", "urn:")):
+            raise InputError(f"not an absolute IRI: {graph!r}", where="--graph")
+        if graph in RESERVED:
             raise InputError(
-                f"<{target}> is written by ptce-kg itself and cannot be loaded into",
+                f"<{graph}> is written by ptce-kg itself and cannot be loaded into",
                 where="--graph",
             )
+        pole_of_graph(graph)  # a name under …/graph/pole/ must be a pole's
+    # Parse everything first: nothing is written unless every file is readable.
+    targets: dict[str, list[Path]] = {}
+    content: dict[str, list[Triple]] = {}
+    for path in paths:
+        triples = list(triples_from_rdflib(read_file(path, input_format)))
+        target = graph or graphs.graph_iri(f"pole/{described_pole(triples, str(path))}")
+        targets.setdefault(target, []).append(path)
+        content.setdefault(target, []).extend(triples)
+    known = descriptions(store)
+    poles = known_poles(store.graph_names())
+    for target, files in targets.items():
         previous = known.get(target, {}).get("source")
         sources = sorted(p.resolve().as_uri() for p in files)
         if not replace and previous and previous != sources:
@@ -103,15 +113,10 @@ def load_files(
                 "use --replace to overwrite it, or --graph to choose another graph",
                 where=str(files[0]),
             )
-    # Parse everything first: nothing is written unless every file is readable.
-    parsed: dict[str, list[Triple]] = {
-        target: list(
-            dict.fromkeys(
-                t for path in files for t in triples_from_rdflib(read_file(path, input_format))
-            )
-        )
-        for target, files in targets.items()
-    }
+        content[target] = list(dict.fromkeys(content[target]))
+        pole = pole_of_graph(target)
+        if pole is not None:
+            check_pole_graph(content[target], pole, poles, where=", ".join(str(p) for p in files))
     sizes = {g.iri: g.triples for g in store.graphs()}
     results = []
     for target, files in targets.items():
@@ -120,11 +125,13 @@ def load_files(
             title=f"Loaded from {', '.join(p.name for p in files)}",
             sources=tuple(sorted(p.resolve().as_uri() for p in files)),
             sha256=sha256_of(files),
-            triples=len(parsed[target]),
-            license=license or stated_license(parsed[target]) or LICENSE_NOT_STATED,
+            triples=len(content[target]),
+            license=license or stated_license(content[target]) or LICENSE_NOT_STATED,
         )
-        outcome = write_described(store, description, parsed[target], sizes.get(target))
-        results.append(LoadResult(target, tuple(files), outcome.triples, outcome.changed))
+        outcome = write_described(store, description, content[target], sizes.get(target))
+        results.append(
+            LoadResult(target, tuple(files), outcome.triples, outcome.changed, sizes.get(target, 0))
+        )
     if link and any(r.changed for r in results):
         rebuild_derived(store)
     return results

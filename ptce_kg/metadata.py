@@ -228,6 +228,18 @@ def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:
     )
 
 
+def graph_size(store: Store, graph: str) -> int:
+    """The triple count of ``graph`` its description records, else counted (0 when absent).
+
+    A national graph takes seconds to count, and every writer records its count.
+    """
+    recorded = recorded_fingerprint(store, graph)
+    if recorded is not None:
+        return recorded[1]
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return next(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
+
+
 def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
     """Every described graph -> its metadata fields (short names), for listings."""
     fields = {

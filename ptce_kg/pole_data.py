@@ -2,9 +2,10 @@
 submission, validate then replace the pole's named graph with its provenance.
 
 The submission is all-or-nothing: the file is parsed and validated completely first; with any
-SHACL violation nothing is written. The graph replace is one store transaction; the provenance
-(who, when, sha256 of the file) is written to the metadata graph right after, then the derived
-graph is rebuilt by the linking rules.
+statement the pole may not write (``ownership``) or any SHACL violation nothing is written.
+The graph replace is one store transaction; the provenance (who, when, sha256 of the file) is
+written to the metadata graph right after, then the derived graph is rebuilt by the linking
+rules.
 
 Reading and validating (``check_upload``) touch neither the store nor the network, so the web
 service runs them in killable worker processes under a time limit (``upload_workers``); the
@@ -37,6 +38,7 @@ from ptce_kg.metadata import (
     record_update,
 )
 from ptce_kg.namespaces import PTCE
+from ptce_kg.ownership import POLE_IRI, check_pole_graph, check_pole_id, known_poles
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
 from ptce_kg.validation import Report, validate
@@ -46,8 +48,6 @@ from ptce_kg.validation.engine import read_bytes
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
 # derived from a graph that the other submission replaced meanwhile.
 _WRITES = threading.Lock()
-POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
-POLE_IRI = "https://w3id.org/ptce/id/pole/{}"
 PROV_ATTRIBUTED = PROV + "wasAttributedTo"
 # A pole's data must satisfy the law and the data-quality rules; the State call's criteria are
 # a separate verdict that does not block storing.
@@ -66,13 +66,6 @@ class Submission:
     sha256: str
     submitted_by: str
     submitted_at: datetime
-
-
-def check_pole_id(pole_id: str) -> str:
-    """Return ``pole_id`` if it is a pole slug (``sarthe-exemple``), else raise InputError."""
-    if not POLE_ID.match(pole_id):
-        raise InputError("a pole id is lower-case letters, digits and dashes", where=pole_id)
-    return pole_id
 
 
 def client_file_name(filename: str) -> str:
@@ -98,17 +91,11 @@ def read_upload(data: bytes, filename: str, input_format: str | None = None) -> 
 
 
 def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
-    """A pole's token submits its own pole's data only: that pole is described, no other one."""
+    """A pole's token submits its own pole's data: the file describes that pole (what else it
+    may say is checked by ``ownership``, in the calling process)."""
     own = rdflib.URIRef(POLE_IRI.format(pole_id))
-    poles = set(graph.subjects(RDF.type, rdflib.URIRef(PTCE.Pole)))
-    if own not in poles:
+    if (own, RDF.type, rdflib.URIRef(PTCE.Pole)) not in graph:
         raise InputError(f"the file must describe the pole <{own}> (typed ptce:Pole)")
-    others = sorted(str(p) for p in poles - {own})
-    if others:
-        raise InputError(
-            f"the file describes other poles ({', '.join(others)}); "
-            f"send each pole's data with that pole's own token"
-        )
 
 
 @dataclass(frozen=True)
@@ -116,7 +103,7 @@ class CheckedUpload:
     """An uploaded file once read and validated (picklable: it comes back from a worker)."""
 
     report: Report
-    triples: tuple[Triple, ...] = ()  # the data, kept for a pole's conforming submission only
+    triples: tuple[Triple, ...] = ()  # the data, kept for a pole's submission only
 
 
 def check_upload(
@@ -128,16 +115,16 @@ def check_upload(
     input_format: str | None = None,
     pole_id: str | None = None,
 ) -> CheckedUpload:
-    """Read and validate an uploaded file; with ``pole_id``, it must describe that pole only.
+    """Read and validate an uploaded file; with ``pole_id``, it must describe that pole, and
+    its triples come back for the ownership check and the write.
 
-    Raises InputError for an unreadable file (or one about another pole).
+    Raises InputError for an unreadable file (or one that does not describe the pole).
     """
     graph = read_upload(data, filename, input_format)
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
     report = validate(graph, rules=rules, lang=lang)
-    keep = pole_id is not None and report.conforms
-    return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if keep else ())
+    return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if pole_id is not None else ())
 
 
 # ``check_upload`` itself, or the same check run in a worker under a time limit.
@@ -158,12 +145,19 @@ def submit_pole_data(
 ) -> Submission:
     """Validate a pole's file and, with no violation, replace its named graph (with provenance).
 
-    Raises InputError for an unreadable file or one that is not about this pole; a file with
+    Raises InputError for an unreadable file or one that is not about this pole, OwnershipError
+    (422) for one that says anything the pole may not write (``ownership``); a file with
     violations is not an error: the returned Submission has ``stored=False`` and the report.
     """
     check_pole_id(pole_id)
     checked = check(
         data, filename, rules=POLE_RULES, lang=lang, input_format=input_format, pole_id=pole_id
+    )
+    check_pole_graph(
+        checked.triples,
+        pole_id,
+        known_poles(store.graph_names()),
+        where=client_file_name(filename),
     )
     report = checked.report
     pole_graph = graph_iri(f"pole/{pole_id}")

@@ -1,4 +1,7 @@
-"""``ptce-kg import``: national open data (SIRENE stock files, API Recherche d'entreprises JSON)."""
+"""``ptce-kg import``: national open data (SIRENE stock files, API Recherche d'entreprises JSON).
+
+Each import says whether it replaced its graph or added to it, with the triple counts before
+and after."""
 
 from __future__ import annotations
 
@@ -18,7 +21,12 @@ _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
 @click.group("import")
 def import_() -> None:
-    """Import national registries into the store (then rebuild the derived graph)."""
+    """Import national registries into the store (then rebuild the derived graph).
+
+    `sirene` REPLACES graph `sirene`; `recherche-entreprises` ADDS units to graph
+    `recherche-entreprises` (--replace to replace it). Each prints the graph's triple count
+    before and after.
+    """
 
 
 def _report(summary: ImportSummary, derived: int) -> None:
@@ -54,10 +62,11 @@ def sirene(
     siren_list: Path | None,
     store_options: StoreOptions,
 ) -> None:
-    """Import SIRENE stock files into graph `sirene` (replacing it).
+    """Import SIRENE stock files into graph `sirene`, REPLACING the whole graph.
 
-    Columns are read by header name; a missing required column stops the import before
-    anything is written. Natural persons' names, sex and pseudonyms are never stored.
+    Prints the graph's triple count before and after. Columns are read by header name; a
+    missing required column stops the import before anything is written. Natural persons'
+    names, sex and pseudonyms are never stored.
     """
     if only_ess and siren_list:
         raise click.UsageError("give --only-ess or --siren-list, not both")
@@ -75,14 +84,24 @@ def sirene(
 
 @import_.command("recherche-entreprises")
 @click.argument("files", nargs=-1, required=True, type=_FILE)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the whole graph by these files' units [default: add them to it].",
+)
 @store_options
-def recherche_entreprises(files: tuple[Path, ...], store_options: StoreOptions) -> None:
+def recherche_entreprises(
+    files: tuple[Path, ...], replace: bool, store_options: StoreOptions
+) -> None:
     """Import API Recherche d'entreprises responses (JSON) into graph `recherche-entreprises`.
 
-    The API's est_ess (SIRENE flag O OR ESS France list) is kept as ptce:directoryEssClaim,
-    never as the SIRENE flag.
+    ADDS their units to the graph: the units already there (the shipped samples, earlier
+    imports) stay, and a unit imported again replaces its earlier description (legal unit and
+    establishments). --replace replaces the whole graph instead. Prints the graph's triple
+    count before and after. The API's est_ess (SIRENE flag O OR ESS France list) is kept as
+    ptce:directoryEssClaim, never as the SIRENE flag.
     """
     with store_options.open(create=True) as store:
-        summary = import_recherche_entreprises(store, files)
+        summary = import_recherche_entreprises(store, files, replace=replace)
         derived = rebuild_derived(store)
     _report(summary, derived)

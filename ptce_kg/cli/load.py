@@ -1,4 +1,5 @@
-"""``ptce-kg load FILE…``: RDF files (or the spreadsheet template) into named graphs, atomically."""
+"""``ptce-kg load FILE…``: RDF files (or the spreadsheet template) into named graphs, atomically;
+each target graph is replaced, and the output says its triple count before and after."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from ptce_kg.loading import load_files
     "--graph",
     default=None,
     metavar="IRI",
-    help="Target graph [default: …/graph/pole/<file stem> per file].",
+    help="Target graph, for every file [default: …/graph/pole/<slug> of the one "
+    "…/id/pole/<slug> typed ptce:Pole each file describes].",
 )
 @click.option(
     "--replace", is_flag=True, help="Overwrite a graph that holds data loaded from other files."
@@ -44,7 +46,13 @@ def load(
     no_link: bool,
     store_options: StoreOptions,
 ) -> None:
-    """Load FILES into named graphs; every file is parsed before anything is written."""
+    """Load FILES into named graphs, REPLACING each target graph (never adding to it).
+
+    Every file is parsed before anything is written. A file goes to the graph of the pole it
+    describes, unless --graph is given; data loaded into a pole's graph may only be about that
+    pole, its own resources and the actors it names (else exit 2, with the refused subjects).
+    Each graph is reported with its triple count before and after.
+    """
     with store_options.open(create=True) as store:
         results = load_files(
             store,
@@ -57,5 +65,12 @@ def load(
         )
     for result in results:
         names = ", ".join(str(p) for p in result.files)
-        what = "triples ->" if result.changed else "triples unchanged in"
-        click.echo(f"{result.triples} {what} <{result.graph}> ({names})")
+        if result.changed:
+            click.echo(
+                f"replaced <{result.graph}>: {result.before} triples before, "
+                f"{result.triples} after ({names})"
+            )
+        else:
+            click.echo(
+                f"unchanged <{result.graph}>: {result.triples} triples, same files ({names})"
+            )

@@ -1,7 +1,7 @@
 """What both importers share: the import summary, the column mapping, the N-Triples stream.
 
 An import turns its input into N-Triples lines that the store reads as they are produced, and
-the target graph is replaced only once the last line was read. A file that fails half way (bad
+the target graph is written only once the last line was read. A file that fails half way (bad
 encoding, truncated, missing column) leaves the store exactly as it was.
 """
 
@@ -30,9 +30,15 @@ _LINES_PER_CHUNK = 8_000
 
 @dataclass
 class ImportSummary:
-    """Counts of one import: rows read, kept, skipped (with reasons), triples written."""
+    """Counts of one import: rows read, kept, skipped (with reasons), triples written, and the
+    graph's size before and after (``added``: the units were added to the graph, those already
+    there, ``units_replaced``, replaced by their new description; else the graph was replaced)."""
 
     graph: str
+    added: bool = False
+    before: int = 0
+    after: int = 0
+    units_replaced: int = 0
     units_read: int = 0
     units_kept: int = 0
     units_skipped: Counter[str] = field(default_factory=Counter)
@@ -53,8 +59,18 @@ class ImportSummary:
             f"establishments: {self.establishments_read} read, {self.establishments_kept} kept, "
             f"{sum(self.establishments_skipped.values())} skipped"
             f"{reasons(self.establishments_skipped)}\n"
-            f"{self.triples} triples written to <{self.graph}>"
+            f"{self.triples} triples written to <{self.graph}>\n{self.outcome()}"
         )
+
+    def outcome(self) -> str:
+        """One line: whether the graph was replaced or added to, its size before and after."""
+        sizes = f"{self.before} triples before, {self.after} after"
+        if self.added:
+            return (
+                f"units added to <{self.graph}> ({self.units_replaced} imported before replaced "
+                f"by their new description): {sizes}"
+            )
+        return f"graph <{self.graph}> replaced: {sizes}"
 
 
 @lru_cache(maxsize=1)

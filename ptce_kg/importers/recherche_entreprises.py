@@ -13,6 +13,10 @@ so it is never turned into ``ptce:sireneEssFlag``. It is kept as ``ptce:director
 ``est_societe_mission = true`` gives ``missionCompanyFlag "O"``; ``false`` cannot tell N from
 null, so nothing is written. Natural persons (nature juridique 1000) get a neutral label, never
 ``nom_complet`` (which holds the person's name), and ``dirigeants`` are never read.
+
+An import adds its units to the graph (the shipped sample units and earlier imports stay); a
+unit imported before is replaced by its new description (its legal unit and establishments),
+never mixed with the old one. ``replace=True`` replaces the whole graph instead.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 
 from ptce_kg import graphs
 from ptce_kg.errors import InputError
@@ -38,9 +42,19 @@ from ptce_kg.importers.model import (
     CommuneMapper,
     EstablishmentRecord,
     LegalUnitRecord,
+    establishment_iri,
     establishment_lines,
     legal_unit_lines,
+    org_iri,
 )
+from ptce_kg.metadata import (
+    GraphDescription,
+    descriptions,
+    graph_size,
+    record_unless_same,
+    sha256_of_text,
+)
+from ptce_kg.reference import LO2
 from ptce_kg.store.base import Store
 
 RECHERCHE_ENTREPRISES_GRAPH = graphs.RECHERCHE_ENTREPRISES
@@ -76,35 +90,91 @@ def _lines(paths: Iterable[Path], summary: ImportSummary) -> Iterator[list[str]]
             yield _result_lines(result, mapping, communes, summary)
 
 
-def import_recherche_entreprises(store: Store, paths: Iterable[Path]) -> ImportSummary:
-    """Import the API responses into graph ``recherche-entreprises`` (replacing it).
+TITLE = "API Recherche d'entreprises (DINUM), réponses importées"
+CREDIT = "INSEE, base Sirene; API Recherche d'entreprises (DINUM)"
+_UNIT_IRIS = (org_iri(""), establishment_iri(""))
 
-    Every file is read and checked before the graph is replaced.
+
+def import_recherche_entreprises(
+    store: Store, paths: Iterable[Path], *, replace: bool = False
+) -> ImportSummary:
+    """Add the units of the API responses to graph ``recherche-entreprises`` (a unit already
+    there is replaced by its new description), or with ``replace`` replace the whole graph.
+
+    Every file is read and checked before the graph is written, in one atomic write. Raises
+    InputError for a file that cannot be read or is not an API response.
     """
     paths = list(paths)
-    summary = ImportSummary(graph=RECHERCHE_ENTREPRISES_GRAPH)
-    summary.triples = replace_graph_from_lines(
-        store, RECHERCHE_ENTREPRISES_GRAPH, _lines(paths, summary)
-    )
-    record_import(
-        store,
-        RECHERCHE_ENTREPRISES_GRAPH,
-        "API Recherche d'entreprises (DINUM), réponses importées",
-        paths,
-        "",
-        summary.triples,
-        "INSEE, base Sirene; API Recherche d'entreprises (DINUM)",
-    )
+    summary = ImportSummary(graph=RECHERCHE_ENTREPRISES_GRAPH, added=not replace)
+    if replace:
+        summary.before = graph_size(store, RECHERCHE_ENTREPRISES_GRAPH)
+        summary.triples = summary.after = replace_graph_from_lines(
+            store, RECHERCHE_ENTREPRISES_GRAPH, _lines(paths, summary)
+        )
+        record_import(store, RECHERCHE_ENTREPRISES_GRAPH, TITLE, paths, "", summary.triples, CREDIT)
+        return summary
+    new = _triples(paths, summary)
+    summary.triples = len(new)
+    units = {_unit(t.subject) for t in new} - {None}
+    old = [
+        Triple(q.subject, q.predicate, q.object) for q in store.quads(RECHERCHE_ENTREPRISES_GRAPH)
+    ]
+    summary.before = len(old)
+    kept = [t for t in old if _unit(t.subject) not in units]
+    summary.units_replaced = len(units & {_unit(t.subject) for t in old})
+    content = list(dict.fromkeys(kept + new))
+    # One replace of the whole graph: the earlier description of the re-imported units goes in
+    # the same atomic write as their new one.
+    summary.after = store.replace_graph(RECHERCHE_ENTREPRISES_GRAPH, content)
+    _record_added(store, paths, content)
     return summary
+
+
+def _unit(subject: object) -> str | None:
+    """The SIREN a legal unit or establishment IRI describes, else None."""
+    iri = subject.value if isinstance(subject, NamedNode) else ""
+    for prefix in _UNIT_IRIS:
+        if iri.startswith(prefix):
+            return iri[len(prefix) :][:9]
+    return None
+
+
+def _record_added(store: Store, paths: list[Path], content: list[Triple]) -> None:
+    """Describe the graph after an added import: every source imported into it so far, the
+    sha256 of its sorted N-Triples (the sources were imported at different times), its count.
+    The same import run again gives the same description, so it is left as it is."""
+    previous = descriptions(store).get(RECHERCHE_ENTREPRISES_GRAPH, {}).get("source", [])
+    sources = {*previous, *(p.resolve().as_uri() for p in paths)}
+    record_unless_same(
+        store,
+        GraphDescription(
+            graph=RECHERCHE_ENTREPRISES_GRAPH,
+            title=TITLE,
+            sources=tuple(sorted(sources)),
+            sha256=sha256_of_text("".join(sorted(f"{t} .\n" for t in content))),
+            triples=len(content),
+            license=LO2,
+            credit=CREDIT,
+            description="Units added by successive imports (a unit imported again replaces "
+            "its earlier description); sha256 of the graph's sorted N-Triples.",
+        ),
+    )
+
+
+def _triples(paths: Iterable[Path], summary: ImportSummary) -> list[Triple]:
+    """The triples the responses give, every file read and checked."""
+    text = "".join(line for lines in _lines(paths, summary) for line in lines)
+    return [
+        Triple(q.subject, q.predicate, q.object) for q in parse(text, format=RdfFormat.N_TRIPLES)
+    ]
 
 
 def recherche_entreprises_quads(paths: Iterable[Path]) -> list[Quad]:
     """The quads the import would write (for small, shipped samples such as the demo data)."""
-    text = "".join(line for lines in _lines(paths, ImportSummary(graph="")) for line in lines)
     graph = NamedNode(RECHERCHE_ENTREPRISES_GRAPH)
     return [
-        Quad(q.subject, q.predicate, q.object, graph)
-        for q in parse(text, format=RdfFormat.N_TRIPLES)
+        Quad(t.subject, t.predicate, t.object, graph)
+        for t in _triples(paths, ImportSummary(graph=""))
     ]
 
 

@@ -34,6 +34,7 @@ from ptce_kg.importers.model import (
     establishment_lines,
     legal_unit_lines,
 )
+from ptce_kg.metadata import graph_size
 from ptce_kg.paths import sparql_dir
 from ptce_kg.store.base import Store
 
@@ -181,13 +182,13 @@ def import_sirene(
     except InputError:
         units.close()
         raise
-    summary = ImportSummary(graph=SIRENE_GRAPH)
+    summary = ImportSummary(graph=SIRENE_GRAPH, before=graph_size(store, SIRENE_GRAPH))
     kept: set[str] | None = set() if keep.active else None
     batches = _unit_lines(units, keep, mapping, summary, kept, progress)
     if sites is not None:
         batches = chain(batches, _establishment_lines(sites, kept, mapping, summary, progress))
     try:
-        summary.triples = replace_graph_from_lines(store, SIRENE_GRAPH, batches)
+        summary.triples = summary.after = replace_graph_from_lines(store, SIRENE_GRAPH, batches)
     finally:
         units.close()
         if sites is not None:

@@ -301,10 +301,10 @@ def test_file_only_commands_never_create_a_store(
 
 
 def test_serve_on_a_port_in_use_is_exit_3_naming_the_address(tmp_path: Path) -> None:
-    tiny = tmp_path / "tiny.nt"
+    tiny = tmp_path / "tiny.ttl"
     tiny.write_text(
-        "<https://w3id.org/ptce/id/pole/exemple-x> "
-        '<http://www.w3.org/2000/01/rdf-schema#label> "exemple" .\n'
+        "<https://w3id.org/ptce/id/pole/exemple-x> a <https://w3id.org/ptce/ontology#Pole> ;\n"
+        '    <http://www.w3.org/2000/01/rdf-schema#label> "exemple" .\n'
     )
     # a non-empty store, so serve does not run init first
     assert main(["load", *_store(tmp_path), "--no-link", str(tiny)]) == 0

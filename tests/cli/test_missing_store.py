@@ -13,6 +13,8 @@ from ptce_kg.errors import EXIT_INPUT
 
 TINY = (
     "<https://w3id.org/ptce/id/pole/exemple-x> "
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/ptce/ontology#Pole> .\n"
+    "<https://w3id.org/ptce/id/pole/exemple-x> "
     '<http://www.w3.org/2000/01/rdf-schema#label> "exemple" .\n'
 )
 

@@ -49,6 +49,11 @@ def test_summary_counts_rows_and_gives_skip_reasons(
     for reason in ("row with a wrong number of fields", "invalid SIREN", "invalid SIRET or SIREN"):
         assert reason in out
     assert "triples written to <https://w3id.org/ptce/graph/sirene>" in out
+    written = int(out.split(" triples written to")[0].split()[-1])
+    assert (
+        f"graph <https://w3id.org/ptce/graph/sirene> replaced: 0 triples before, {written} after"
+        in out
+    )
 
 
 def test_link_report_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ptce_kg.errors import InputError
@@ -9,9 +11,12 @@ from ptce_kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     import_recherche_entreprises,
     read_results,
+    recherche_entreprises_quads,
 )
 from ptce_kg.importers.sirene import import_sirene
 from ptce_kg.linking import DERIVED_GRAPH, rebuild_derived
+from ptce_kg.paths import data_dir
+from ptce_kg.store import OxigraphStore
 from tests.importers.conftest import DATA, dump
 
 FILES = sorted(DATA.glob("search-*.json"))
@@ -125,4 +130,80 @@ def test_natural_person_names_and_officers_are_never_stored(store, tmp_path):
     assert [str(r["l"].value) for r in label] == ["Entrepreneur individuel 000000004"]
     assert not store.query(
         f"ASK {{ GRAPH ?g {{ <{unit}> <http://www.w3.org/ns/regorg#legalName> ?n }} }}"
+    )
+
+
+SAMPLES = sorted((data_dir() / "demo" / "recherche-entreprises").glob("search-*.json"))
+
+
+def units(store) -> set[str]:
+    """The SIRENs of the legal units in graph recherche-entreprises."""
+    rows = store.query(
+        f"SELECT ?s WHERE {{ GRAPH <{RECHERCHE_ENTREPRISES_GRAPH}> {{ ?u <{PTCE}siren> ?s }} }}"
+    )
+    return {str(r["s"].value) for r in rows}
+
+
+def test_an_import_adds_units_and_keeps_the_shipped_sample(store):
+    """`init` ships 7 sample units (149 triples); importing one response used to replace them
+    all by its 21 triples. Now its unit is added, the sample stays; the unit it re-imports
+    (338365059, in the sample) replaces its own earlier description."""
+    store.replace_graph(RECHERCHE_ENTREPRISES_GRAPH, recherche_entreprises_quads(SAMPLES))
+    sample = dump(store, RECHERCHE_ENTREPRISES_GRAPH)
+    sample_units = units(store)
+    assert len(sample_units) == 7
+    summary = import_recherche_entreprises(store, [DATA / "search-338365059.json"])
+    assert units(store) == sample_units
+    assert (
+        dump(store, RECHERCHE_ENTREPRISES_GRAPH) == sample
+    )  # the same description, re-imported: nothing else changed
+    assert (summary.added, summary.units_replaced) == (True, 1)
+    assert summary.before == summary.after == len(sample)
+
+
+def test_units_of_successive_imports_add_up(store):
+    one, other = DATA / "search-130025265.json", DATA / "search-842019051.json"
+    import_recherche_entreprises(store, [one])
+    first = dump(store, RECHERCHE_ENTREPRISES_GRAPH)
+    summary = import_recherche_entreprises(store, [other])
+    assert units(store) == {"130025265", "842019051"}
+    assert summary.before == len(first) and summary.units_replaced == 0
+    alone = OxigraphStore()
+    import_recherche_entreprises(alone, [other])
+    assert summary.after == len(first) + len(dump(alone, RECHERCHE_ENTREPRISES_GRAPH))
+
+
+def test_a_unit_imported_again_replaces_its_description(store, tmp_path):
+    """A later response about the same unit (here: ceased, another head office) replaces every
+    triple of the unit and its establishments, never mixing the old state with the new."""
+    original = DATA / "search-842019051.json"
+    import_recherche_entreprises(store, [original, DATA / "search-130025265.json"])
+    body = json.loads(original.read_text(encoding="utf-8"))
+    unit = body["results"][0]
+    old_site = unit["siege"]["siret"]
+    unit["etat_administratif"] = "C"
+    unit["siege"]["siret"] = unit["siren"] + "00099"
+    unit["matching_etablissements"] = []
+    later = tmp_path / "search-842019051-later.json"
+    later.write_text(json.dumps(body), encoding="utf-8")
+    summary = import_recherche_entreprises(store, [later])
+    g, subject = RECHERCHE_ENTREPRISES_GRAPH, ORG + unit["siren"]
+    assert objects(store, g, subject, "administrativeState") == {"C"}
+    assert objects(store, g, subject, "hasEstablishment") == {
+        f"https://w3id.org/ptce/id/establishment/{unit['siren']}00099"
+    }
+    stale = f"https://w3id.org/ptce/id/establishment/{old_site}"
+    assert not store.query(f"ASK {{ GRAPH <{g}> {{ <{stale}> ?p ?o }} }}")
+    assert units(store) == {"842019051", "130025265"} and summary.units_replaced == 1
+
+
+def test_replace_replaces_the_whole_graph(store):
+    store.replace_graph(RECHERCHE_ENTREPRISES_GRAPH, recherche_entreprises_quads(SAMPLES))
+    before = len(dump(store, RECHERCHE_ENTREPRISES_GRAPH))
+    summary = import_recherche_entreprises(store, [DATA / "search-338365059.json"], replace=True)
+    assert units(store) == {"338365059"}
+    assert (summary.added, summary.before, summary.after) == (
+        False,
+        before,
+        len(dump(store, RECHERCHE_ENTREPRISES_GRAPH)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from tests.store.conftest import DATA, dump_dir, run
 from tests.store.test_init_cli import assert_every_graph_described
 
 EXAMPLE = DATA / "sarthe-exemple.ttl"
+POLE_GRAPH = graphs.graph_iri("pole/sarthe-exemple")
+# Files that describe no pole go to a graph given with --graph.
+STATED, SILENT = "https://example.org/graph/stated", "https://example.org/graph/silent"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
 UL = str(IMPORT_DATA / "StockUniteLegale_test.csv")
@@ -40,8 +44,8 @@ def test_every_graph_written_by_commands_is_described(
     silent.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
     for args in (
         ["load", *store, "--license", CC_BY, str(EXAMPLE)],
-        ["load", *store, str(stated)],
-        ["load", *store, str(silent)],
+        ["load", *store, "--graph", STATED, str(stated)],
+        ["load", *store, "--graph", SILENT, str(silent)],
         ["import", "sirene", *store, "--unites-legales", UL, "--etablissements", ET],
         ["import", "recherche-entreprises", *store, str(IMPORT_DATA / "search-338365059.json")],
     ):
@@ -52,9 +56,9 @@ def test_every_graph_written_by_commands_is_described(
         found
     )
     assert_every_graph_described(list(found.values()))
-    assert found[graphs.pole_graph_for_file(EXAMPLE)]["license"] == CC_BY
-    assert found[graphs.pole_graph_for_file(stated)]["license"] == ODBL
-    assert found[graphs.pole_graph_for_file(silent)]["license"] == NO_LICENSE
+    assert found[POLE_GRAPH]["license"] == CC_BY
+    assert found[STATED]["license"] == ODBL
+    assert found[SILENT]["license"] == NO_LICENSE
     derived = found[graphs.DERIVED]
     assert set(derived["derived_from"]) == set(found) - {graphs.DERIVED, graphs.METADATA}
 
@@ -98,10 +102,56 @@ def test_reload_with_another_license_records_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = ["--store", str(tmp_path / "db")]
-    graph = graphs.pole_graph_for_file(EXAMPLE)
+    graph = POLE_GRAPH
     assert run(capsys, "load", *store, "--no-link", str(EXAMPLE))[0] == 0
     assert listing(capsys, store)[graph]["license"] == NO_LICENSE
     assert run(capsys, "load", *store, "--no-link", "--license", CC_BY, str(EXAMPLE))[0] == 0
     rows = listing(capsys, store)
     assert rows[graph]["license"] == CC_BY
     assert_every_graph_described(list(rows.values()))
+
+
+def test_import_recherche_entreprises_adds_to_the_initialised_graph(
+    initialised_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a store filled by `init` (7 sample units), importing one response used to leave its
+    21 triples only; it now adds, says so with the counts, and keeps every description true."""
+    folder = tmp_path / "db"
+    shutil.copytree(initialised_dir, folder)
+    store = ["--store", str(folder)]
+    graph = graphs.RECHERCHE_ENTREPRISES
+    sample = listing(capsys, store)[graph]
+    before = sample["triples"]
+    response = IMPORT_DATA / "search-338365059.json"  # a unit of the sample, imported again
+    code, out, err = run(capsys, "import", "recherche-entreprises", *store, str(response))
+    assert code == 0, err
+    assert (
+        f"units added to <{graph}> (1 imported before replaced by their new description): "
+        f"{before} triples before, {before} after" in out
+    )
+    rows = listing(capsys, store)
+    assert rows[graph]["triples"] == before
+    assert set(rows[graph]["source"]) == {*sample["source"], response.resolve().as_uri()}
+    assert graph in rows[graphs.DERIVED]["derived_from"]
+    assert_every_graph_described(list(rows.values()))
+    again = dump_dir(folder)
+    assert run(capsys, "import", "recherche-entreprises", *store, str(response))[0] == 0
+    assert dump_dir(folder) == again  # the same import again changes nothing
+    code, out, err = run(
+        capsys, "import", "recherche-entreprises", *store, "--replace", str(response)
+    )
+    assert code == 0, err
+    after = listing(capsys, store)
+    assert f"graph <{graph}> replaced: {before} triples before, " in out
+    assert after[graph]["triples"] < before
+    assert_every_graph_described(list(after.values()))
+
+
+def test_help_says_what_each_write_replaces(capsys: pytest.CaptureFixture[str]) -> None:
+    for args, says in (
+        (["import", "recherche-entreprises"], ("ADDS", "--replace")),
+        (["import", "sirene"], ("REPLACING",)),
+        (["load"], ("REPLACING",)),
+    ):
+        code, out, _ = run(capsys, *args, "--help")
+        assert code == 0 and all(word in " ".join(out.split()) for word in says), args

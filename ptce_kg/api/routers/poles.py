@@ -3,7 +3,9 @@
 The file is read and validated (law + data quality) in a worker under the time limit; with no
 violation it replaces the pole's named graph
 (provenance in the metadata graph) and the query workers are refreshed; with violations nothing
-is stored and the report comes back with 422 (JSON, Turtle or HTML by ``Accept``).
+is stored and the report comes back with 422 (JSON, Turtle or HTML by ``Accept``). A file that
+says anything the pole may not write (``ptce_kg.ownership``) is refused as a whole: 422 with the
+list of refused subjects.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ptce_kg.api.routers.validate import (
     check_choice,
     report_response,
 )
+from ptce_kg.ownership import OwnershipError
 from ptce_kg.pole_data import check_pole_id, submit_pole_data
 from ptce_kg.query_service import QueryService
 from ptce_kg.settings import Settings
@@ -77,7 +80,10 @@ def authorised_pole(
         401: {"description": "No token, or an unknown token"},
         403: {"description": "The token is another pole's"},
         413: {"description": "The request is larger than the configured limit"},
-        422: {"description": "The data has violations: nothing stored; the report"},
+        422: {
+            "description": "The data has violations (the report), or says what the pole may "
+            'not write (JSON: "refused", a list of {subject, reason}): nothing stored'
+        },
         503: {"description": "Reading and validating ran past the time limit and were stopped"},
     },
 )
@@ -94,16 +100,19 @@ def submit(
 ) -> Response:
     check_pole_id(pole_id)
     check_choice("lang", lang, LANGS)
-    submission = submit_pole_data(
-        store,
-        pole_id,
-        file.file.read(),
-        file.filename or "upload",
-        submitted_by=owner,
-        lang=lang,
-        input_format=input_format,
-        check=checker.check,
-    )
+    try:
+        submission = submit_pole_data(
+            store,
+            pole_id,
+            file.file.read(),
+            file.filename or "upload",
+            submitted_by=owner,
+            lang=lang,
+            input_format=input_format,
+            check=checker.check,
+        )
+    except OwnershipError as exc:  # the refused subjects stay a list, not one joined string
+        return JSONResponse(exc.as_dict(), status_code=exc.http_status)
     if not submission.stored:
         return report_response(submission.report, accept, lang, status=422)
     queries.refresh()  # the query workers see the new graph from the next query on
