@@ -4,6 +4,10 @@ and demo data, then rebuild the derived graph.
 Idempotent: a graph whose sources (sha256) and triple count match what the metadata graph
 recorded, and that the store still holds at that size, is left untouched (blank nodes would
 otherwise get new labels and load times would change); only changed graphs are rewritten.
+
+A demo graph that now holds other data (units added by ``import recherche-entreprises``, a
+pole's own submission over its example) is never written over: ``init`` refreshes a demo graph
+only while the store still holds the shipped files' version of it (or nothing).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ptce_kg.metadata import (
     LICENSE_NOT_STATED,
     GraphDescription,
     GraphOutcome,
+    recorded_fingerprint,
     sha256_of,
     write_described,
 )
@@ -103,6 +108,18 @@ def _as_triples(content: Iterable[Quad | Triple] | rdflib.Graph) -> list[Triple]
     return [Triple(q.subject, q.predicate, q.object) for q in content]
 
 
+def _holds_shipped_version(store: Store, description: GraphDescription) -> bool:
+    """Whether the store's version of a demo graph came from the shipped files alone (any
+    version of them: a checkout moved elsewhere records other folders for the same files)."""
+    recorded = recorded_fingerprint(store, description.graph)
+    if recorded is None:
+        return False
+    shipped = {Path(source).name for source in description.sources}
+    return all(
+        source.startswith("file:") and Path(source).name in shipped for source in recorded[2]
+    ) and bool(recorded[2])
+
+
 def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSummary:
     """Create or update ``store`` with everything ptce-kg ships (see the module docstring)."""
     started = time.perf_counter()
@@ -148,6 +165,9 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
                 license=meta.get("licence") or LICENSE_NOT_STATED,
                 description=meta.get("description"),
             )
+            if graph in sizes and not _holds_shipped_version(store, description):
+                summary.graphs.append(GraphOutcome(graph, sizes[graph], changed=False))
+                continue
             ensure(description, _as_triples(content))
     changed = any(g.changed for g in summary.graphs)
     if link and (changed or graphs.DERIVED not in sizes):

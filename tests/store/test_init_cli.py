@@ -16,6 +16,7 @@ from ptce_kg.store import OxigraphStore
 from tests.store.conftest import dump_dir, run
 
 LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def listing(capsys: pytest.CaptureFixture[str], folder: Path) -> list[dict]:
@@ -170,3 +171,44 @@ def test_default_store_is_a_per_user_data_folder(
     code, out, err = run(capsys, "graphs")
     assert code == 0, err  # found there: a missing store would be exit 2
     assert "ptce-kg init" in out  # an empty store says how to fill it
+
+
+def test_init_keeps_a_demo_graph_that_holds_other_data(
+    initialised_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Units added to the sample graph by `import recherche-entreprises` survive a later
+    `init` (it used to reset the graph to the 7 shipped samples); the graph is listed as kept."""
+    copy = tmp_path / "db"
+    shutil.copytree(initialised_dir, copy)
+    added = Path(__file__).parents[1] / "importers" / "data" / "search-338365059.json"
+    code, _, err = run(capsys, "import", "recherche-entreprises", str(added), "--store", str(copy))
+    assert code == 0, err
+    before = dump_dir(copy)
+    code, out, err = run(capsys, "init", "--store", str(copy))
+    assert code == 0, err
+    assert f"<{graphs.RECHERCHE_ENTREPRISES}>" in out and "loaded" not in out
+    assert dump_dir(copy) == before
+
+
+def test_init_refreshes_a_demo_graph_still_from_the_shipped_files(
+    initialised_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A demo graph the store holds from the shipped files is written again when it no longer
+    matches them (here: a triple removed behind init's back, its size then differs)."""
+    copy = tmp_path / "db"
+    shutil.copytree(initialised_dir, copy)
+    store = OxigraphStore(copy)
+    try:
+        graph = graphs.graph_iri("pole/sarthe-exemple")
+        shipped = sorted(str(q) for q in store.quads(graph))
+        store.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?s <{RDFS_LABEL}> ?o }} }}")
+    finally:
+        store.close()
+    code, out, err = run(capsys, "init", "--store", str(copy))
+    assert code == 0, err
+    assert "loaded" in out and f"<{graph}>" in out
+    store = OxigraphStore(copy)
+    try:
+        assert sorted(str(q) for q in store.quads(graph)) == shipped
+    finally:
+        store.close()
