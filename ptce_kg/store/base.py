@@ -14,11 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple
+from pyoxigraph import NamedNode, Quad, Triple
 
-#: What ``Store.query`` returns: solutions (SELECT), a boolean (ASK; use ``bool(result)``),
-#: or triples (CONSTRUCT/DESCRIBE: ``QueryTriples`` embedded, a list of ``Triple`` remote).
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
+from ptce_kg.sparql.results import QueryResult
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from ptce_kg.errors import QueryError, QueryTimeout, ResultTooLarge
-from ptce_kg.query_service import NotAcceptable, QueryService, RefreshingStore
+from ptce_kg.runtime.query_service import NotAcceptable, QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 from tests.api.test_hostile_requests import CARTESIAN

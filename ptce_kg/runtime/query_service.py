@@ -53,7 +53,6 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
-from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.errors import (
     EXIT_INPUT,
     PtceError,
@@ -63,7 +62,8 @@ from ptce_kg.errors import (
     StoreError,
 )
 from ptce_kg.settings import Settings
-from ptce_kg.sparql_guard import add_using_clauses, check_iri, inspect_query, inspect_update
+from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
+from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.store.base import Store
 
 Kind = Literal["select", "ask", "graph"]

@@ -9,11 +9,15 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
+    QueryTriples,
     RdfFormat,
+    Triple,
     serialize,
 )
 
-from ptce_kg.store.base import QueryResult
+#: What ``Store.query`` returns: solutions (SELECT), a boolean (ASK; use ``bool(result)``),
+#: or triples (CONSTRUCT/DESCRIBE: ``QueryTriples`` embedded, a list of ``Triple`` remote).
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 # csv/tsv/json are the W3C SPARQL 1.1 results formats; turtle/ntriples apply to CONSTRUCT/DESCRIBE.
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
