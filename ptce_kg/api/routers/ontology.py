@@ -5,13 +5,20 @@ The shipped ``ontology/`` files are the source of the ontology and of the vocabu
 ``ontology/vocab/`` (they are what ``init`` loads); the legal-form scheme is reference data built
 at ``init``, so it is read from the store's ``reference/legal-forms`` graph. A ``?format=``
 parameter (ttl, jsonld, rdf, nt, html) overrides the Accept header, for links.
+
+Every answer is computed once and kept (``_cached``): a pyLODE page costs a second or more of
+CPU in the server process, holding the GIL, so rendering it per request would slow every other
+request. Pages depend only on the shipped files, and for the legal-form scheme on the content of
+its graph, which is part of the cache key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
-from functools import lru_cache
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -67,21 +74,56 @@ def _serialize(graph: rdflib.Graph, serializer: str, source: Path | None) -> byt
         return render_html(path).encode("utf-8")
 
 
-@lru_cache(maxsize=64)
+# (source, serializer) -> (version of the source, answer): one entry per page and syntax.
+_answers: dict[tuple[str, str], tuple[str, bytes]] = {}
+_render_lock = threading.Lock()
+
+
+def _cached(source: str, serializer: str, version: str, render: Callable[[], bytes]) -> bytes:
+    """``render()``, computed once per ``version`` of ``source`` in ``serializer``.
+
+    Renders run one at a time under a lock: concurrent first requests for a page wait for the
+    one render instead of repeating it, and at most one render competes with other requests.
+    """
+    key = (source, serializer)
+    hit = _answers.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    with _render_lock:
+        hit = _answers.get(key)
+        if hit is None or hit[0] != version:
+            hit = (version, render())
+            _answers[key] = hit
+    return hit[1]
+
+
 def _shipped(path: Path, serializer: str) -> bytes:
-    """A shipped file in one syntax, computed once (files do not change while serving)."""
-    return _serialize(rdflib.Graph().parse(path, format="turtle"), serializer, path)
+    """A shipped file in one syntax (files do not change while serving)."""
+    return _cached(
+        str(path),
+        serializer,
+        "shipped",
+        lambda: _serialize(rdflib.Graph().parse(path, format="turtle"), serializer, path),
+    )
 
 
 def _legal_forms(store: Store, serializer: str) -> bytes:
-    """The legal-form scheme from the store (rebuilt by ``init``, so read at each request)."""
+    """The legal-form scheme from the store (rebuilt by ``init``, so read at each request and
+    rendered again only when its content changed)."""
     triples = [quad.triple for quad in store.quads(REFERENCE_LEGAL_FORMS)]
     if not triples:
         raise HTTPException(404, "the legal-form scheme is not in the store: run `ptce-kg init`")
-    graph = rdflib.Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
-    if serializer == "html":
-        _label_unlabelled_parents(graph)
-    return _serialize(graph, serializer, None)
+    ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert ntriples is not None  # returned, as no output was given
+
+    def render() -> bytes:
+        graph = rdflib.Graph().parse(data=ntriples, format="nt")
+        if serializer == "html":
+            _label_unlabelled_parents(graph)
+        return _serialize(graph, serializer, None)
+
+    version = hashlib.sha256(ntriples).hexdigest()
+    return _cached(LEGAL_FORM_SCHEME, serializer, version, render)
 
 
 def _label_unlabelled_parents(graph: rdflib.Graph) -> None:
