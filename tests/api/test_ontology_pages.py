@@ -12,15 +12,18 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pyoxigraph import RdfFormat, parse
 
 from ptce_kg.api.app import create_app
 from ptce_kg.api.routers import ontology
-from ptce_kg.graphs import REFERENCE_LEGAL_FORMS
+from ptce_kg.graphs import REFERENCE_LEGAL_FORMS, graph_iri
+from ptce_kg.paths import data_dir
 from ptce_kg.reference import legal_form_triples
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 
 LEGAL_FORMS_HTML = "/vocab/legal-form?format=html"
+POLE_GRAPH = graph_iri("pole/sarthe-exemple")
 WAIT = 120  # seconds: a bound on waiting for threads, never reached when the code is right
 
 
@@ -115,10 +118,14 @@ def test_concurrent_first_requests_wait_for_one_render(
 
 
 def test_legal_form_page_is_rendered_again_when_its_graph_changes(
-    client: TestClient, renders: Renders, store: OxigraphStore
+    client: TestClient, renders: Renders
 ) -> None:
+    writes = client.app.state.store  # the API's store: each write refreshes the query service
     first = client.get(LEGAL_FORMS_HTML).text
-    store.replace_graph(REFERENCE_LEGAL_FORMS, legal_form_triples()[:-1])
+    demo = data_dir() / "demo" / "sarthe-exemple.ttl"
+    writes.replace_graph(POLE_GRAPH, parse(path=str(demo), format=RdfFormat.TURTLE))
+    assert client.get(LEGAL_FORMS_HTML).text == first  # another graph changed: the same page
+    writes.replace_graph(REFERENCE_LEGAL_FORMS, legal_form_triples()[:-1])
     second = client.get(LEGAL_FORMS_HTML).text
     assert client.get(LEGAL_FORMS_HTML).text == second != first
     assert renders.count == 2

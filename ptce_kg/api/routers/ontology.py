@@ -9,7 +9,7 @@ parameter (ttl, jsonld, rdf, nt, html) overrides the Accept header, for links.
 Every answer is computed once and kept (``_cached``): a pyLODE page costs a second or more of
 CPU in the server process, holding the GIL, so rendering it per request would slow every other
 request. Pages depend only on the shipped files, and for the legal-form scheme on the content of
-its graph, which is part of the cache key.
+its graph, whose digest is part of the cache key (computed once per store version).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 import rdflib
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
@@ -29,10 +30,11 @@ from pyoxigraph import RdfFormat, serialize
 from rdflib.namespace import SKOS
 
 from ptce_kg.api.conneg import choose_media_type
-from ptce_kg.api.dependencies import get_store
+from ptce_kg.api.dependencies import get_query_service, get_store
 from ptce_kg.docs import render_html
 from ptce_kg.graphs import REFERENCE_LEGAL_FORMS
 from ptce_kg.paths import ontology_dir
+from ptce_kg.query_service import QueryService
 from ptce_kg.store.base import Store
 
 # media type → (rdflib serializer, short name for ?format=)
@@ -107,23 +109,40 @@ def _shipped(path: Path, serializer: str) -> bytes:
     )
 
 
-def _legal_forms(store: Store, serializer: str) -> bytes:
-    """The legal-form scheme from the store (rebuilt by ``init``, so read at each request and
-    rendered again only when its content changed)."""
+def _legal_form_ntriples(store: Store) -> bytes:
+    """The legal-form graph as N-Triples (404 when ``init`` has not built it)."""
     triples = [quad.triple for quad in store.quads(REFERENCE_LEGAL_FORMS)]
     if not triples:
         raise HTTPException(404, "the legal-form scheme is not in the store: run `ptce-kg init`")
     ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
     assert ntriples is not None  # returned, as no output was given
+    return ntriples
+
+
+# Per query service: (store version, digest of the legal-form graph) for its last version.
+_legal_form_digests: WeakKeyDictionary[QueryService, tuple[int, str]] = WeakKeyDictionary()
+
+
+def _legal_forms(store: Store, service: QueryService, serializer: str) -> bytes:
+    """The legal-form scheme from the store (rebuilt by ``init``): its graph is read once per
+    version of the store (every write refreshes the query service) and rendered again only
+    when its content changed."""
+    generation = service.generation
+    known = _legal_form_digests.get(service)
+    ntriples: bytes | None = None
+    if known is None or known[0] != generation:
+        ntriples = _legal_form_ntriples(store)
+        known = (generation, hashlib.sha256(ntriples).hexdigest())
+        _legal_form_digests[service] = known
 
     def render() -> bytes:
-        graph = rdflib.Graph().parse(data=ntriples, format="nt")
+        data = ntriples if ntriples is not None else _legal_form_ntriples(store)
+        graph = rdflib.Graph().parse(data=data, format="nt")
         if serializer == "html":
             _label_unlabelled_parents(graph)
         return _serialize(graph, serializer, None)
 
-    version = hashlib.sha256(ntriples).hexdigest()
-    return _cached(LEGAL_FORM_SCHEME, serializer, version, render)
+    return _cached(LEGAL_FORM_SCHEME, serializer, known[1], render)
 
 
 def _label_unlabelled_parents(graph: rdflib.Graph) -> None:
@@ -169,6 +188,7 @@ def vocabularies() -> list[dict[str, str]]:
 def vocabulary(
     scheme: str,
     store: Annotated[Store, Depends(get_store)],
+    service: Annotated[QueryService, Depends(get_query_service)],
     format: FormatParam = None,  # noqa: A002
     accept: AcceptHeader = None,
 ) -> Response:
@@ -177,5 +197,8 @@ def vocabulary(
         raise HTTPException(404, f"no vocabulary named {scheme!r}; see /vocab for the list")
     media_type = _media_type(accept, format)
     serializer = _FORMATS[media_type][0]
-    body = _legal_forms(store, serializer) if path is None else _shipped(path, serializer)
+    if path is None:
+        body = _legal_forms(store, service, serializer)
+    else:
+        body = _shipped(path, serializer)
     return _response(body, media_type)
