@@ -3,7 +3,8 @@
 pyoxigraph cannot cancel a running query, so queries on the embedded on-disk store run in
 child processes (a small pool started with ``forkserver``), each opening the store read-only.
 On timeout the worker is killed (SIGKILL) and replaced; the pool grows on demand up to a bound,
-and keeps one idle worker warm, so a runaway query never holds up a light one.
+starting workers in the background ahead of need, and a query still running after a fraction
+of a second drops to a lower CPU priority, so a runaway query never holds up a light one.
 
 Workers never open the live store (RocksDB does not allow a reader while another process
 writes): they open a read-only *snapshot*, a RocksDB checkpoint made of hard links (a few ms),
@@ -84,6 +85,20 @@ _GRAPH_FORMATS = {
 _BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
 _MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
 _KEPT_SNAPSHOTS = 3  # a query may still be reading an older one after two quick writes
+_SPARE = 1  # workers kept ready or starting beyond those that waiting requests will take
+_START_SECONDS = 120  # a worker that has not opened its snapshot by then is given up
+_READY = ("ready",)
+# A query still running after this long is heavy: its worker drops to a lower CPU priority so
+# that light queries, worker starts and the server itself get the CPU first (it cannot be
+# raised back without privileges, so the worker is replaced after that query).
+_HEAVY_SECONDS = 0.2
+_HEAVY_NICE = 10
+# Modules the fork server imports once, so that a worker (query or validation) starts in tens
+# of milliseconds instead of importing them again. multiprocessing also runs the main script
+# again in every worker, and Python 3.11 and 3.12 ignore a "__main__" preload (CPython
+# gh-126631): for ``ptce-kg`` (the console script, whose only import is ``ptce_kg.cli``) that
+# run then finds everything imported already, instead of costing half a second of CPU each.
+_FORKSERVER_PRELOAD = ["__main__", "ptce_kg.cli", __name__, "ptce_kg.runtime.upload_workers"]
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
 _COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -292,10 +307,23 @@ def _snapshot_path(root: str | Path, generation: int) -> str:
     return os.path.join(root, f"gen-{generation}")
 
 
-def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit: int) -> None:
-    """Loop of a worker process: receive a job, answer ("ok", result) or ("error", exception).
+def forkserver_context() -> Any:
+    """The ``forkserver`` multiprocessing context, its server preloading what workers need.
 
-    The store is opened at start, so the first query does not pay for it. The address space is
+    The fork server is one per process, started by whichever pool starts a worker first: every
+    pool of worker processes gets its context here, so the preload is the same whichever it is.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_FORKSERVER_PRELOAD)
+    return context
+
+
+def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit: int) -> None:
+    """Loop of a worker process: say it is ready, then receive a job, answer ("ok", result) or
+    ("error", exception).
+
+    The store is opened at start, before the worker says it is ready, so no query waits for
+    that (the pool hands out ready workers only). The address space is
     capped so that a query materialising a huge intermediate result kills its own worker (an
     allocation failure aborts it) instead of pushing the machine into swap or the OOM killer.
     """
@@ -306,6 +334,10 @@ def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit
         store = OxStore.read_only(_snapshot_path(snapshots, generation))
     except (OSError, RuntimeError):
         generation = -1  # reported with the first job
+    try:
+        conn.send_bytes(_pack(_READY))
+    except OSError:
+        return
     while True:
         try:
             job: _Job = pickle.loads(conn.recv_bytes())
@@ -348,6 +380,23 @@ class _Worker:
         self.process.start()
         child.close()
         self.conn: Connection = parent
+        self.demoted = False
+
+    def demote(self) -> None:
+        """Lower the worker's CPU priority for the rest of its life (that of its main thread,
+        whose id is the pid on Linux: the one running the query)."""
+        self.demoted = True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, _HEAVY_NICE)
+        except OSError:  # it ended meanwhile
+            pass
+
+    def ready(self, timeout: float) -> bool:
+        """Wait for the worker to say it is ready; False if it died or took too long."""
+        try:
+            return self.conn.poll(timeout) and pickle.loads(self.conn.recv_bytes()) == _READY
+        except (EOFError, OSError):
+            return False
 
     def kill(self) -> None:
         self.process.kill()  # SIGKILL; a worker that already died is no error
@@ -356,86 +405,108 @@ class _Worker:
 
 
 class WorkerPool:
-    """Child processes running queries on a read-only view of the on-disk store."""
+    """Child processes running queries on a read-only view of the on-disk store.
+
+    A request takes an idle worker, one that has already opened its snapshot, and never starts
+    one itself: workers are started in background threads, ahead of need, so that every waiting
+    request plus ``_SPARE`` have a worker ready or on its way, and there are never fewer than
+    ``size`` nor more than ``max_size``. Runaway queries holding workers thus leave the next
+    light query a ready worker, or at worst the one process start already under way.
+    """
 
     def __init__(self, snapshots: Path, size: int, max_size: int, generation: int) -> None:
-        self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload([__name__])  # workers fork already warm
+        self._ctx = forkserver_context()
         self._path = str(snapshots)
         self.generation = generation  # kept by the service; new workers open this version
         self._size = max(size, 1)
         self._max = max(max_size, self._size + 1)
         self.memory_limit = worker_memory_limit(self._max)
-        self._idle: list[_Worker] = []
-        self._count = 0
+        self._idle: list[_Worker] = []  # ready, waiting for a job
+        self._count = 0  # workers idle, busy or starting
+        self._starting = 0
+        self._waiting = 0  # requests waiting for an idle worker
+        self._failed_starts = 0
+        self._start_error = ""
         self._closed = False
         self._cond = threading.Condition()
-        for _ in range(self._size):
-            self._spawn_idle()
-
-    def _spawn_idle(self) -> None:
-        """Start one worker and park it idle (the caller has reserved its slot or not)."""
+        # The time limit is for queries, not for starting the pool (the fork server's imports
+        # take seconds on a busy machine): wait here until the first workers are ready.
         with self._cond:
-            if self._closed or self._count >= self._max:
-                return
+            self._top_up()
+            self._cond.wait_for(lambda: not self._starting, _START_SECONDS)
+            started = bool(self._idle)
+        if not started:
+            self.close()
+            raise StoreError(f"cannot start a query worker: {self._start_error or 'no answer'}")
+
+    def _top_up(self) -> None:
+        """Start the workers the policy above asks for (call with the lock held)."""
+        wanted = max(
+            self._waiting + _SPARE - len(self._idle) - self._starting,
+            self._size - self._count,
+        )
+        for _ in range(min(wanted, self._max - self._count)):
             self._count += 1
+            self._starting += 1
+            threading.Thread(
+                target=self._start, name="ptce-query-worker-start", daemon=True
+            ).start()
+
+    def _start(self) -> None:
+        """Start one worker (its slot is counted) and park it idle once it is ready."""
+        worker: _Worker | None = None
         try:
             worker = _Worker(self._ctx, self._path, self.generation, self.memory_limit)
-        except Exception:
-            with self._cond:
-                self._count -= 1
-                self._cond.notify()
-            raise
+            error = "" if worker.ready(_START_SECONDS) else "it stopped while opening the store"
+        except Exception as exc:  # noqa: BLE001 - reported to the requests waiting for it
+            error = str(exc) or type(exc).__name__
         with self._cond:
-            if self._closed:
-                self._count -= 1
-                worker.kill()
+            self._starting -= 1
+            if worker is not None and not error and not self._closed:
+                self._idle.append(worker)
+                self._cond.notify()
                 return
-            self._idle.append(worker)
-            self._cond.notify()
-
-    def _spawn_in_background(self) -> None:
-        threading.Thread(target=self._spawn_idle, daemon=True).start()
+            self._count -= 1
+            if error:
+                self._failed_starts += 1
+                self._start_error = error
+            self._cond.notify_all()
+        if worker is not None:
+            worker.kill()
 
     def _acquire(self, deadline: float) -> _Worker:
         with self._cond:
-            while not self._idle:
-                if self._closed:
-                    raise StoreError("the query service is closed")
-                if self._count < self._max:
-                    self._count += 1
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise QueryTimeout("every query worker is busy; try again shortly")
-                self._cond.wait(remaining)
-            else:
+            failed_before = self._failed_starts
+            self._waiting += 1
+            try:
+                while not self._idle:
+                    if self._closed:
+                        raise StoreError("the query service is closed")
+                    if self._failed_starts > failed_before and not self._starting:
+                        raise StoreError(f"cannot start a query worker: {self._start_error}")
+                    self._top_up()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise QueryTimeout("every query worker is busy; try again shortly")
+                    self._cond.wait(remaining)
                 worker = self._idle.pop()
-                if not self._idle and self._count < self._max:
-                    self._spawn_in_background()  # keep one warm for the next request
-                return worker
-        try:
-            return _Worker(self._ctx, self._path, self.generation, self.memory_limit)
-        except Exception as exc:
-            with self._cond:
-                self._count -= 1
-                self._cond.notify()
-            raise StoreError(f"cannot start a query worker: {exc}") from exc
+            finally:
+                self._waiting -= 1
+            self._top_up()  # a spare for the next request
+            return worker
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         with self._cond:
             # Healthy workers stay (the pool is bounded by max_size): killing and respawning
             # them under steady concurrency would cost a process start per request.
-            if healthy and not self._closed:
+            if healthy and not worker.demoted and not self._closed:
                 self._idle.append(worker)
                 self._cond.notify()
                 return
             self._count -= 1
-            self._cond.notify()
-            respawn = not self._closed and self._count < self._size
+            if not self._closed:
+                self._top_up()  # its replacement
         worker.kill()
-        if respawn:
-            self._spawn_in_background()
 
     def run(self, job: _Job, timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout
@@ -444,7 +515,10 @@ class WorkerPool:
         try:
             try:
                 worker.conn.send_bytes(_pack(job))
-                ready = worker.conn.poll(max(deadline - time.monotonic(), 0.0))
+                ready = worker.conn.poll(min(max(deadline - time.monotonic(), 0.0), _HEAVY_SECONDS))
+                if not ready and deadline > time.monotonic():
+                    worker.demote()
+                    ready = worker.conn.poll(max(deadline - time.monotonic(), 0.0))
                 reply = pickle.loads(worker.conn.recv_bytes()) if ready else None
             except (EOFError, OSError) as exc:
                 raise QueryAborted(
@@ -560,13 +634,17 @@ class QueryService:
         self._snapshots: Path | None = None
         if folder is not None:
             self._snapshots = _snapshot_folder(folder)
-            self._snapshot(self.generation)
-            self._pool = WorkerPool(
-                self._snapshots,
-                settings.query_workers,
-                max_size=max(4 * settings.query_workers, 4),
-                generation=self.generation,
-            )
+            try:
+                self._snapshot(self.generation)
+                self._pool = WorkerPool(
+                    self._snapshots,
+                    settings.query_workers,
+                    max_size=max(4 * settings.query_workers, 4),
+                    generation=self.generation,
+                )
+            except StoreError:
+                self.close()
+                raise
         self._update_lock = threading.Lock()
 
     @property

@@ -14,7 +14,6 @@ workers stay warm between uploads.
 
 from __future__ import annotations
 
-import multiprocessing
 import resource
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -24,7 +23,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from ptce_kg.errors import PtceError
 from ptce_kg.kg.submissions import CheckedUpload, check_upload
-from ptce_kg.runtime.query_service import worker_memory_limit
+from ptce_kg.runtime.query_service import forkserver_context, worker_memory_limit
 
 _TASKS_PER_WORKER = 50
 _START_SECONDS = 120
@@ -46,15 +45,6 @@ def _start_worker(memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
     check_upload(b"", "warm-up.ttl")
-
-
-def _forkserver() -> Any:
-    """The ``forkserver`` context. Should this pool start the fork server (it is one per
-    process), the server preloads this module, which imports the query workers' module too:
-    query workers forked later start warm whichever pool came first."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
 
 
 def _ready() -> bool:
@@ -81,7 +71,7 @@ class UploadChecker:
                     max_tasks=_TASKS_PER_WORKER,
                     initializer=_start_worker,
                     initargs=(self.memory_limit,),
-                    context=_forkserver(),
+                    context=forkserver_context(),  # the query workers' fork server
                 )
                 # The time limit is for the upload, not for starting the pool: wait until a
                 # worker answers (imports and warm-up take seconds on a busy machine).

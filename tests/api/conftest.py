@@ -63,7 +63,7 @@ def start_server(store: Path | None, log: Path, *args: str, **env: str) -> LiveS
         [*command, *args], stdout=handle, stderr=subprocess.STDOUT, env=environ
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a start on a loaded machine takes seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited: {log.read_text(errors='replace')}")
