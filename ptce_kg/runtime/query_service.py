@@ -62,6 +62,7 @@ from ptce_kg.errors import (
     StoreError,
 )
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
 from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.store.base import Store
@@ -85,7 +86,7 @@ _BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
 _MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
 _KEPT_SNAPSHOTS = 3  # a query may still be reading an older one after two quick writes
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
-_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT_TRIPLES = statement("store/triple-count")
 
 
 class QueryAborted(PtceError):
