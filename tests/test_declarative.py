@@ -30,9 +30,10 @@ IRI = re.compile(
 ALLOWED = {
     SPARQL: {
         "sparql/guard.py",
-        # The updates a store writes over a graph and its triples, no domain term: swapping a
-        # graph's content in one transaction, the chunked delete (its graph must sit inside a
-        # sub-select, where no VALUES binding reaches), dropping a graph, asking if it is empty.
+        # Updates built from a graph and its triples, naming no domain term: adding triples
+        # (after a bound .rq update, in one transaction), swapping a graph's content, the
+        # chunked delete (its graph sits inside a sub-select, where no VALUES binding reaches),
+        # dropping a graph, asking whether it is empty.
         "store/updates.py",
     },
     IRI: {"rdf/namespaces.py", "rdf/graphs.py", "rdf/iris.py"},

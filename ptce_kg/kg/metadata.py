@@ -23,8 +23,10 @@ from ptce_kg.rdf.graphs import METADATA
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.store.base import Store
+from ptce_kg.store.updates import in_sequence, insert_data
 
 SHA256_PREFIX = "sha256:"
+_METADATA = NamedNode(METADATA)
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NOT_STATED = "not stated by the source (ask its provider before reusing the data)"
 
@@ -109,14 +111,14 @@ def description_triples(d: GraphDescription) -> list[Triple]:
     return triples
 
 
-def _forget(store: Store, graph: str) -> None:
-    store.update(prebind(statement("metadata/forget"), {"graph": NamedNode(graph)}))
+def _forget_update(graph: str) -> str:
+    return prebind(statement("metadata/forget"), {"graph": NamedNode(graph)})
 
 
 def _record(store: Store, d: GraphDescription) -> None:
-    """Replace the description of ``d.graph``: the old one removed, then the new one added."""
-    _forget(store, d.graph)
-    store.add_to_graph(METADATA, description_triples(d))
+    """Replace the description of ``d.graph`` in one update (one transaction)."""
+    triples = description_triples(d)
+    store.update(in_sequence(_forget_update(d.graph), insert_data(_METADATA, triples)))
 
 
 def record(store: Store, d: GraphDescription) -> None:
@@ -136,7 +138,7 @@ def record_unless_same(store: Store, d: GraphDescription) -> bool:
 
 def forget(store: Store, graph: str) -> None:
     """Remove the description of ``graph``."""
-    _forget(store, graph)
+    store.update(_forget_update(graph))
     describe_metadata_graph(store)
 
 
@@ -146,7 +148,7 @@ def describe_metadata_graph(store: Store) -> None:
     Its sources are the graphs it describes and its sha256 that of their sorted descriptions;
     its triple count includes its own description (a fixed number of triples).
     """
-    own = NamedNode(METADATA)
+    own = _METADATA
     others = [q for q in store.quads(METADATA) if q.subject != own]
     lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in others)
     described = sorted({q.subject.value for q in others if isinstance(q.subject, NamedNode)})

@@ -26,6 +26,10 @@ POLE_GRAPHS = graph_iri("pole/")
 ORGS = f"{ID}org/"
 ESTABLISHMENTS = f"{ID}establishment/"
 
+# The SKOS schemes of the reference data: NAF rév. 2 (INSEE's IRI) and the legal forms.
+NAF_SCHEME = str(NAF["naf"])
+LEGAL_FORM_SCHEME = str(LEGAL_FORM).rstrip("/")
+
 # COG entry type (INSEE TYPECOM) -> (IRI segment of id.insee.fr/geo, igeo class)
 COMMUNE_TYPES = {
     "COM": ("commune", "Commune"),

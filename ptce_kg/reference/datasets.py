@@ -30,7 +30,9 @@ from rdflib.namespace import RDF, SKOS, XSD
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.iris import (
     COMMUNE_TYPES,
+    LEGAL_FORM_SCHEME,
     NAF_LEVELS,
+    NAF_SCHEME,
     arrondissement_iri,
     commune_iri,
     departement_iri,
@@ -39,7 +41,7 @@ from ptce_kg.rdf.iris import (
     naf_iri,
     region_iri,
 )
-from ptce_kg.rdf.namespaces import IGEO, LEGAL_FORM, NAF, PTCE, vocab
+from ptce_kg.rdf.namespaces import IGEO, PTCE, vocab
 from ptce_kg.rdf.resources import data_dir, mappings_dir
 from ptce_kg.rdf.terms import to_rdflib
 
@@ -61,9 +63,6 @@ HAS_TOP_CONCEPT = NamedNode(SKOS.hasTopConcept)
 BROADER = NamedNode(SKOS.broader)
 NOTATION = NamedNode(SKOS.notation)
 PREF_LABEL = NamedNode(SKOS.prefLabel)
-
-NAF_SCHEME = f"{NAF}naf"
-LEGAL_FORM_SCHEME = str(LEGAL_FORM).rstrip("/")
 
 Index = dict[str, list[Triple]]  # subject IRI -> its triples
 

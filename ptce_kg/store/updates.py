@@ -1,22 +1,32 @@
-"""The SPARQL updates the stores write themselves: generic plumbing over a graph and its
-triples, never a domain term, so they are built here rather than kept in ``sparql/`` (the one
-place in the package besides the query guard's lexer that writes SPARQL text; see
-tests/test_declarative.py). Domain queries and updates are ``.rq`` files under ``sparql/``."""
+"""The SPARQL updates built from a graph and its triples: generic plumbing that names no domain
+term, so it is written here rather than kept in ``sparql/`` (the one place in the package
+besides the query guard's lexer that writes SPARQL text; see tests/test_declarative.py). The
+stores use it, and writers that must add triples in the same transaction as a bound ``.rq``
+update (``in_sequence``). Domain queries and updates are ``.rq`` files under ``sparql/``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, Triple
+
+
+def insert_data(graph: NamedNode, triples: Iterable[Quad | Triple]) -> str:
+    """Add ``triples`` to ``graph`` (the graph of a quad is ignored)."""
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
 def drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:
     """One update that swaps the content of ``graph`` (one transaction in Oxigraph)."""
-    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return (
-        f"DROP SILENT GRAPH {graph} ;\nCREATE SILENT GRAPH {graph} ;\n"
-        f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+    return in_sequence(
+        f"DROP SILENT GRAPH {graph}", f"CREATE SILENT GRAPH {graph}", insert_data(graph, quads)
     )
+
+
+def in_sequence(*updates: str) -> str:
+    """Several updates as one request: one transaction in Oxigraph."""
+    return " ;\n".join(updates)
 
 
 def drop(graph: NamedNode) -> str:
