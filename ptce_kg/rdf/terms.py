@@ -25,13 +25,15 @@ def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
-def to_rdflib(term: NamedNode | BlankNode | Literal) -> rdflib.term.Identifier:
+def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Identifier:
     """One pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib reads
-    them)."""
+    them); TypeError for a quoted triple (RDF-star), which rdflib does not have."""
     if isinstance(term, NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, BlankNode):
         return rdflib.BNode(term.value)
+    if isinstance(term, Triple):
+        raise TypeError(f"unsupported RDF term {term!r}")
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:

@@ -351,7 +351,9 @@ def reference_subset(
     (see :func:`reference_triples`)."""
     graph = rdflib.Graph()
     for triple in reference_triples(commune_codes, legal_form_codes, naf_codes):
-        graph.add(tuple(to_rdflib(term) for term in triple))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return graph
 
 
