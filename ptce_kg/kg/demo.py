@@ -23,36 +23,45 @@ from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ptce_kg.kg.importers.model import ID, PTCE
 from ptce_kg.kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
 )
 from ptce_kg.kg.metadata import CC_BY
 from ptce_kg.rdf import graphs
-from ptce_kg.rdf.namespaces import IGEO, INSEE_GEO
+from ptce_kg.rdf.iris import (
+    departement_iri,
+    epci_iri,
+    org_iri,
+    pole_graph,
+    pole_iri,
+    region_iri,
+    support_iri,
+    territory_iri,
+)
+from ptce_kg.rdf.namespaces import IGEO, PTCE
 from ptce_kg.rdf.resources import data_dir
 from ptce_kg.reference.datasets import LO2, cog_area
 
 KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_COMMENT = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-_SOURCE = NamedNode("http://purl.org/dc/terms/source")
-_INSEE_GEO = str(INSEE_GEO)
+_RDF_TYPE = NamedNode(RDF.type)
+_LABEL = NamedNode(RDFS.label)
+_COMMENT = NamedNode(RDFS.comment)
+_SOURCE = NamedNode(DCTERMS.source)
+_NOM = NamedNode(IGEO.nom)
 # A call for projects or AMI of the State is a ptce:StateSupport; a regional guide is not.
 _STATE_PROGRAMME = re.compile(r"^(AMI|Appel à projets)\b")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 def _p(term: str) -> NamedNode:
-    return NamedNode(PTCE + term)
+    return NamedNode(PTCE[term])
 
 
 def _typed(value: str, datatype: str) -> Literal:
-    return Literal(value, datatype=NamedNode(_XSD + datatype))
+    return Literal(value, datatype=NamedNode(XSD[datatype]))
 
 
 def known_ptce_quads(path: Path | None = None) -> list[Quad]:
@@ -72,7 +81,7 @@ def known_ptce_quads(path: Path | None = None) -> list[Quad]:
 
 
 def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, Any, Any]]:
-    pole = NamedNode(f"{ID}pole/{slug}")
+    pole = NamedNode(pole_iri(slug))
     yield pole, _RDF_TYPE, _p("Pole")
     yield pole, _LABEL, Literal(row["nom"].strip(), language="fr")
     yield pole, _p("membersKnown"), _typed("false", "boolean")
@@ -85,7 +94,7 @@ def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, A
         yield pole, _p("website"), _typed(row["site_web"].strip(), "anyURI")
     area = _most_precise_area(row)
     if area or row.get("territoire_cite", "").strip():
-        territory = NamedNode(f"{ID}territory/{slug}")
+        territory = NamedNode(territory_iri(slug))
         yield pole, _p("territory"), territory
         yield territory, _RDF_TYPE, _p("Territory")
         name = row.get("territoire_cite", "").strip() or row["nom"].strip()
@@ -97,7 +106,7 @@ def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, A
                 yield territory, _COMMENT, Literal(note, language="fr")
     if row.get("porteur", "").strip():
         # Named in the source, but no SIREN is known: a labelled organisation, never a LegalUnit.
-        lead = NamedNode(f"{ID}org/porteur-{slug}")
+        lead = NamedNode(org_iri(f"porteur-{slug}"))
         yield pole, _p("leadStructure"), lead
         yield lead, _RDF_TYPE, _p("Organization")
         yield lead, _LABEL, Literal(row["porteur"].strip(), language="fr")
@@ -107,7 +116,7 @@ def _known_pole_triples(slug: str, row: dict[str, str]) -> Iterator[tuple[Any, A
         listed = f"{programme} ({year})" if year else programme
         yield pole, _COMMENT, Literal(f"Recensé par : {listed}", language="fr")
     if _STATE_PROGRAMME.match(programme):
-        support = NamedNode(f"{ID}support/{slug}/1")
+        support = NamedNode(support_iri(slug, 1))
         yield pole, _p("stateSupport"), support
         yield support, _RDF_TYPE, _p("StateSupport")
         yield support, _LABEL, Literal(programme, language="fr")
@@ -120,7 +129,7 @@ def _approximation(area: str, cited: str) -> str | None:
     """Why a perimeter of a whole département or région is only an approximation, if it is."""
     if "/intercommunalite/" in area:  # the source names the EPCI itself
         return None
-    name = next(t.object.value for t in cog_area(area) if t.predicate.value == f"{IGEO}nom")
+    name = next(t.object.value for t in cog_area(area) if t.predicate == _NOM)
     if cited == name:
         return None
     exact = f"de « {cited} » " if cited else ""
@@ -134,11 +143,11 @@ def _most_precise_area(row: dict[str, str]) -> str | None:
     """The INSEE IRI of the EPCI, else the département, else the région the source gives."""
     epci, dep, reg = (row.get(k, "").strip() for k in ("epci_siren", "departement", "code_region"))
     if re.fullmatch(r"[0-9]{9}", epci):
-        return f"{_INSEE_GEO}intercommunalite/{epci}"
+        return epci_iri(epci)
     if re.fullmatch(r"[0-9][0-9AB][0-9]?", dep):
-        return f"{_INSEE_GEO}departement/{dep}"
+        return departement_iri(dep)
     if re.fullmatch(r"[0-9]{2}", reg):
-        return f"{_INSEE_GEO}region/{reg}"
+        return region_iri(reg)
     return None
 
 
@@ -149,7 +158,7 @@ def example_files() -> list[Path]:
 
 def example_quads(path: Path) -> tuple[str, list[Quad]]:
     """The graph IRI (``pole/<slug>``) and quads of one example pole file."""
-    graph = graphs.graph_iri(f"pole/{path.stem}")
+    graph = pole_graph(path.stem)
     target = NamedNode(graph)
     quads = [
         Quad(q.subject, q.predicate, q.object, target)

@@ -33,7 +33,7 @@ from ptce_kg.kg.metadata import (
     write_described,
 )
 from ptce_kg.rdf import graphs
-from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.rdf.resources import ontology_files, vocab_files
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.reference.datasets import DATASETS
 from ptce_kg.store.base import Store
@@ -71,21 +71,6 @@ def read_turtle_files(paths: Iterable[Path]) -> list[Triple]:
         except SyntaxError as exc:
             raise InputError(f"cannot parse shipped file: {exc}", where=str(path)) from exc
     return triples
-
-
-def ontology_files() -> list[Path]:
-    """The ontology graph's files: ``ptce.ttl``, its import subsets and its alignments."""
-    folder = ontology_dir()
-    return [
-        folder / "ptce.ttl",
-        *sorted((folder / "imports").glob("*.ttl")),
-        *sorted((folder / "alignments").glob("*.ttl")),
-    ]
-
-
-def vocab_files() -> list[Path]:
-    """The SKOS scheme files of ``ontology/vocab/``."""
-    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
 
 
 def _shipped(

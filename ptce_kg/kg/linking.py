@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from ptce_kg.kg.metadata import (
     GraphDescription,
     describe_metadata_graph,
@@ -24,9 +26,11 @@ from ptce_kg.kg.metadata import (
 )
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.resources import sparql_dir
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.store.base import Store
 
 DERIVED_GRAPH = graphs.DERIVED
+_DERIVED = NamedNode(DERIVED_GRAPH)
 _TITLE_PREFIX = "#+ title:"
 
 
@@ -54,9 +58,7 @@ def rebuild_derived(store: Store) -> int:
     store.drop_graph(DERIVED_GRAPH)
     for path in rule_files():
         store.add_constructed(DERIVED_GRAPH, path.read_text(encoding="utf-8"))
-    count = store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
-    )
+    count = store.query(statement("store/graph-size"), substitutions={"graph": _DERIVED})
     derived = int(next(iter(count))["n"].value)
     record_unless_same(store, derived_description(store, derived))
     describe_metadata_graph(store)  # a service may have written a description without it

@@ -1,6 +1,6 @@
 """The ``load`` service: RDF files (or the spreadsheet template) into named graphs, atomically.
 
-Every file is parsed (through the safe parser ``ptce_kg.rdf.parsing``) before anything is
+Every file is read (by ``validation.inputs``, the reader ``validate`` uses) before anything is
 written, so one bad file leaves the store exactly as it was. Each file goes to the graph of the
 pole it describes (``…/graph/pole/<slug>`` of its one ``…/id/pole/<slug>`` typed ptce:Pole) unless a
 graph is given (then all files go to that one graph). Whatever goes into a pole graph must pass
@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import rdflib
 from pyoxigraph import NamedNode, Triple
+from rdflib.namespace import DCTERMS
 
-from ptce_kg import spreadsheet
 from ptce_kg.errors import InputError
 from ptce_kg.kg.linking import rebuild_derived
 from ptce_kg.kg.metadata import (
@@ -31,13 +30,14 @@ from ptce_kg.kg.metadata import (
 )
 from ptce_kg.kg.ownership import check_pole_graph, described_pole, known_poles, pole_of_graph
 from ptce_kg.rdf import graphs
-from ptce_kg.rdf import parsing as rdfio
+from ptce_kg.rdf.iris import pole_graph
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store.base import Store
+from ptce_kg.validation.inputs import read_input
 
 # Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
 RESERVED = (graphs.METADATA, graphs.DERIVED)
-DCTERMS_LICENSE = NamedNode("http://purl.org/dc/terms/license")
+DCTERMS_LICENSE = NamedNode(DCTERMS.license)
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ class LoadResult:
     triples: int  # in the graph after the load
     changed: bool  # False: the graph already held exactly these files
     before: int = 0  # in the graph before the load (0: there was no such graph)
-
-
-def read_file(path: Path, input_format: str | None = None) -> rdflib.Graph:
-    """Parse one input file: the spreadsheet template, or RDF in the syntax of its extension."""
-    if input_format is None and spreadsheet.is_spreadsheet(path):
-        return spreadsheet.to_rdf(path)
-    # rdfio is the safe parser: no network, no local file reads, no entity expansion.
-    return rdfio.parse_file(path, input_format or rdfio.guess_format(path))
 
 
 def stated_license(triples: list[Triple]) -> str | None:
@@ -100,8 +92,9 @@ def load_files(
     targets: dict[str, list[Path]] = {}
     content: dict[str, list[Triple]] = {}
     for path in paths:
-        triples = list(triples_from_rdflib(read_file(path, input_format)))
-        target = graph or graphs.graph_iri(f"pole/{described_pole(triples, str(path))}")
+        # owl:imports are data here (they are never followed): stored as any other triple.
+        triples = list(triples_from_rdflib(read_input(path, input_format, imports_allowed=True)))
+        target = graph or pole_graph(described_pole(triples, str(path)))
         targets.setdefault(target, []).append(path)
         content.setdefault(target, []).extend(triples)
     known = descriptions(store)

@@ -17,17 +17,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
 from ptce_kg.rdf.graphs import METADATA
+from ptce_kg.sparql.binding import prebind
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.store.base import Store
+from ptce_kg.store.updates import in_sequence, insert_data
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SHA256_PREFIX = "sha256:"
+_METADATA = NamedNode(METADATA)
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NOT_STATED = "not stated by the source (ask its provider before reusing the data)"
 
@@ -47,6 +46,7 @@ class GraphDescription:
     credit: str | None = None
     description: str | None = None
     derived_from: tuple[str, ...] = ()  # graph IRIs (prov:wasDerivedFrom)
+    attributed_to: tuple[str, ...] = ()  # who submitted it: IRIs (prov:wasAttributedTo)
     modified: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
 
@@ -81,50 +81,49 @@ def _object(value: str) -> NamedNode | Literal:
 def description_triples(d: GraphDescription) -> list[Triple]:
     """The triples describing ``d.graph``."""
     node = NamedNode(d.graph)
-    stamp = Literal(d.modified.isoformat(), datatype=NamedNode(f"{XSD}dateTime"))
+    stamp = Literal(d.modified.isoformat(), datatype=NamedNode(XSD.dateTime))
+    rdf_type = NamedNode(RDF.type)
     triples = [
-        Triple(node, RDF_TYPE, NamedNode(f"{DCAT}Dataset")),
-        Triple(node, RDF_TYPE, NamedNode(f"{PROV}Entity")),
-        Triple(node, RDF_TYPE, NamedNode(f"{VOID}Dataset")),
-        Triple(node, NamedNode(f"{DCTERMS}title"), Literal(d.title)),
-        Triple(node, NamedNode(f"{DCTERMS}identifier"), Literal(SHA256_PREFIX + d.sha256)),
+        Triple(node, rdf_type, NamedNode(DCAT.Dataset)),
+        Triple(node, rdf_type, NamedNode(PROV.Entity)),
+        Triple(node, rdf_type, NamedNode(VOID.Dataset)),
+        Triple(node, NamedNode(DCTERMS.title), Literal(d.title)),
+        Triple(node, NamedNode(DCTERMS.identifier), Literal(SHA256_PREFIX + d.sha256)),
         Triple(
             node,
-            NamedNode(f"{VOID}triples"),
-            Literal(str(d.triples), datatype=NamedNode(f"{XSD}integer")),
+            NamedNode(VOID.triples),
+            Literal(str(d.triples), datatype=NamedNode(XSD.integer)),
         ),
-        Triple(node, NamedNode(f"{DCTERMS}modified"), stamp),
-        Triple(node, NamedNode(f"{PROV}generatedAtTime"), stamp),
+        Triple(node, NamedNode(DCTERMS.modified), stamp),
+        Triple(node, NamedNode(PROV.generatedAtTime), stamp),
     ]
-    triples += [Triple(node, NamedNode(f"{DCTERMS}source"), _object(s)) for s in d.sources if s]
-    triples += [Triple(node, NamedNode(f"{DCTERMS}source"), Literal(n)) for n in d.source_names]
-    triples.append(Triple(node, NamedNode(f"{DCTERMS}license"), _object(d.license)))
+    triples += [Triple(node, NamedNode(DCTERMS.source), _object(s)) for s in d.sources if s]
+    triples += [Triple(node, NamedNode(DCTERMS.source), Literal(n)) for n in d.source_names]
+    triples.append(Triple(node, NamedNode(DCTERMS.license), _object(d.license)))
     if d.credit:
-        triples.append(
-            Triple(node, NamedNode(f"{DCTERMS}bibliographicCitation"), Literal(d.credit))
-        )
+        triples.append(Triple(node, NamedNode(DCTERMS.bibliographicCitation), Literal(d.credit)))
     if d.description:
-        triples.append(Triple(node, NamedNode(f"{DCTERMS}description"), Literal(d.description)))
+        triples.append(Triple(node, NamedNode(DCTERMS.description), Literal(d.description)))
+    triples += [Triple(node, NamedNode(PROV.wasDerivedFrom), NamedNode(g)) for g in d.derived_from]
     triples += [
-        Triple(node, NamedNode(f"{PROV}wasDerivedFrom"), NamedNode(g)) for g in d.derived_from
+        Triple(node, NamedNode(PROV.wasAttributedTo), NamedNode(who)) for who in d.attributed_to
     ]
     return triples
 
 
-def forget_update(graph: str) -> str:
-    """A SPARQL update removing the description of ``graph``."""
-    return f"DELETE WHERE {{ GRAPH <{METADATA}> {{ <{graph}> ?p ?o }} }}"
+def _forget_update(graph: str) -> str:
+    return prebind(statement("metadata/forget"), {"graph": NamedNode(graph)})
 
 
-def record_update(d: GraphDescription) -> str:
-    """A SPARQL update replacing the description of ``d.graph`` (one transaction)."""
-    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in description_triples(d))
-    return f"{forget_update(d.graph)} ;\nINSERT DATA {{ GRAPH <{METADATA}> {{\n{body}\n}} }}"
+def _record(store: Store, d: GraphDescription) -> None:
+    """Replace the description of ``d.graph`` in one update (one transaction)."""
+    triples = description_triples(d)
+    store.update(in_sequence(_forget_update(d.graph), insert_data(_METADATA, triples)))
 
 
 def record(store: Store, d: GraphDescription) -> None:
     """Replace the description of ``d.graph`` in the metadata graph (then its own description)."""
-    store.update(record_update(d))
+    _record(store, d)
     describe_metadata_graph(store)
 
 
@@ -139,7 +138,7 @@ def record_unless_same(store: Store, d: GraphDescription) -> bool:
 
 def forget(store: Store, graph: str) -> None:
     """Remove the description of ``graph``."""
-    store.update(forget_update(graph))
+    store.update(_forget_update(graph))
     describe_metadata_graph(store)
 
 
@@ -149,7 +148,7 @@ def describe_metadata_graph(store: Store) -> None:
     Its sources are the graphs it describes and its sha256 that of their sorted descriptions;
     its triple count includes its own description (a fixed number of triples).
     """
-    own = NamedNode(METADATA)
+    own = _METADATA
     others = [q for q in store.quads(METADATA) if q.subject != own]
     lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in others)
     described = sorted({q.subject.value for q in others if isinstance(q.subject, NamedNode)})
@@ -166,7 +165,7 @@ def describe_metadata_graph(store: Store) -> None:
     )
     final = replace(draft, triples=len(lines) + len(description_triples(draft)))
     if recorded_fingerprint(store, METADATA) != fingerprint(final):
-        store.update(record_update(final))
+        _record(store, final)
 
 
 @dataclass(frozen=True)
@@ -207,14 +206,10 @@ def fingerprint(d: GraphDescription) -> Fingerprint:
 
 def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:
     """The recorded fingerprint of ``graph`` (see ``fingerprint``), or None."""
-    rows = list(
-        store.query(
-            f"""SELECT ?id ?n ?source ?license WHERE {{ GRAPH <{METADATA}> {{
-                <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n
-                OPTIONAL {{ <{graph}> <{DCTERMS}source> ?source }}
-                OPTIONAL {{ <{graph}> <{DCTERMS}license> ?license }} }} }}"""
-        )
+    found = store.query(
+        statement("metadata/fingerprint"), substitutions={"graph": NamedNode(graph)}
     )
+    rows = list(found)
     if not rows or len({(r["id"].value, r["n"].value) for r in rows}) != 1:
         return None
     sources = tuple(sorted({r["source"].value for r in rows if r["source"] is not None}))
@@ -236,26 +231,26 @@ def graph_size(store: Store, graph: str) -> int:
     recorded = recorded_fingerprint(store, graph)
     if recorded is not None:
         return recorded[1]
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    rows = store.query(statement("store/graph-size"), substitutions={"graph": NamedNode(graph)})
     return next(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
 
 
 def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
     """Every described graph -> its metadata fields (short names), for listings."""
     fields = {
-        f"{DCTERMS}title": "title",
-        f"{DCTERMS}identifier": "sha256",
-        f"{VOID}triples": "triples",
-        f"{DCTERMS}modified": "modified",
-        f"{DCTERMS}source": "source",
-        f"{DCTERMS}license": "license",
-        f"{DCTERMS}bibliographicCitation": "credit",
-        f"{DCTERMS}description": "description",
-        f"{PROV}wasDerivedFrom": "derived_from",
+        str(DCTERMS.title): "title",
+        str(DCTERMS.identifier): "sha256",
+        str(VOID.triples): "triples",
+        str(DCTERMS.modified): "modified",
+        str(DCTERMS.source): "source",
+        str(DCTERMS.license): "license",
+        str(DCTERMS.bibliographicCitation): "credit",
+        str(DCTERMS.description): "description",
+        str(PROV.wasDerivedFrom): "derived_from",
     }
     lists = ("source", "derived_from")
     result: dict[str, dict[str, str | list[str]]] = {}
-    for row in store.query(f"SELECT ?g ?p ?o WHERE {{ GRAPH <{METADATA}> {{ ?g ?p ?o }} }}"):
+    for row in store.query(statement("metadata/descriptions")):
         name = fields.get(row["p"].value)
         if name is None:
             continue

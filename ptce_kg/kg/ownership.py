@@ -20,12 +20,9 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ptce_kg.errors import InputError
-from ptce_kg.rdf import graphs
-from ptce_kg.rdf.namespaces import ID, ONTOLOGY, ORG, PTCE, VOCAB
+from ptce_kg.rdf.iris import POLE_GRAPHS, POLE_ID, POLES
+from ptce_kg.rdf.namespaces import BASE, ID, INSEE, ONTOLOGY, ORG, PTCE, VOCAB
 
-POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
-POLE_IRI = f"{ID}pole/{{}}"
-POLE_GRAPH = graphs.graph_iri("pole/")
 # Listed in an error at most; the count says how many more there are.
 MAX_LISTED = 100
 
@@ -90,7 +87,7 @@ _RDF_TYPE = NamedNode(str(RDF.type))
 # Subjects that are reference data or vocabulary, with why a pole may not describe them; first
 # matching prefix wins. Any other subject outside the allowed ones gets the generic reason.
 NOT_POLE_DATA = (
-    ("http://id.insee.fr/", "INSEE reference data (COG, NAF): only the reference graphs say it"),
+    (str(INSEE), "INSEE reference data (COG, NAF): only the reference graphs say it"),
     (
         str(VOCAB),
         "a concept of a ptce-kg vocabulary or of the legal forms: only the vocab and reference "
@@ -98,7 +95,7 @@ NOT_POLE_DATA = (
     ),
     (str(ONTOLOGY), "a term of the PTCE ontology: only the ontology graph says it"),
     ("http://www.w3.org/", "a term of a W3C vocabulary"),
-    ("https://w3id.org/ptce/", "not a resource a pole describes"),
+    (BASE, "not a resource a pole describes"),
 )
 
 
@@ -153,9 +150,9 @@ def check_pole_id(pole_id: str) -> str:
 def pole_of_graph(graph: str) -> str | None:
     """The slug of a pole graph ``…/graph/pole/<slug>``, None for any other graph; raises
     InputError for a name under ``…/graph/pole/`` that is not a slug."""
-    if not graph.startswith(POLE_GRAPH):
+    if not graph.startswith(POLE_GRAPHS):
         return None
-    slug = graph.removeprefix(POLE_GRAPH)
+    slug = graph.removeprefix(POLE_GRAPHS)
     if not POLE_ID.match(slug):
         raise InputError(f"not a pole graph: <{graph}> (…/graph/pole/<slug>)", where="--graph")
     return slug
@@ -163,9 +160,9 @@ def pole_of_graph(graph: str) -> str | None:
 
 def known_poles(graph_names: Iterable[str]) -> set[str]:
     """The slugs of the pole graphs among ``graph_names``."""
-    prefix = len(POLE_GRAPH)
+    prefix = len(POLE_GRAPHS)
     return {
-        g[prefix:] for g in graph_names if g.startswith(POLE_GRAPH) and POLE_ID.match(g[prefix:])
+        g[prefix:] for g in graph_names if g.startswith(POLE_GRAPHS) and POLE_ID.match(g[prefix:])
     }
 
 
@@ -304,18 +301,17 @@ def described_pole(triples: Iterable[Triple], where: str) -> str:
     """The slug of the one pole ``triples`` describe (``…/id/pole/<slug>`` typed ptce:Pole);
     raises InputError when they describe none or several."""
     pole_type = NamedNode(str(PTCE.Pole))
-    prefix = len(POLE_IRI.format(""))
     poles = sorted(
-        t.subject.value[prefix:]
+        t.subject.value[len(POLES) :]
         for t in triples
         if t.predicate == _RDF_TYPE
         and t.object == pole_type
         and isinstance(t.subject, NamedNode)
-        and t.subject.value.startswith(POLE_IRI.format(""))
+        and t.subject.value.startswith(POLES)
     )
     if not poles:
         raise InputError(
-            f"the file describes no pole (no <{POLE_IRI.format('<slug>')}> typed ptce:Pole), "
+            f"the file describes no pole (no <{POLES}<slug>> typed ptce:Pole), "
             "so its graph is unknown: give it with --graph IRI",
             where=where,
         )

@@ -22,33 +22,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 
-import rdflib
 from pyoxigraph import Triple
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ptce_kg.errors import InputError
 from ptce_kg.kg.linking import rebuild_derived
 from ptce_kg.kg.loading import stated_license
-from ptce_kg.kg.metadata import (
-    LICENSE_NOT_STATED,
-    PROV,
-    GraphDescription,
-    describe_metadata_graph,
-    record_update,
-)
-from ptce_kg.kg.ownership import POLE_IRI, check_pole_graph, check_pole_id, known_poles
-from ptce_kg.rdf.graphs import METADATA, graph_iri
+from ptce_kg.kg.metadata import LICENSE_NOT_STATED, GraphDescription, record
+from ptce_kg.kg.ownership import check_pole_graph, check_pole_id, known_poles
+from ptce_kg.rdf.iris import pole_graph, pole_iri
 from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import Store
-from ptce_kg.validation import Report, validate
-from ptce_kg.validation.engine import read_bytes
+from ptce_kg.validation import Report, read_input_bytes, validate_input
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
 # derived from a graph that the other submission replaced meanwhile.
 _WRITES = threading.Lock()
-PROV_ATTRIBUTED = PROV + "wasAttributedTo"
 # A pole's data must satisfy the law and the data-quality rules; the State call's criteria are
 # a separate verdict that does not block storing.
 POLE_RULES = ("legal", "quality")
@@ -79,22 +71,11 @@ def safe_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", client_file_name(filename)).lstrip(".") or "upload"
 
 
-def read_upload(data: bytes, filename: str, input_format: str | None = None) -> rdflib.Graph:
-    """Parse an uploaded file: the spreadsheet template (.xlsx/.csv) or RDF in any syntax.
-
-    The syntax comes from ``input_format`` or the file name's extension; the bytes go through
-    the same safe readers as ``ptce-kg validate``, from memory: nothing is written to disk, so
-    no error names a server path. Errors name the file by the client's file name reduced to safe
-    characters (a lone template CSV is named after its sheet). Raises InputError.
-    """
-    return read_bytes(data, safe_name(filename), input_format)
-
-
-def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
+def _check_own_pole(graph: Graph, pole_id: str) -> None:
     """A pole's token submits its own pole's data: the file describes that pole (what else it
     may say is checked by ``ownership``, in the calling process)."""
-    own = rdflib.URIRef(POLE_IRI.format(pole_id))
-    if (own, RDF.type, rdflib.URIRef(PTCE.Pole)) not in graph:
+    own = URIRef(pole_iri(pole_id))
+    if (own, RDF.type, PTCE.Pole) not in graph:
         raise InputError(f"the file must describe the pole <{own}> (typed ptce:Pole)")
 
 
@@ -118,12 +99,16 @@ def check_upload(
     """Read and validate an uploaded file; with ``pole_id``, it must describe that pole, and
     its triples come back for the ownership check and the write.
 
-    Raises InputError for an unreadable file (or one that does not describe the pole).
+    The file is read from memory by the same reader as ``ptce-kg validate``
+    (``validation.inputs``): nothing is written to disk, so no error names a server path;
+    errors name it by the client's file name reduced to safe characters (a lone template CSV
+    is named after its sheet). Raises InputError for an unreadable file (or one that does not
+    describe the pole).
     """
-    graph = read_upload(data, filename, input_format)
+    graph = read_input_bytes(data, safe_name(filename), input_format)
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate(graph, rules=rules, lang=lang)
+    report = validate_input(graph, rules=rules, lang=lang)
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if pole_id is not None else ())
 
 
@@ -160,16 +145,14 @@ def submit_pole_data(
         where=client_file_name(filename),
     )
     report = checked.report
-    pole_graph = graph_iri(f"pole/{pole_id}")
+    graph = pole_graph(pole_id)
     digest = hashlib.sha256(data).hexdigest()
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     if not report.conforms:
-        return Submission(pole_id, pole_graph, report, False, 0, digest, submitted_by, when)
+        return Submission(pole_id, graph, report, False, 0, digest, submitted_by, when)
     with _WRITES:
-        triples = store.replace_graph(pole_graph, checked.triples)
-        submission = Submission(
-            pole_id, pole_graph, report, True, triples, digest, submitted_by, when
-        )
+        triples = store.replace_graph(graph, checked.triples)
+        submission = Submission(pole_id, graph, report, True, triples, digest, submitted_by, when)
         record_provenance(store, submission, client_file_name(filename), checked.triples)
         rebuild_derived(store)
     return submission
@@ -180,8 +163,8 @@ def record_provenance(
 ) -> None:
     """Describe the new pole graph in the metadata graph as ``ptce-kg load`` describes a loaded
     file (source, sha256, triple count, licence the data states, date), plus who submitted it
-    (``prov:wasAttributedTo`` the pole), in one update; then refresh the metadata graph's own
-    description. The source is the client's file name, as a literal."""
+    (``prov:wasAttributedTo`` the pole); then refresh the metadata graph's own description.
+    The source is the client's file name, as a literal."""
     description = GraphDescription(
         graph=submission.graph,
         title=f"Pole data: {submission.pole_id}",
@@ -192,9 +175,7 @@ def record_provenance(
         license=stated_license(list(triples)) or LICENSE_NOT_STATED,
         description=f"Submitted by pole {submission.submitted_by} through "
         f"POST /poles/{submission.pole_id}/data (file {filename!r})",
+        attributed_to=(pole_iri(submission.submitted_by),),
         modified=submission.submitted_at,
     )
-    who = f"<{submission.graph}> <{PROV_ATTRIBUTED}> <{POLE_IRI.format(submission.submitted_by)}>"
-    attribution = f"INSERT DATA {{ GRAPH <{METADATA}> {{ {who} }} }}"
-    store.update(f"{record_update(description)} ;\n{attribution}")
-    describe_metadata_graph(store)
+    record(store, description)

@@ -28,8 +28,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
-from ptce_kg.rdf.parsing import parse_file, refuse_imports
-from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.rdf.parsing import read_graph
+from ptce_kg.rdf.resources import ontology_files, vocab_files
 
 _OWLREADY_LOCK = threading.Lock()
 # Predicates owlready2 acts on while loading (fetching ontologies, importing Python modules).
@@ -88,26 +88,19 @@ class ReasonerReport:
         return "\n".join(lines)
 
 
-def ontology_files() -> list[Path]:
-    """The TTL files the reasoner always loads: ptce.ttl, the SKOS schemes, the pinned imports."""
-    root = ontology_dir()
-    return [
-        root / "ptce.ttl",
-        *sorted((root / "vocab").glob("*.ttl")),
-        *sorted((root / "imports").glob("*.ttl")),
-    ]
+def reasoner_files() -> list[Path]:
+    """The TTL files the reasoner always loads: ptce.ttl, the pinned imports, the SKOS schemes
+    (not the alignments, which name classes of ontologies it does not load)."""
+    return [*ontology_files(alignments=False), *vocab_files()]
 
 
 def load_data(path: Path) -> Graph:
-    """Parse one data file safely (any RDF syntax, see rdfio); errors say the file and line.
+    """Parse one data file safely (any RDF syntax, see ``rdf.parsing``; named graphs merged:
+    the reasoner sees the union of the whole dataset); errors say the file and line.
 
-    Named graphs are merged into one graph: the reasoner sees the union of the whole dataset.
+    Raises InputError, UnsafeInputError for data that declares ``owl:imports``.
     """
-    dataset = parse_file(path)
-    graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
-    refuse_imports(graph, str(path))
+    graph = read_graph(path)
     for s, p, o in graph:
         if isinstance(o, Literal) and o.ill_typed is True:
             raise InputError(
@@ -134,7 +127,7 @@ def reason(
             "(e.g. `apt-get install -y default-jre-headless`) to use `ptce-kg reason`"
         )
     merged = Graph()
-    for path in ontology_files():
+    for path in reasoner_files():
         merged.parse(path, format="turtle")
     for graph in data:
         merged += graph

@@ -8,26 +8,30 @@ AttributeError instead of silently minting a wrong IRI. A test keeps it equal to
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
+from rdflib.namespace import PROV as PROV  # one PROV: rdflib's, re-exported
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/ptce/"
 ONTOLOGY = URIRef(BASE + "ontology")
 ONTOLOGY_VERSION = URIRef(BASE + "ontology/0.1.0")
 
-# Pinned external namespaces (design.md §1).
+# Pinned external namespaces (design.md §1). W3C namespaces that rdflib defines (RDF, RDFS,
+# OWL, SKOS, XSD, DCTERMS, DCAT, PROV, VOID, SH…) come from ``rdflib.namespace``.
 ORG = Namespace("http://www.w3.org/ns/org#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 IGEO = Namespace("http://rdf.insee.fr/def/geo#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
-INSEE_GEO = Namespace("http://id.insee.fr/geo/")
-NAF = Namespace("http://id.insee.fr/codes/nafr2/")
+INSEE = Namespace("http://id.insee.fr/")
+INSEE_GEO = Namespace(INSEE + "geo/")
+NAF = Namespace(INSEE + "codes/nafr2/")
 
 VOCAB = Namespace(BASE + "vocab/")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
+SHAPES = Namespace(BASE + "shapes#")  # the helper terms of shapes/ (ptcesh:)
 LEGAL_FORM = Namespace(BASE + "vocab/legal-form/")
 ANNUAIRE = Namespace("https://annuaire-entreprises.data.gouv.fr/entreprise/")
 LAW_ARTICLE = Namespace("https://www.legifrance.gouv.fr/eli/loi/2014/7/31/ERNX1315311L/jo/article_")
@@ -36,7 +40,7 @@ LAW_ARTICLE = Namespace("https://www.legifrance.gouv.fr/eli/loi/2014/7/31/ERNX13
 class PTCE(DefinedNamespace):
     """Terms of the PTCE ontology (https://w3id.org/ptce/ontology#)."""
 
-    _NS = Namespace("https://w3id.org/ptce/ontology#")
+    _NS = Namespace(BASE + "ontology#")
     _fail = True
 
     # BEGIN GENERATED from ontology/ptce.ttl by ptce_kg.tools.gen_namespace

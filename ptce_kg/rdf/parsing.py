@@ -110,6 +110,36 @@ def parse_bytes(
     return _parse(data, format, name, "file:///" + quote(Path(name).name or "upload"), max_bytes)
 
 
+def read_graph(
+    path: Path, format: str | None = None, *, imports_allowed: bool = False
+) -> rdflib.Graph:
+    """One RDF file (syntax ``format``, else its extension's) parsed safely, the triples of
+    all its graphs in one graph; raises InputError for a file that cannot be read, and
+    UnsafeInputError for one that declares ``owl:imports`` unless ``imports_allowed``."""
+    graph = merged(parse_file(path, format))
+    if not imports_allowed:
+        refuse_imports(graph, where=str(path))
+    return graph
+
+
+def read_graph_bytes(data: bytes, name: str, format: str | None = None) -> rdflib.Graph:
+    """Like :func:`read_graph`, for a file held in memory (an upload: never written to disk)
+    named ``name`` (a file name, never opened: it gives the syntax and names it in errors)."""
+    graph = merged(parse_bytes(data, format or guess_format(Path(name)), name))
+    refuse_imports(graph, where=name)
+    return graph
+
+
+def merged(data: rdflib.Graph) -> rdflib.Graph:
+    """All triples of a Dataset (every named graph) in one Graph; a Graph is returned as is."""
+    if not isinstance(data, rdflib.Dataset):
+        return data
+    graph = rdflib.Graph()
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
 def refuse_imports(graph: rdflib.Graph, where: str) -> None:
     """Raise UnsafeInputError when ``graph`` declares ``owl:imports`` (they are never followed)."""
     imported = sorted({str(o) for o in graph.objects(None, OWL.imports)})

@@ -24,6 +24,23 @@ def ontology_dir() -> Path:
     return resource_dir("ontology")
 
 
+def ontology_files(*, alignments: bool = True) -> list[Path]:
+    """The ontology's files: ``ptce.ttl``, the pinned declarations of ``imports/`` and, unless
+    ``alignments`` is False, the alignments of ``alignments/`` (all three are the ontology
+    graph; the reasoner leaves the alignments out, docs/ontology.md)."""
+    folder = ontology_dir()
+    return [
+        folder / "ptce.ttl",
+        *sorted((folder / "imports").glob("*.ttl")),
+        *(sorted((folder / "alignments").glob("*.ttl")) if alignments else ()),
+    ]
+
+
+def vocab_files() -> list[Path]:
+    """The SKOS scheme files of ``ontology/vocab/``, by name (the scheme is the file's stem)."""
+    return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+
+
 def shapes_dir() -> Path:
     return resource_dir("shapes")
 

@@ -1,4 +1,5 @@
-"""rdflib terms and graphs as pyoxigraph terms and triples (parsed files go into the store)."""
+"""Terms between rdflib and pyoxigraph: parsed files go into the store, stored triples into
+rdflib graphs (validation, reference subsets). The one converter of each direction."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Iterator
 
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from rdflib.namespace import XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
@@ -21,6 +23,22 @@ def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
             return Literal(str(term), language=term.language)
         return Literal(str(term), datatype=NamedNode(str(term.datatype or _XSD_STRING)))
     raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Identifier:
+    """One pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib reads
+    them); TypeError for a quoted triple (RDF-star), which rdflib does not have."""
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, Triple):
+        raise TypeError(f"unsupported RDF term {term!r}")
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def triples_from_rdflib(graph: rdflib.Graph) -> Iterator[Triple]:

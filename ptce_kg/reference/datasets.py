@@ -24,52 +24,45 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
+from rdflib.namespace import RDF, SKOS, XSD
 
 from ptce_kg.rdf import graphs
-from ptce_kg.rdf.namespaces import IGEO, INSEE_GEO, LEGAL_FORM, NAF, VOCAB
+from ptce_kg.rdf.iris import (
+    COMMUNE_TYPES,
+    LEGAL_FORM_SCHEME,
+    NAF_LEVELS,
+    NAF_SCHEME,
+    arrondissement_iri,
+    commune_iri,
+    departement_iri,
+    epci_iri,
+    legal_form_iri,
+    naf_iri,
+    region_iri,
+)
+from ptce_kg.rdf.namespaces import IGEO, PTCE, vocab
 from ptce_kg.rdf.resources import data_dir, mappings_dir
+from ptce_kg.rdf.terms import to_rdflib
 
-PTCE_NS = "https://w3id.org/ptce/ontology#"
-SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 LO2 = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-CODE_INSEE = NamedNode(f"{IGEO}codeINSEE")
-NOM = NamedNode(f"{IGEO}nom")
-PART_OF_AREA = NamedNode(f"{PTCE_NS}partOfArea")
-SIREN = NamedNode(f"{PTCE_NS}siren")
-ESS_FAMILY = NamedNode(f"{PTCE_NS}essFamily")
-BORDERLINE_ESS = NamedNode(f"{PTCE_NS}borderlineEss")
-CONCEPT = NamedNode(f"{SKOS_NS}Concept")
-CONCEPT_SCHEME = NamedNode(f"{SKOS_NS}ConceptScheme")
-IN_SCHEME = NamedNode(f"{SKOS_NS}inScheme")
-TOP_CONCEPT_OF = NamedNode(f"{SKOS_NS}topConceptOf")
-HAS_TOP_CONCEPT = NamedNode(f"{SKOS_NS}hasTopConcept")
-BROADER = NamedNode(f"{SKOS_NS}broader")
-NOTATION = NamedNode(f"{SKOS_NS}notation")
-PREF_LABEL = NamedNode(f"{SKOS_NS}prefLabel")
-
-NAF_SCHEME = f"{NAF}naf"
-LEGAL_FORM_SCHEME = str(LEGAL_FORM).rstrip("/")
-
-# COG entry type (INSEE TYPECOM) -> (IRI segment of id.insee.fr/geo, igeo class)
-COMMUNE_TYPES = {
-    "COM": ("commune", "Commune"),
-    "COMD": ("communeDeleguee", "CommuneDeleguee"),
-    "COMA": ("communeAssociee", "CommuneAssociee"),
-    "ARM": ("arrondissementMunicipal", "ArrondissementMunicipal"),
-}
-# NAF level (naf-rev2-codes.csv ``niveau``) -> IRI segment of id.insee.fr/codes/nafr2
-NAF_LEVELS = {
-    "section": "section",
-    "division": "division",
-    "groupe": "groupe",
-    "classe": "classe",
-    "sous-classe": "sousClasse",
-}
+RDF_TYPE = NamedNode(RDF.type)
+XSD_BOOLEAN = NamedNode(XSD.boolean)
+CODE_INSEE = NamedNode(IGEO.codeINSEE)
+NOM = NamedNode(IGEO.nom)
+PART_OF_AREA = NamedNode(PTCE.partOfArea)
+SIREN = NamedNode(PTCE.siren)
+ESS_FAMILY = NamedNode(PTCE.essFamily)
+BORDERLINE_ESS = NamedNode(PTCE.borderlineEss)
+CONCEPT = NamedNode(SKOS.Concept)
+CONCEPT_SCHEME = NamedNode(SKOS.ConceptScheme)
+IN_SCHEME = NamedNode(SKOS.inScheme)
+TOP_CONCEPT_OF = NamedNode(SKOS.topConceptOf)
+HAS_TOP_CONCEPT = NamedNode(SKOS.hasTopConcept)
+BROADER = NamedNode(SKOS.broader)
+NOTATION = NamedNode(SKOS.notation)
+PREF_LABEL = NamedNode(SKOS.prefLabel)
 
 Index = dict[str, list[Triple]]  # subject IRI -> its triples
 
@@ -90,40 +83,10 @@ def _rows(name: str) -> tuple[dict[str, str], ...]:
     return read_csv(reference_dir() / name)
 
 
-def commune_iri(code: str, typecom: str = "COM") -> str:
-    """The INSEE IRI of a COG entry (``typecom`` COM, COMD, COMA or ARM)."""
-    return f"{INSEE_GEO}{COMMUNE_TYPES[typecom][0]}/{code}"
-
-
-def departement_iri(code: str) -> str:
-    return f"{INSEE_GEO}departement/{code}"
-
-
-def region_iri(code: str) -> str:
-    return f"{INSEE_GEO}region/{code}"
-
-
-def arrondissement_iri(code: str) -> str:
-    """The INSEE IRI of an arrondissement départemental (``011``, ``2A1``, ``9741``)."""
-    return f"{INSEE_GEO}arrondissement/{code}"
-
-
-def epci_iri(siren: str) -> str:
-    return f"{INSEE_GEO}intercommunalite/{siren}"
-
-
-def legal_form_iri(code: str) -> str:
-    return f"{LEGAL_FORM}{code}"
-
-
-def naf_iri(level: str, code: str) -> str:
-    return f"{NAF}{NAF_LEVELS[level]}/{code}"
-
-
 def _area(iri: str, cls: str, code: str, name: str) -> list[Triple]:
     node = NamedNode(iri)
     return [
-        Triple(node, RDF_TYPE, NamedNode(f"{IGEO}{cls}")),
+        Triple(node, RDF_TYPE, NamedNode(IGEO[cls])),
         Triple(node, CODE_INSEE, Literal(code)),
         Triple(node, NOM, Literal(name, language="fr")),
     ]
@@ -161,12 +124,12 @@ def _parents(kind: str, row: dict[str, str]) -> list[str]:
     if kind == "COM":
         epci = epci_of_commune().get(row["code"], "")
         return [
-            iri
-            for value, iri in (
-                (epci, epci_iri(epci)),
-                (row["arrondissement"], arrondissement_iri(row["arrondissement"])),
-                (row["departement"], departement_iri(row["departement"])),
-                (row["region"], region_iri(row["region"])),
+            iri(value)
+            for iri, value in (
+                (epci_iri, epci),
+                (arrondissement_iri, row["arrondissement"]),
+                (departement_iri, row["departement"]),
+                (region_iri, row["region"]),
             )
             if value
         ]
@@ -264,7 +227,7 @@ def legal_form_index() -> Index:
         if row["code"] in families:
             family, borderline = families[row["code"]]
             index[iri].append(
-                Triple(NamedNode(iri), ESS_FAMILY, NamedNode(f"{VOCAB}ess-family/{family}"))
+                Triple(NamedNode(iri), ESS_FAMILY, NamedNode(vocab("ess-family", family)))
             )
             if borderline:
                 index[iri].append(
@@ -388,7 +351,9 @@ def reference_subset(
     (see :func:`reference_triples`)."""
     graph = rdflib.Graph()
     for triple in reference_triples(commune_codes, legal_form_codes, naf_codes):
-        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return graph
 
 
@@ -419,16 +384,3 @@ def reference_triples(
         for triples in _closure(lookup, start, links).values()
         for triple in triples
     ]
-
-
-def _rdflib(term: NamedNode | Literal | BlankNode) -> rdflib.term.Identifier:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:  # rdflib writes plain strings without a datatype
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    return rdflib.BNode(term.value)

@@ -63,6 +63,7 @@ from ptce_kg.errors import (
     StoreError,
 )
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
 from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.store.base import Store
@@ -100,7 +101,7 @@ _HEAVY_NICE = 10
 # run then finds everything imported already, instead of costing half a second of CPU each.
 _FORKSERVER_PRELOAD = ["__main__", "ptce_kg.cli", __name__, "ptce_kg.runtime.upload_workers"]
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
-_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT_TRIPLES = statement("store/triple-count")
 
 
 class QueryAborted(PtceError):

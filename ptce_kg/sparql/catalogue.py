@@ -1,4 +1,6 @@
-"""The named-query catalogue: ``sparql/*.rq`` files with a grlc-style ``#+`` YAML header.
+"""The named-query catalogue: ``sparql/*.rq`` files with a grlc-style ``#+`` YAML header; and
+:func:`statement`, the loader of the queries and updates ptce-kg runs itself (sub-folders of
+``sparql/``: SPARQL lives in ``.rq`` files only).
 
 A header gives the summary and description in French and English, tags and typed parameters::
 
@@ -19,19 +21,21 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+from rdflib.namespace import SKOS
+from rdflib.namespace import XSD as XSD_NS
 
 from ptce_kg.errors import InputError, QueryError
+from ptce_kg.rdf.namespaces import vocab
 from ptce_kg.rdf.resources import ontology_dir, sparql_dir
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-VOCAB = "https://w3id.org/ptce/vocab/"
-_SKOS_IN_SCHEME = NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+XSD = str(XSD_NS)
+_SKOS_IN_SCHEME = NamedNode(SKOS.inScheme)
 _SCALAR_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear", "boolean")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -202,6 +206,15 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     return Catalogue([read_query(path) for path in sorted(folder.glob("*.rq"))])
 
 
+@cache
+def statement(name: str) -> str:
+    """The text of the shipped ``sparql/<name>.rq`` (``metadata/fingerprint``,
+    ``store/graph-sizes``…): the queries and updates ptce-kg runs itself, kept in sub-folders
+    apart from the catalogue. Their variables are bound like a named query's parameters, by
+    ``Store.query``'s substitutions."""
+    return (sparql_dir() / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def read_query(path: Path) -> NamedQuery:
     """One catalogue file; raises ``InputError`` naming the file and the field that is wrong."""
     where = str(path)
@@ -283,7 +296,7 @@ def _param(name: str, spec: dict[str, Any], text: str, where: str) -> Param:
         if unknown:
             raise InputError(f"allowed values not in scheme {scheme}: {sorted(unknown)}", at)
         allowed = allowed or notations
-        base = f"{VOCAB}{scheme}/"
+        base = str(vocab(scheme, ""))
     elif kind not in _SCALAR_TYPES:
         raise InputError(
             f"unknown type {kind!r} (one of {', '.join(_SCALAR_TYPES)}, concept:<scheme>)", at
@@ -320,7 +333,7 @@ def scheme_notations(scheme: str) -> tuple[str, ...]:
     path = ontology_dir() / "vocab" / f"{scheme}.ttl"
     if not re.fullmatch(r"[a-z-]+", scheme) or not path.is_file():
         return ()
-    prefix = f"{VOCAB}{scheme}/"
+    prefix = str(vocab(scheme, ""))
     keys = {
         q.subject.value[len(prefix) :]
         for q in parse(path=path, format=RdfFormat.TURTLE)

@@ -13,15 +13,16 @@ from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import InputError, QueryError, StoreError, StoreInUse, StoreNotFound
 from ptce_kg.sparql.binding import prebind
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.staging import Staged, retarget
+from ptce_kg.store.updates import delete_chunk, drop_and_insert, not_empty
 
 DELETE_CHUNK = 100_000
 # Replacing an existing graph by at most this much N-Triples/N-Quads (about 100 000 triples) is
 # one transaction (``replace_graph``); above it, chunked clear then bulk load.
 SMALL_REPLACE_BYTES = 12_000_000
 _COPY_BUFFER = 1 << 20
-GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 class OxigraphStore:
@@ -120,7 +121,7 @@ class OxigraphStore:
                         self._clear_in_chunks(node)
                     self._store.bulk_extend(staged.quads())
                 elif exists:
-                    self._store.update(_drop_and_insert(node, staged.quads()))
+                    self._store.update(drop_and_insert(node, staged.quads()))
                 else:
                     self._store.extend(staged.quads())
                     self._store.add_graph(node)  # an empty replacement still names the graph
@@ -132,11 +133,8 @@ class OxigraphStore:
         """Empty a large graph by bounded deletes: one transaction over millions of quads is
         several times slower and holds them all in memory (measured: 1 M quads, 119 s and
         2 GB with ``remove_graph``, 71 s and 0.8 GB in chunks of 100 000)."""
-        chunk = (
-            f"DELETE {{ GRAPH {node} {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
-            f"WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} LIMIT {DELETE_CHUNK} }} }}"
-        )
-        while self._store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"):
+        chunk = delete_chunk(node, DELETE_CHUNK)
+        while self._store.query(not_empty(node)):
             self._store.update(chunk)
 
     def bulk_replace_file(
@@ -231,7 +229,8 @@ class OxigraphStore:
 
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their triple counts (empty graphs count 0)."""
-        sizes = {row["g"].value: int(row["n"].value) for row in self._store.query(GRAPH_SIZES)}
+        rows = self._store.query(statement("store/graph-sizes"))
+        sizes = {row["g"].value: int(row["n"].value) for row in rows}
         for node in self._store.named_graphs():
             if isinstance(node, NamedNode):
                 sizes.setdefault(node.value, 0)
@@ -267,12 +266,3 @@ def _check_folder(path: Path, create: bool) -> None:
     # RocksDB keeps a CURRENT file in every database folder from its creation on.
     if not create and not (path / "CURRENT").is_file():
         raise StoreNotFound(str(path))
-
-
-def _drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:
-    """One SPARQL update that swaps the content of ``graph`` (one transaction in Oxigraph)."""
-    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-    return (
-        f"DROP SILENT GRAPH {graph} ;\nCREATE SILENT GRAPH {graph} ;\n"
-        f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
-    )

@@ -24,11 +24,11 @@ from pyoxigraph import (
 
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.sparql.binding import prebind
+from ptce_kg.sparql.catalogue import statement
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.staging import Staged
+from ptce_kg.store.updates import drop
 
-GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }"
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 _RESULT_FORMATS = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -145,28 +145,26 @@ class RemoteStore:
 
     def drop_graph(self, graph: str) -> None:
         """``DROP SILENT GRAPH`` on the update endpoint."""
-        self.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+        self.update(drop(NamedNode(graph)))
 
     def graphs(self) -> list[GraphInfo]:
         """The non-empty named graphs with their triple counts."""
-        rows = self.query(GRAPH_SIZES)
+        rows = self.query(statement("store/graph-sizes"))
         return sorted(
             (GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri
         )
 
     def graph_names(self) -> list[str]:
         """The named graphs' IRIs, sorted (``GRAPH ?g {}`` lists them without reading them)."""
-        return sorted(r["g"].value for r in self.query(GRAPH_NAMES))
+        return sorted(r["g"].value for r in self.query(statement("store/graph-names")))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""
         if graph:
-            rows = self.query(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
-            )
             node = NamedNode(graph)
+            rows = self.query(statement("store/graph-triples"), substitutions={"graph": node})
             return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.query(statement("store/quads"))
         return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
 
     def close(self) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.resources import ontology_dir
 
-PTCE_IRI = "https://w3id.org/ptce/ontology#"
+PTCE_IRI = str(PTCE)  # the namespace's own IRI, kept when its terms are regenerated
 BEGIN = "    # BEGIN GENERATED from ontology/ptce.ttl by ptce_kg.tools.gen_namespace\n"
 END = "    # END GENERATED\n"
 NAMESPACES_PY = Path(__file__).resolve().parent.parent / "rdf" / "namespaces.py"

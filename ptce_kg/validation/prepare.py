@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS, XSD
 
 from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.resources import ontology_dir, shapes_dir
-from ptce_kg.rdf.terms import to_oxigraph
+from ptce_kg.rdf.terms import to_oxigraph, to_rdflib
 from ptce_kg.reference.datasets import reference_triples
 from ptce_kg.validation.checksums import siren_valid, siret_valid
 from ptce_kg.validation.shapes import PTCESH
@@ -72,7 +72,7 @@ def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
     for triple in chain(own, class_hierarchy()):
         graph.add(triple)
     for t in chain(reference, _run_prepare_steps(store)):
-        graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
@@ -84,19 +84,6 @@ def _run_prepare_steps(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in new)
         constructed.extend(new)
     return constructed
-
-
-def _rdflib(term: object) -> rdflib.term.Node:
-    """A pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib reads them)."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def _checksums(data: rdflib.Graph) -> list[tuple[rdflib.term.Node, ...]]:

@@ -9,7 +9,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from ptce_kg.rdf.namespaces import ORG, PTCE, ROV
+from ptce_kg.rdf.namespaces import IGEO, ORG, PTCE, ROV, SHAPES
 from ptce_kg.validation.shapes import Rule, rule_index, shape_messages
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -20,8 +20,8 @@ for _prefix, _namespace in (
     ("ptce", PTCE),
     ("org", ORG),
     ("rov", ROV),
-    ("ptcesh", "https://w3id.org/ptce/shapes#"),
-    ("igeo", "http://rdf.insee.fr/def/geo#"),
+    ("ptcesh", SHAPES),
+    ("igeo", IGEO),
 ):
     _PREFIXES.bind(_prefix, str(_namespace))
 

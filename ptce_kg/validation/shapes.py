@@ -15,9 +15,9 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SH, XSD
 
 from ptce_kg.errors import InputError
+from ptce_kg.rdf.namespaces import SHAPES as PTCESH
 from ptce_kg.rdf.resources import shapes_dir
 
-PTCESH = rdflib.Namespace("https://w3id.org/ptce/shapes#")
 RULE_SETS = ("legal", "call", "quality")
 _HELPERS = "common.ttl"
 

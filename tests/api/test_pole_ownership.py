@@ -13,12 +13,13 @@ from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, Triple
 
 from ptce_kg.api.app import create_app
-from ptce_kg.kg.loading import load_files, read_file
+from ptce_kg.kg.loading import load_files
 from ptce_kg.kg.ownership import described_pole, pole_offences
 from ptce_kg.rdf.resources import data_dir, resource_dir
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore, Store
+from ptce_kg.validation import read_input
 
 SARTHE, ESTUAIRE = "sarthe-exemple", "estuaire-exemple"
 TOKENS = {SARTHE: "token-of-sarthe", ESTUAIRE: "token-of-estuaire"}
@@ -142,7 +143,7 @@ def test_the_pole_s_own_file_is_still_accepted(app_store) -> None:
 )
 def test_shipped_example_poles_pass_the_check(path: Path) -> None:
     """The example poles and the filled template are real uploads: nothing in them is refused."""
-    triples = list(triples_from_rdflib(read_file(path)))
+    triples = list(triples_from_rdflib(read_input(path)))
     pole = described_pole(triples, path.name)
     assert pole_offences(triples, pole, [SARTHE, ESTUAIRE, pole]) == []
 

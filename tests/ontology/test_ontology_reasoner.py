@@ -23,7 +23,7 @@ from ptce_kg.errors import (
     ReasonerUnavailable,
     UnsafeInputError,
 )
-from ptce_kg.ontology.reasoning import load_data, ontology_files, reason
+from ptce_kg.ontology.reasoning import load_data, reason, reasoner_files
 from ptce_kg.rdf.namespaces import ORG, PTCE
 
 DATA = Path(__file__).parent / "data"
@@ -167,7 +167,7 @@ def _headers_declaring(tmp_path: Path, predicate: str, value: str) -> Path:
     owlready2 acts on the header it meets first (which one depends on hashing), so each gets it.
     """
     headers = Graph()
-    for path in ontology_files():
+    for path in reasoner_files():
         headers.parse(path, format="turtle")
     lines = [
         f"<{onto}> <{predicate}> {value} ." for onto in headers.subjects(RDF.type, OWL.Ontology)

@@ -32,7 +32,8 @@ from rdflib.namespace import SKOS
 from ptce_kg.api.dependencies import get_query_service, get_store
 from ptce_kg.ontology.docs import render_html
 from ptce_kg.rdf.graphs import REFERENCE_LEGAL_FORMS
-from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.rdf.namespaces import VOCAB
+from ptce_kg.rdf.resources import ontology_dir, vocab_files
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.sparql.negotiation import choose_media_type
 from ptce_kg.store.base import Store
@@ -48,7 +49,6 @@ _FORMATS = {
 _BY_SHORT_NAME = {short: media for media, (_, short) in _FORMATS.items()}
 _SCHEME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEGAL_FORM_SCHEME = "legal-form"
-VOCAB_BASE = "https://w3id.org/ptce/vocab/"
 
 FormatParam = Annotated[
     str | None, Query(description="ttl, jsonld, rdf, nt or html; overrides Accept")
@@ -58,10 +58,9 @@ AcceptHeader = Annotated[str | None, Header()]
 router = APIRouter(tags=["ontology"])
 
 
-def vocab_files() -> dict[str, Path]:
+def _schemes() -> dict[str, Path]:
     """Scheme name → its Turtle file in ``ontology/vocab/``."""
-    folder = ontology_dir() / "vocab"
-    return {p.stem: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
+    return {path.stem: path for path in vocab_files()}
 
 
 def _serialize(graph: rdflib.Graph, serializer: str, source: Path | None) -> bytes:
@@ -179,8 +178,8 @@ def ontology(format: FormatParam = None, accept: AcceptHeader = None) -> Respons
 
 @router.get("/vocab", summary="The SKOS vocabularies: name and IRI of each scheme")
 def vocabularies() -> list[dict[str, str]]:
-    names = sorted([*vocab_files(), LEGAL_FORM_SCHEME])
-    return [{"scheme": name, "iri": VOCAB_BASE + name, "href": f"/vocab/{name}"} for name in names]
+    names = sorted([*_schemes(), LEGAL_FORM_SCHEME])
+    return [{"scheme": name, "iri": str(VOCAB[name]), "href": f"/vocab/{name}"} for name in names]
 
 
 @router.get("/vocab/{scheme}", summary="One SKOS vocabulary, by content negotiation")
@@ -192,7 +191,7 @@ def vocabulary(
     format: FormatParam = None,  # noqa: A002
     accept: AcceptHeader = None,
 ) -> Response:
-    path = vocab_files().get(scheme) if _SCHEME.match(scheme) else None
+    path = _schemes().get(scheme) if _SCHEME.match(scheme) else None
     if path is None and scheme != LEGAL_FORM_SCHEME:
         raise HTTPException(404, f"no vocabulary named {scheme!r}; see /vocab for the list")
     media_type = _media_type(accept, format)

@@ -11,7 +11,6 @@ list of refused subjects.
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -34,12 +33,11 @@ from ptce_kg.api.routers.validate import (
     report_response,
 )
 from ptce_kg.kg.ownership import OwnershipError
-from ptce_kg.kg.submissions import check_pole_id, submit_pole_data
+from ptce_kg.kg.submissions import submit_pole_data
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
-from ptce_kg.validation import render
 
 router = APIRouter(tags=["pole data"])
 _bearer = HTTPBearer(auto_error=False, description="the pole's token (PTCE_POLE_TOKENS)")
@@ -98,8 +96,7 @@ def submit(
     input_format: FormatField = None,
     accept: AcceptHeader = None,
 ) -> Response:
-    check_pole_id(pole_id)
-    check_choice("lang", lang, LANGS)
+    check_choice("lang", lang, LANGS)  # the pole id is checked by submit_pole_data
     try:
         submission = submit_pole_data(
             store,
@@ -125,6 +122,6 @@ def submit(
             "sha256": submission.sha256,
             "submitted_by": submission.submitted_by,
             "submitted_at": submission.submitted_at.isoformat(),
-            "report": json.loads(render(submission.report, "json", lang)),
+            "report": submission.report.as_dict(),
         }
     )

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from ptce_kg.api.dependencies import get_query_service, get_settings
+from ptce_kg.rdf.namespaces import SD
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
@@ -27,7 +28,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 _DESCRIPTION_FILE = "service_description.ttl"
-_SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 _DESCRIPTION_FORMATS = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
@@ -151,11 +151,11 @@ def _description(base: str, update: bool, federated: bool, serializer: str) -> b
     graph = rdflib.Graph()
     text = files("ptce_kg.api").joinpath(_DESCRIPTION_FILE).read_text(encoding="utf-8")
     graph.parse(data=text, format="turtle", publicID=base)
-    for service in graph.subjects(rdflib.RDF.type, _SD.Service):
+    for service in graph.subjects(rdflib.RDF.type, SD.Service):
         if update:
-            graph.add((service, _SD.supportedLanguage, _SD.SPARQL11Update))
+            graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
         if federated:
-            graph.add((service, _SD.feature, _SD.BasicFederatedQuery))
+            graph.add((service, SD.feature, SD.BasicFederatedQuery))
     return graph.serialize(format=serializer, encoding="utf-8")
 
 

@@ -12,23 +12,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ptce_kg.rdf.namespaces import ANNUAIRE, INSEE_GEO, NAF
-from ptce_kg.rdf.namespaces import ID as ID_NS
-from ptce_kg.rdf.namespaces import LEGAL_FORM as LEGAL_FORM_NS
-from ptce_kg.rdf.namespaces import PTCE as PTCE_NS
+from rdflib.namespace import RDF, RDFS, XSD
 
-PTCE = str(PTCE_NS)
-ID = str(ID_NS)
-LEGAL_FORM = str(LEGAL_FORM_NS)
-NAF_SUBCLASS = f"{NAF}sousClasse/"
-COMMUNE = f"{INSEE_GEO}commune/"
-ARRONDISSEMENT = f"{INSEE_GEO}arrondissementMunicipal/"
-DIRECTORY_PAGE = str(ANNUAIRE)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
-ROV_LEGAL_NAME = "http://www.w3.org/ns/regorg#legalName"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ptce_kg.rdf.iris import (
+    commune_iri,
+    directory_page,
+    establishment_iri,
+    legal_form_iri,
+    legal_unit_iri,
+    naf_iri,
+)
+from ptce_kg.rdf.namespaces import PTCE, ROV
+
+# The terms of the lines, written once (an unknown PTCE term fails here, at import).
+_TYPE = f"<{RDF.type}>"
+_LABEL = f"<{RDFS.label}>"
+_SEE_ALSO = f"<{RDFS.seeAlso}>"
+_LEGAL_NAME = f"<{ROV.legalName}>"
+_DATE = f"<{XSD.date}>"
+_BOOLEAN = f"<{XSD.boolean}>"
+_LEGAL_UNIT = f"<{PTCE.LegalUnit}>"
+_ESTABLISHMENT = f"<{PTCE.Establishment}>"
+_P = {
+    name: f"<{PTCE[name]}>"
+    for name in (
+        "siren", "siret", "legalForm", "administrativeState", "creationDate", "headcountBand",
+        "rnaId", "sireneEssFlag", "missionCompanyFlag", "directoryEssClaim", "inEssFranceList",
+        "hasEstablishment", "headOffice", "communeCode", "commune", "municipalArrondissement",
+        "activityCode", "activityNomenclature", "activity",
+    )
+}  # fmt: skip
 
 SIREN_RE = re.compile(r"^[0-9]{9}$")
 SIRET_RE = re.compile(r"^[0-9]{14}$")
@@ -38,16 +51,6 @@ COMMUNE_RE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 CODE_RE = re.compile(r"^[0-9A-Za-z.\-]{1,16}$")  # raw codes kept as literals
 FLAG_VALUES = frozenset({"O", "N"})
-
-
-def org_iri(siren: str) -> str:
-    """The IRI of the legal unit with this SIREN."""
-    return f"{ID}org/{siren}"
-
-
-def establishment_iri(siret: str) -> str:
-    """The IRI of the establishment with this SIRET."""
-    return f"{ID}establishment/{siret}"
 
 
 def _lit(value: str) -> str:
@@ -113,34 +116,34 @@ def _code(value: str) -> str | None:
 
 def legal_unit_lines(rec: LegalUnitRecord, linked_nomenclature: str = "NAFRev2") -> list[str]:
     """N-Triples lines of one legal unit (the SIREN must already be valid)."""
-    s = f"<{org_iri(rec.siren)}>"
+    s = f"<{legal_unit_iri(rec.siren)}>"
     out = [
-        f"{s} <{RDF_TYPE}> <{PTCE}LegalUnit> .\n",
-        f'{s} <{PTCE}siren> "{rec.siren}" .\n',
-        f"{s} <{RDFS_LABEL}> {_lit(rec.label)} .\n",
-        f"{s} <{RDFS_SEE_ALSO}> <{DIRECTORY_PAGE}{rec.siren}> .\n",
+        f"{s} {_TYPE} {_LEGAL_UNIT} .\n",
+        f'{s} {_P["siren"]} "{rec.siren}" .\n',
+        f"{s} {_LABEL} {_lit(rec.label)} .\n",
+        f"{s} {_SEE_ALSO} <{directory_page(rec.siren)}> .\n",
     ]
     if rec.legal_name:
-        out.append(f"{s} <{ROV_LEGAL_NAME}> {_lit(rec.legal_name)} .\n")
+        out.append(f"{s} {_LEGAL_NAME} {_lit(rec.legal_name)} .\n")
     if LEGAL_FORM_RE.match(rec.legal_form):
-        out.append(f"{s} <{PTCE}legalForm> <{LEGAL_FORM}{rec.legal_form}> .\n")
+        out.append(f"{s} {_P['legalForm']} <{legal_form_iri(rec.legal_form)}> .\n")
     if rec.state in ("A", "C"):
-        out.append(f'{s} <{PTCE}administrativeState> "{rec.state}" .\n')
+        out.append(f'{s} {_P["administrativeState"]} "{rec.state}" .\n')
     _activity_lines(out, s, rec.activity, rec.nomenclature, linked_nomenclature, True)
     if DATE_RE.match(rec.creation_date):
-        out.append(f'{s} <{PTCE}creationDate> "{rec.creation_date}"^^<{XSD}date> .\n')
+        out.append(f'{s} {_P["creationDate"]} "{rec.creation_date}"^^{_DATE} .\n')
     if band := _code(rec.headcount_band):
-        out.append(f'{s} <{PTCE}headcountBand> "{band}" .\n')
+        out.append(f'{s} {_P["headcountBand"]} "{band}" .\n')
     if rna := _code(rec.rna_id):
-        out.append(f'{s} <{PTCE}rnaId> "{rna}" .\n')
+        out.append(f'{s} {_P["rnaId"]} "{rna}" .\n')
     if rec.ess_flag in FLAG_VALUES:
-        out.append(f'{s} <{PTCE}sireneEssFlag> "{rec.ess_flag}" .\n')
+        out.append(f'{s} {_P["sireneEssFlag"]} "{rec.ess_flag}" .\n')
     if rec.mission_flag in FLAG_VALUES:
-        out.append(f'{s} <{PTCE}missionCompanyFlag> "{rec.mission_flag}" .\n')
+        out.append(f'{s} {_P["missionCompanyFlag"]} "{rec.mission_flag}" .\n')
     if rec.directory_ess_claim is not None:
-        out.append(f"{s} <{PTCE}directoryEssClaim> {_bool(rec.directory_ess_claim)} .\n")
+        out.append(f"{s} {_P['directoryEssClaim']} {_bool(rec.directory_ess_claim)} .\n")
     if rec.in_ess_france_list is not None:
-        out.append(f"{s} <{PTCE}inEssFranceList> {_bool(rec.in_ess_france_list)} .\n")
+        out.append(f"{s} {_P['inEssFranceList']} {_bool(rec.in_ess_france_list)} .\n")
     return out
 
 
@@ -150,27 +153,27 @@ def establishment_lines(
     """N-Triples lines of one establishment (SIRET and SIREN must already be valid)."""
     s = f"<{establishment_iri(rec.siret)}>"
     out = [
-        f"{s} <{RDF_TYPE}> <{PTCE}Establishment> .\n",
-        f'{s} <{PTCE}siret> "{rec.siret}" .\n',
-        f"<{org_iri(rec.siren)}> <{PTCE}hasEstablishment> {s} .\n",
+        f"{s} {_TYPE} {_ESTABLISHMENT} .\n",
+        f'{s} {_P["siret"]} "{rec.siret}" .\n',
+        f"<{legal_unit_iri(rec.siren)}> {_P['hasEstablishment']} {s} .\n",
     ]
     if rec.head_office is not None:
-        out.append(f"{s} <{PTCE}headOffice> {_bool(rec.head_office)} .\n")
+        out.append(f"{s} {_P['headOffice']} {_bool(rec.head_office)} .\n")
     if rec.state in ("A", "F"):
-        out.append(f'{s} <{PTCE}administrativeState> "{rec.state}" .\n')
+        out.append(f'{s} {_P["administrativeState"]} "{rec.state}" .\n')
     code = rec.commune_code
     if COMMUNE_RE.match(code):
-        out.append(f'{s} <{PTCE}communeCode> "{code}" .\n')
+        out.append(f'{s} {_P["communeCode"]} "{code}" .\n')
         parent = communes.parent(code)
         if parent:
-            out.append(f"{s} <{PTCE}commune> <{COMMUNE}{parent}> .\n")
-            out.append(f"{s} <{PTCE}municipalArrondissement> <{ARRONDISSEMENT}{code}> .\n")
+            out.append(f"{s} {_P['commune']} <{commune_iri(parent)}> .\n")
+            out.append(f"{s} {_P['municipalArrondissement']} <{commune_iri(code, 'ARM')}> .\n")
         else:
-            out.append(f"{s} <{PTCE}commune> <{COMMUNE}{code}> .\n")
+            out.append(f"{s} {_P['commune']} <{commune_iri(code)}> .\n")
     if DATE_RE.match(rec.creation_date):
-        out.append(f'{s} <{PTCE}creationDate> "{rec.creation_date}"^^<{XSD}date> .\n')
+        out.append(f'{s} {_P["creationDate"]} "{rec.creation_date}"^^{_DATE} .\n')
     if band := _code(rec.headcount_band):
-        out.append(f'{s} <{PTCE}headcountBand> "{band}" .\n')
+        out.append(f'{s} {_P["headcountBand"]} "{band}" .\n')
     _activity_lines(out, s, rec.activity, rec.nomenclature, linked_nomenclature, False)
     return out
 
@@ -181,13 +184,13 @@ def _activity_lines(
     code = _code(activity)
     if not code:
         return
-    out.append(f'{s} <{PTCE}activityCode> "{code}" .\n')
+    out.append(f'{s} {_P["activityCode"]} "{code}" .\n')
     nomenclature = _code(nomenclature) or ""
     if nomenclature and with_nomenclature:
-        out.append(f'{s} <{PTCE}activityNomenclature> "{nomenclature}" .\n')
+        out.append(f'{s} {_P["activityNomenclature"]} "{nomenclature}" .\n')
     if nomenclature == linked and NAF2_RE.match(code):
-        out.append(f"{s} <{PTCE}activity> <{NAF_SUBCLASS}{code}> .\n")
+        out.append(f"{s} {_P['activity']} <{naf_iri('sous-classe', code)}> .\n")
 
 
 def _bool(value: bool) -> str:
-    return f'"{"true" if value else "false"}"^^<{XSD}boolean>'
+    return f'"{"true" if value else "false"}"^^{_BOOLEAN}'

@@ -41,10 +41,8 @@ from ptce_kg.kg.importers.model import (
     CommuneMapper,
     EstablishmentRecord,
     LegalUnitRecord,
-    establishment_iri,
     establishment_lines,
     legal_unit_lines,
-    org_iri,
 )
 from ptce_kg.kg.metadata import (
     GraphDescription,
@@ -54,6 +52,7 @@ from ptce_kg.kg.metadata import (
     sha256_of_text,
 )
 from ptce_kg.rdf import graphs
+from ptce_kg.rdf.iris import ESTABLISHMENTS, ORGS
 from ptce_kg.reference.datasets import LO2
 from ptce_kg.store.base import Store
 
@@ -92,7 +91,7 @@ def _lines(paths: Iterable[Path], summary: ImportSummary) -> Iterator[list[str]]
 
 TITLE = "API Recherche d'entreprises (DINUM), réponses importées"
 CREDIT = "INSEE, base Sirene; API Recherche d'entreprises (DINUM)"
-_UNIT_IRIS = (org_iri(""), establishment_iri(""))
+_UNIT_IRIS = (ORGS, ESTABLISHMENTS)
 
 
 def import_recherche_entreprises(
