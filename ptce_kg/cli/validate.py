@@ -8,18 +8,18 @@ from pathlib import Path
 import click
 
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError
-from ptce_kg.validation import FORMATS, render, validate_files
+from ptce_kg.validation import FORMATS, RULE_SETS, render, validate_files
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--rules",
-    type=click.Choice(["all", "legal", "call", "quality"]),
+    type=click.Choice(["all", *RULE_SETS]),
     default="all",
     show_default=True,
-    help="legal: art. 9 and art. 1–2 of loi 2014-856; call: décret 2015-431 (State calls); "
-    "quality: data quality.",
+    help="legal: art. 9 and art. 1–2 of loi 2014-856, décret 2015-858; call: décret 2015-431 "
+    "(State calls); esus: ESUS approval (Code du travail L3332-17-1); quality: data quality.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True

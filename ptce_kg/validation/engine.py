@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import pyshacl
@@ -17,9 +18,16 @@ from ptce_kg.validation.shapes import rule_sets, shapes_graph
 LANGS = ("fr", "en")
 
 
-def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str = "fr") -> Report:
+def validate(
+    data: rdflib.Graph,
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    as_of: date | None = None,
+) -> Report:
     """Validate ``data`` (a Graph, or a Dataset: all its graphs together) against the rule sets
-    ``rules`` ("legal", "call", "quality" or "all"); messages in ``lang``.
+    ``rules`` ("legal", "call", "esus", "quality" or "all"); messages in ``lang``. Date rules
+    (an ended strategy, an expired approval, a date far in the future) are judged on ``as_of``
+    (default: today).
 
     Refuses (UnsafeInputError) data that declares ``owl:imports``: they are never followed.
     """
@@ -33,7 +41,7 @@ def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str =
     graph = validation_graph(data)
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=shapes_graph(sets),
+        shacl_graph=shapes_graph(sets, as_of),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,

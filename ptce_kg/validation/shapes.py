@@ -1,4 +1,4 @@
-"""The shapes graphs (legal, call, quality) loaded from ``shapes/``, and the rule index.
+"""The shapes graphs (legal, call, esus, quality) loaded from ``shapes/``, and the rule index.
 
 Shapes are data files; this module only reads them, adds today's date where a shape asks for it
 (``ptcesh:notBeforeToday`` / ``ptcesh:notAfterNextYear``) and indexes rules by shape.
@@ -18,7 +18,7 @@ from ptce_kg.errors import InputError
 from ptce_kg.paths import shapes_dir
 
 PTCESH = rdflib.Namespace("https://w3id.org/ptce/shapes#")
-RULE_SETS = ("legal", "call", "quality")
+RULE_SETS = ("legal", "call", "esus", "quality")
 _HELPERS = "common.ttl"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def case_graph(case: dict) -> rdflib.Graph:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_rule_case(case: dict, no_network: list[str]) -> None:
     """Reference data (COG, NAF, legal forms) comes from the package: no network access."""
-    report = validate(case_graph(case), rules=case.get("rules", "all"), lang="en")
+    report = validate(
+        case_graph(case), rules=case.get("rules", "all"), lang="en", as_of=case.get("as_of")
+    )
     fired: dict[str, set[str]] = {}
     for result in report.results:
         fired.setdefault(result.rule, set()).add(result.severity)
@@ -73,9 +76,11 @@ def test_every_rule_has_a_failing_and_a_conforming_case() -> None:
 
 
 @cache
-def _counterpart_rules(snippets: tuple[str, ...], rules: str) -> frozenset[str]:
+def _counterpart_rules(
+    snippets: tuple[str, ...], rules: str, as_of: date | None = None
+) -> frozenset[str]:
     """Rule ids raised by the base with the named snippets only (no removal, no addition)."""
-    report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en")
+    report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en", as_of=as_of)
     return frozenset(report.rule_ids())
 
 
@@ -87,7 +92,8 @@ def test_rule_has_a_conforming_counterpart(rule: str) -> None:
     cases = [c for c in CASES if rule in c["expect"] and ("remove" in c or "add" in c)]
     assert cases, f"no failing case for {rule} built by changing conforming data"
     assert any(
-        rule not in _counterpart_rules(tuple(c.get("with", [])), c.get("rules", "all"))
+        rule
+        not in _counterpart_rules(tuple(c.get("with", [])), c.get("rules", "all"), c.get("as_of"))
         for c in cases
     ), f"{rule} is raised by the unchanged data of every case that expects it"
 

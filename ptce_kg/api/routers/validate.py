@@ -85,7 +85,7 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 def validate_file(
     file: UploadField,
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
-    rules: Annotated[str, Form(description="all, legal, call or quality")] = "all",
+    rules: Annotated[str, Form(description="all, legal, call, esus or quality")] = "all",
     lang: LangField = "fr",
     input_format: FormatField = None,
     accept: AcceptHeader = None,
