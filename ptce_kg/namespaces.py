@@ -160,6 +160,7 @@ class PTCE(DefinedNamespace):
     opexTotal: URIRef  # total operating expenses
     priorLosses: URIRef  # prior losses
     profit: URIRef  # profit
+    profitMajorityToActivity: URIRef  # most profits kept for the activity
     programme: URIRef  # programme
     purposeBeyondProfitSharing: URIRef  # purpose beyond profit sharing
     rank: URIRef  # rank
