@@ -147,3 +147,24 @@ def test_incorporation_message_names_the_amount_and_which_cap(
         assert f"({amount} €)" in result.message and f" {cap} €" in result.message
         assert which[lang] in result.message, result.message
         assert result.pole_label == pole  # incorporation -> its organisation -> its pole
+
+
+@pytest.mark.parametrize(
+    ("name", "in_doubt"),
+    [
+        ("association flagged N in SIRENE", "the SIRENE flag is what is in doubt"),
+        (
+            "company on the ESS France list but flagged N in SIRENE",
+            "the presentation is what is in doubt, the N flag is probably right",
+        ),
+    ],
+)
+def test_sirene_consistency_says_which_of_flag_and_presentation_is_in_doubt(
+    name: str, in_doubt: str
+) -> None:
+    """A statutory family flagged N: the flag is doubtful; a commercial company presented as ESS
+    and flagged N: its presentation is (ART1-FORM says it is not an ESS enterprise)."""
+    case = next(c for c in CASES if c["name"] == name)
+    report = validate(case_graph(case), rules="legal", lang="en")
+    [result] = [r for r in report.results if r.rule == "ART1-SIRENE-CONSISTENCY"]
+    assert in_doubt in result.message, result.message
