@@ -168,3 +168,18 @@ def test_sirene_consistency_says_which_of_flag_and_presentation_is_in_doubt(
     report = validate(case_graph(case), rules="legal", lang="en")
     [result] = [r for r in report.results if r.rule == "ART1-SIRENE-CONSISTENCY"]
     assert in_doubt in result.message, result.message
+
+
+def test_every_law_rule_is_in_the_projects_reading_of_the_law() -> None:
+    """docs/law.md names, clause by clause, every rule id of the legal, call and esus sets, and
+    no docs page points to the research note that is not in the repository."""
+    docs = Path(__file__).parents[2] / "docs"
+    law = (docs / "law.md").read_text(encoding="utf-8")
+    missing = {
+        row["rule"]
+        for row in rule_table()
+        if row["set"] != "quality" and f"`{row['rule']}`" not in law
+    }
+    assert missing == set()
+    for page in docs.glob("*.md"):
+        assert "legal-rules" not in page.read_text(encoding="utf-8"), page.name
