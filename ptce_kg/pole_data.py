@@ -41,6 +41,7 @@ from ptce_kg.namespaces import PTCE
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
 from ptce_kg.validation import Report, read_inputs, validate
+from ptce_kg.validation.engine import input_file
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
@@ -144,7 +145,9 @@ def check_upload(
     graph = read_upload(data, filename, input_format)
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate(graph, rules=rules, lang=lang)
+    report = validate(
+        graph, rules=rules, lang=lang, inputs=(input_file(client_file_name(filename), data),)
+    )
     keep = pole_id is not None and report.conforms
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if keep else ())
 

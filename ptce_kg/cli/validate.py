@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,16 +16,24 @@ from ptce_kg.validation import FORMATS, RULE_SETS, render, validate_files
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--rules",
-    type=click.Choice(["all", *RULE_SETS]),
     default="all",
     show_default=True,
-    help="legal: art. 9 and art. 1–2 of loi 2014-856, décret 2015-858; call: décret 2015-431 "
-    "(State calls); esus: ESUS approval (Code du travail L3332-17-1); quality: data quality.",
+    help=f"all, or sets among {', '.join(RULE_SETS)}, comma-separated; <set>@<version> picks an "
+    "earlier version of a set. legal: art. 9 and art. 1–2 of loi 2014-856, décret 2015-858; "
+    "call: décret 2015-431 (State calls); esus: ESUS approval (Code du travail L3332-17-1); "
+    "quality: data quality.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
 )
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge the date rules (ended strategy, expired approval…) on this day (YYYY-MM-DD); "
+    "default: today.",
+)
 @click.option(
     "--input-format",
     default=None,
@@ -43,6 +52,7 @@ def validate(
     rules: str,
     fmt: str,
     lang: str,
+    as_of: datetime | None,
     input_format: str | None,
     output: Path | None,
 ) -> None:
@@ -51,7 +61,13 @@ def validate(
     Exit code 0 when there is no violation (warnings and infos are shown), 1 when there is at
     least one violation, 2 when an input cannot be read or parsed, 3 on an internal error.
     """
-    report = validate_files(list(files), rules=rules, lang=lang, input_format=input_format)
+    report = validate_files(
+        list(files),
+        rules=rules,
+        lang=lang,
+        input_format=input_format,
+        as_of=None if as_of is None else as_of.date(),
+    )
     text = render(report, fmt, lang)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))

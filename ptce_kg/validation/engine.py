@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,8 @@ import rdflib
 from ptce_kg import rdfio
 from ptce_kg.errors import InputError
 from ptce_kg.validation.prepare import validation_graph
-from ptce_kg.validation.report import Report, build_report
-from ptce_kg.validation.shapes import rule_sets, shapes_graph
+from ptce_kg.validation.report import InputFile, Report, build_report
+from ptce_kg.validation.shapes import rule_set_version, rule_sets, shapes_graph
 
 LANGS = ("fr", "en")
 
@@ -23,11 +24,12 @@ def validate(
     rules: str | Iterable[str] = "all",
     lang: str = "fr",
     as_of: date | None = None,
+    inputs: Sequence[InputFile] = (),
 ) -> Report:
     """Validate ``data`` (a Graph, or a Dataset: all its graphs together) against the rule sets
     ``rules`` ("legal", "call", "esus", "quality" or "all"); messages in ``lang``. Date rules
     (an ended strategy, an expired approval, a date far in the future) are judged on ``as_of``
-    (default: today).
+    (default: today). ``inputs`` name the files the data came from, for the report.
 
     Refuses (UnsafeInputError) data that declares ``owl:imports``: they are never followed.
     """
@@ -36,12 +38,13 @@ def validate(
             f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang"
         )
     sets = rule_sets(rules)
+    day = as_of or date.today()
     data = _flatten(data)
     rdfio.refuse_imports(data, where="data")
     graph = validation_graph(data)
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=shapes_graph(sets, as_of),
+        shacl_graph=shapes_graph(sets, day),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
@@ -51,7 +54,27 @@ def validate(
         do_owl_imports=False,
         inplace=True,
     )
-    return build_report(report_graph, graph, sets, lang)
+    report = build_report(report_graph, graph, sets, lang)
+    report.date = day.isoformat()
+    report.rule_set_versions = tuple(rule_set_version(s) for s in sets)
+    report.inputs = tuple(inputs)
+    return report
+
+
+def input_file(name: str, data: bytes) -> InputFile:
+    """The report's record of one validated file."""
+    return InputFile(name, hashlib.sha256(data).hexdigest())
+
+
+def describe_inputs(paths: Sequence[Path]) -> tuple[InputFile, ...]:
+    """The files ``paths`` name (a folder: each file in it), as the report records them."""
+    files = []
+    for path in paths:
+        members = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for member in members:
+            name = str(member) if member == path else f"{path}/{member.name}"
+            files.append(input_file(name, member.read_bytes()))
+    return tuple(files)
 
 
 def read_inputs(paths: Sequence[Path], input_format: str | None = None) -> rdflib.Graph:
@@ -74,9 +97,12 @@ def validate_files(
     rules: str | Iterable[str] = "all",
     lang: str = "fr",
     input_format: str | None = None,
+    as_of: date | None = None,
 ) -> Report:
-    """Read ``paths`` (see :func:`read_inputs`) and validate them together."""
-    return validate(read_inputs(paths, input_format), rules=rules, lang=lang)
+    """Read ``paths`` (see :func:`read_inputs`) and validate them together; the report names
+    each file with its SHA-256."""
+    graph = read_inputs(paths, input_format)
+    return validate(graph, rules=rules, lang=lang, as_of=as_of, inputs=describe_inputs(paths))
 
 
 def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:

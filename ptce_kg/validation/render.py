@@ -1,7 +1,10 @@
-"""Render a Report as text, JSON, Turtle (the standard SHACL report) or a self-contained page."""
+"""Render a Report as text, JSON, CSV, Turtle (the standard SHACL report) or a self-contained
+page that prints well (a coordinator attaches the printed PDF to a call application)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from html import escape
 from itertools import groupby
@@ -11,7 +14,24 @@ from string import Template
 from ptce_kg.errors import InputError
 from ptce_kg.validation.report import SEVERITIES, Report, Result
 
-FORMATS = ("text", "json", "turtle", "html")
+FORMATS = ("text", "json", "csv", "turtle", "html")
+# One CSV row per result: the JSON result fields, then the report's context on every row so a
+# row pasted elsewhere still says what was validated, when and with which rules.
+CSV_COLUMNS = (
+    "rule",
+    "severity",
+    "focus",
+    "focus_label",
+    "path",
+    "value",
+    "message",
+    "source",
+    "pole",
+    "pole_label",
+    "date",
+    "rule_set_versions",
+    "inputs",
+)
 _TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
 
 _WORDS = {
@@ -19,17 +39,23 @@ _WORDS = {
            "conforms": "Conforme : aucune violation.",
            "fails": "Non conforme : au moins une violation.",
            "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
-           "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat."},
+           "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat.",
+           "date": "Date de la validation", "versions": "Versions des règles (date du texte)",
+           "inputs": "Fichiers validés (SHA-256)"},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
            "conforms": "Conforms: no violation.",
            "fails": "Does not conform: at least one violation.",
            "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
-           "value": "value", "path": "property", "source": "text", "none": "No result."},
+           "value": "value", "path": "property", "source": "text", "none": "No result.",
+           "date": "Validation date", "versions": "Rule-set versions (date of the text)",
+           "inputs": "Files validated (SHA-256)"},
 }  # fmt: skip
 
 
 def render(report: Report, format: str = "text", lang: str = "fr") -> str:
-    """The report in ``format`` (text, json, turtle, html), words in ``lang``."""
+    """The report in ``format`` (text, json, csv, turtle, html), words in ``lang``.
+
+    Raises InputError for an unknown format."""
     if format not in FORMATS:
         raise InputError(
             f"unknown report format {format!r} (choose from {', '.join(FORMATS)})", where="--format"
@@ -37,6 +63,8 @@ def render(report: Report, format: str = "text", lang: str = "fr") -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     if format == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if format == "csv":
+        return _csv(report)
     if format == "turtle":
         return report.report_graph.serialize(format="turtle")
     if format == "html":
@@ -50,8 +78,45 @@ def _summary(report: Report, words: dict[str, str]) -> str:
     return f"{verdict} ({counts}; {words['rules']}: {', '.join(report.rules)})"
 
 
+def _versions(report: Report) -> str:
+    return ", ".join(
+        f"{v.name} {v.version}" + (f" ({v.law_date})" if v.law_date else "")
+        for v in report.rule_set_versions
+    )
+
+
+def _inputs(report: Report) -> str:
+    return ", ".join(f"{i.file} ({i.sha256})" for i in report.inputs)
+
+
+def _context(report: Report, words: dict[str, str]) -> list[tuple[str, str]]:
+    """What was validated, when and with which rules: (label, text) pairs that are known."""
+    pairs = [
+        (words["date"], report.date),
+        (words["versions"], _versions(report)),
+        (words["inputs"], _inputs(report)),
+    ]
+    return [(label, text) for label, text in pairs if text]
+
+
+def _csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    context = {
+        "date": report.date,
+        "rule_set_versions": _versions(report),
+        "inputs": _inputs(report),
+    }
+    for result in report.results:
+        row = {column: getattr(result, column, None) for column in CSV_COLUMNS[:10]}
+        writer.writerow({**{k: "" if v is None else v for k, v in row.items()}, **context})
+    return out.getvalue()
+
+
 def _text(report: Report, words: dict[str, str]) -> str:
     lines = [_summary(report, words)]
+    lines += [f"{label}: {text}" for label, text in _context(report, words)]
     for result in report.results:
         lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
         lines.append(f"    {result.message}")
@@ -91,6 +156,10 @@ def _html(report: Report, words: dict[str, str], lang: str) -> str:
         counts=counts,
         rules=escape(", ".join(report.rules)),
         rules_word=escape(words["rules"]),
+        context="".join(
+            f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>"
+            for label, text in _context(report, words)
+        ),
         body="".join(sections) or f"<p>{escape(words['none'])}</p>",
     )
 

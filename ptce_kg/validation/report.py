@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from ptce_kg.namespaces import ORG, PTCE, ROV
-from ptce_kg.validation.shapes import Rule, rule_index, shape_messages
+from ptce_kg.validation.shapes import Rule, RuleSetVersion, rule_index, shape_messages
 
 SEVERITIES = ("Violation", "Warning", "Info")
 # A placeholder pySHACL fills in a SPARQL constraint's message: {?var} or {$var}.
@@ -42,26 +42,45 @@ class Result:
     pole_label: str | None = None
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was validated: its name as given (no server folder) and its SHA-256."""
+
+    file: str
+    sha256: str
+
+
 @dataclass
 class Report:
-    """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed)."""
+    """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed).
+
+    ``date`` is the day the date rules were judged on; ``rule_set_versions`` say which version
+    of each rule set (and the date of its law text) ran; ``inputs`` name the files validated.
+    """
 
     conforms: bool
     counts: dict[str, int]
     results: list[Result]
     rules: tuple[str, ...]
     report_graph: rdflib.Graph = field(repr=False)
+    date: str = ""
+    rule_set_versions: tuple[RuleSetVersion, ...] = ()
+    inputs: tuple[InputFile, ...] = ()
 
     def rule_ids(self, severity: str | None = None) -> set[str]:
         """The ids of the rules that fired (optionally of one severity)."""
         return {r.rule for r in self.results if severity is None or r.severity == severity}
 
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready form: conforms, counts, rule sets and results."""
+        """JSON-ready form: conforms, counts, rule sets (and their versions), date, inputs and
+        results."""
         return {
             "conforms": self.conforms,
             "counts": self.counts,
             "rules": list(self.rules),
+            "rule_set_versions": [v.as_dict() for v in self.rule_set_versions],
+            "date": self.date,
+            "inputs": [asdict(i) for i in self.inputs],
             "results": [asdict(r) for r in self.results],
         }
 
