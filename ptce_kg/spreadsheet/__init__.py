@@ -14,17 +14,20 @@ from rdflib import Graph
 from ptce_kg.errors import InputError
 from ptce_kg.spreadsheet.checks import Record, check_table
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
-from ptce_kg.spreadsheet.mapping import map_tables
+from ptce_kg.spreadsheet.mapping import Cell, Locations, map_tables_located
 from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
 __all__ = [
+    "Cell",
+    "Locations",
     "TableError",
     "TableErrors",
     "UnsafeSpreadsheet",
     "check_tables",
     "is_spreadsheet",
     "to_rdf",
+    "to_rdf_located",
 ]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -113,14 +116,20 @@ def to_rdf(path: Path) -> Graph:
 
     Raises TableErrors with every error: those of the cells, and the references between sheets
     (checked for every sheet without cell errors, as soon as the pole row is readable)."""
+    return to_rdf_located(path)[0]
+
+
+def to_rdf_located(path: Path) -> tuple[Graph, Locations]:
+    """``to_rdf`` and the cell (sheet, row, column) each triple came from; raises what it
+    raises."""
     tables, errors = check_tables(path)
     failed = frozenset(error.sheet for error in errors)
-    graph = Graph()
+    graph, locations = Graph(), Locations({}, {}, {})
     if tables.get("pole") and "pole" not in failed:
         try:
-            graph = map_tables(tables, where=str(path), skip=failed)
+            graph, locations = map_tables_located(tables, where=str(path), skip=failed)
         except TableErrors as exc:
             errors.extend(exc.errors)
     if errors:
         raise TableErrors(errors, str(path))
-    return graph
+    return graph, locations

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyshacl
 import rdflib
 
-from ptce_kg import rdfio
+from ptce_kg import rdfio, spreadsheet
 from ptce_kg.errors import InputError
 from ptce_kg.validation.prepare import validation_graph
-from ptce_kg.validation.report import InputFile, Report, build_report
+from ptce_kg.validation.report import InputFile, InputLocations, Location, Report, build_report
 from ptce_kg.validation.shapes import rule_set_version, rule_sets, shapes_graph
 
 LANGS = ("fr", "en")
@@ -25,11 +25,13 @@ def validate(
     lang: str = "fr",
     as_of: date | None = None,
     inputs: Sequence[InputFile] = (),
+    locations: InputLocations | None = None,
 ) -> Report:
     """Validate ``data`` (a Graph, or a Dataset: all its graphs together) against the rule sets
     ``rules`` ("legal", "call", "esus", "quality" or "all"); messages in ``lang``. Date rules
     (an ended strategy, an expired approval, a date far in the future) are judged on ``as_of``
-    (default: today). ``inputs`` name the files the data came from, for the report.
+    (default: today). ``inputs`` name the files the data came from, for the report;
+    ``locations`` (from :func:`read_located_inputs`) put spreadsheet cells on the results.
 
     Refuses (UnsafeInputError) data that declares ``owl:imports``: they are never followed.
     """
@@ -54,7 +56,7 @@ def validate(
         do_owl_imports=False,
         inplace=True,
     )
-    report = build_report(report_graph, graph, sets, lang)
+    report = build_report(report_graph, graph, sets, lang, locations)
     report.date = day.isoformat()
     report.rule_set_versions = tuple(rule_set_version(s) for s in sets)
     report.inputs = tuple(inputs)
@@ -79,17 +81,28 @@ def describe_inputs(paths: Sequence[Path]) -> tuple[InputFile, ...]:
 
 def read_inputs(paths: Sequence[Path], input_format: str | None = None) -> rdflib.Graph:
     """Read every file (RDF in any syntax, or the spreadsheet template) into one graph."""
+    return read_located_inputs(paths, input_format)[0]
+
+
+def read_located_inputs(
+    paths: Sequence[Path], input_format: str | None = None, names: Sequence[str] = ()
+) -> tuple[rdflib.Graph, InputLocations]:
+    """``read_inputs`` and the spreadsheet cell each triple of a spreadsheet input came from,
+    the file named as in ``names`` (default: the path as given). Raises InputError for a
+    missing or unreadable file."""
     if not paths:
         raise InputError("no file to validate")
     graph = rdflib.Graph()
-    for path in paths:
+    locations = InputLocations()
+    for index, path in enumerate(paths):
         if not path.exists():
             raise InputError("no such file or folder", where=str(path))
-        part = _read_one(path, input_format)
+        name = names[index] if index < len(names) else str(path)
+        part = _read_one(path, input_format, name, locations)
         rdfio.refuse_imports(part, where=str(path))
         for triple in part:
             graph.add(triple)
-    return graph
+    return graph, locations
 
 
 def validate_files(
@@ -101,19 +114,29 @@ def validate_files(
 ) -> Report:
     """Read ``paths`` (see :func:`read_inputs`) and validate them together; the report names
     each file with its SHA-256."""
-    graph = read_inputs(paths, input_format)
-    return validate(graph, rules=rules, lang=lang, as_of=as_of, inputs=describe_inputs(paths))
+    graph, locations = read_located_inputs(paths, input_format)
+    return validate(
+        graph,
+        rules=rules,
+        lang=lang,
+        as_of=as_of,
+        inputs=describe_inputs(paths),
+        locations=locations,
+    )
 
 
-def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:
+def _read_one(
+    path: Path, input_format: str | None, name: str, locations: InputLocations
+) -> rdflib.Graph:
     if input_format is None and (path.is_dir() or path.suffix.lower() in (".xlsx", ".csv")):
-        try:
-            from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
-        except ModuleNotFoundError as exc:
-            raise InputError(
-                "spreadsheet input is not supported by this installation", where=str(path)
-            ) from exc
-        return spreadsheet.to_rdf(path)
+        graph, cells = spreadsheet.to_rdf_located(path)
+        for triple, cell in cells.triples.items():
+            locations.triples.setdefault(triple, Location(name, cell.sheet, cell.row, cell.column))
+        for key, cell in cells.properties.items():
+            locations.properties.setdefault(key, Location(name, cell.sheet, cell.row, cell.column))
+        for node, cell in cells.nodes.items():
+            locations.nodes.setdefault(node, Location(name, cell.sheet, cell.row, cell.column))
+        return graph
     return _flatten(rdfio.parse_file(path, input_format))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from string import Template
 
 from ptce_kg.errors import InputError
-from ptce_kg.validation.report import SEVERITIES, Report, Result
+from ptce_kg.validation.report import SEVERITIES, Location, Report, Result
 
 FORMATS = ("text", "json", "csv", "turtle", "html")
 # One CSV row per result: the JSON result fields, then the report's context on every row so a
@@ -28,6 +28,10 @@ CSV_COLUMNS = (
     "source",
     "pole",
     "pole_label",
+    "file",
+    "sheet",
+    "row",
+    "column",
     "date",
     "rule_set_versions",
     "inputs",
@@ -41,14 +45,16 @@ _WORDS = {
            "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
            "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat.",
            "date": "Date de la validation", "versions": "Versions des règles (date du texte)",
-           "inputs": "Fichiers validés (SHA-256)"},
+           "inputs": "Fichiers validés (SHA-256)", "location": "cellule",
+           "sheet": "feuille", "row": "ligne", "column": "colonne"},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
            "conforms": "Conforms: no violation.",
            "fails": "Does not conform: at least one violation.",
            "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
            "value": "value", "path": "property", "source": "text", "none": "No result.",
            "date": "Validation date", "versions": "Rule-set versions (date of the text)",
-           "inputs": "Files validated (SHA-256)"},
+           "inputs": "Files validated (SHA-256)", "location": "cell",
+           "sheet": "sheet", "row": "row", "column": "column"},
 }  # fmt: skip
 
 
@@ -99,6 +105,16 @@ def _context(report: Report, words: dict[str, str]) -> list[tuple[str, str]]:
     return [(label, text) for label, text in pairs if text]
 
 
+def _where(location: Location | None, words: dict[str, str]) -> str:
+    """``file, sheet x, row n, column c`` for a result read from a spreadsheet, else empty."""
+    if location is None:
+        return ""
+    parts = [location.file, f"{words['sheet']} {location.sheet}", f"{words['row']} {location.row}"]
+    if location.column:
+        parts.append(f"{words['column']} {location.column}")
+    return ", ".join(parts)
+
+
 def _csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -110,6 +126,13 @@ def _csv(report: Report) -> str:
     }
     for result in report.results:
         row = {column: getattr(result, column, None) for column in CSV_COLUMNS[:10]}
+        where = result.location
+        row.update(
+            file=where and where.file,
+            sheet=where and where.sheet,
+            row=where and where.row,
+            column=where and where.column,
+        )
         writer.writerow({**{k: "" if v is None else v for k, v in row.items()}, **context})
     return out.getvalue()
 
@@ -121,6 +144,7 @@ def _text(report: Report, words: dict[str, str]) -> str:
         lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
         lines.append(f"    {result.message}")
         details = [
+            f"{words['location']}: {_where(result.location, words)}" if result.location else "",
             f"{words['path']}: {result.path}" if result.path else "",
             f"{words['value']}: {result.value}" if result.value else "",
             f"{words['source']}: {result.source}" if result.source else "",
@@ -166,6 +190,8 @@ def _html(report: Report, words: dict[str, str], lang: str) -> str:
 
 def _html_item(result: Result, words: dict[str, str]) -> str:
     details = []
+    if result.location:
+        details.append(f"{escape(words['location'])} : {escape(_where(result.location, words))}")
     if result.path:
         details.append(f"{escape(words['path'])} : <code>{escape(result.path)}</code>")
     if result.value:

@@ -27,6 +27,47 @@ for _prefix, _namespace in (
 
 
 @dataclass(frozen=True)
+class Location:
+    """The spreadsheet cell a result's value came from (``column`` None: the whole row)."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str | None
+
+
+@dataclass
+class InputLocations:
+    """Where the triples of spreadsheet inputs came from: by triple and by described node."""
+
+    triples: dict[tuple[rdflib.term.Node, ...], Location] = field(default_factory=dict)
+    properties: dict[tuple[rdflib.term.Node, ...], Location] = field(default_factory=dict)
+    nodes: dict[rdflib.term.Node, Location] = field(default_factory=dict)
+
+    def locate(
+        self,
+        focus: rdflib.term.Node | None,
+        path: rdflib.term.Node | None,
+        value: rdflib.term.Node | None,
+    ) -> Location | None:
+        """The cell of (focus, path, value), else of (focus, path, any value), else the row
+        of the value or of the focus node; None when the data came from no spreadsheet."""
+        if not self.triples and not self.nodes:
+            return None
+        if isinstance(path, rdflib.URIRef):
+            exact = self.triples.get((focus, path, value))
+            if exact is not None:
+                return exact
+            for (s, p, _), location in self.triples.items():
+                if s == focus and p == path:
+                    return location
+            column = self.properties.get((focus, path))
+            if column is not None:  # the value is missing: the cell where it belongs
+                return column
+        return self.nodes.get(value) or self.nodes.get(focus)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class Result:
     """One SHACL result, mapped to its rule and described for a pole coordinator."""
 
@@ -40,6 +81,7 @@ class Result:
     source: str
     pole: str | None = None
     pole_label: str | None = None
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +128,16 @@ class Report:
 
 
 def build_report(
-    report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[str, ...], lang: str
+    report_graph: rdflib.Graph,
+    data: rdflib.Graph,
+    rules: tuple[str, ...],
+    lang: str,
+    locations: InputLocations | None = None,
 ) -> Report:
-    """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data``."""
+    """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data`` and
+    locating them in the spreadsheet cells ``locations`` gives."""
     index = rule_index()
+    locations = locations or InputLocations()
     labels = _Labels(data, lang)
     results = []
     # Top-level results only: sh:detail results nested under them (sh:node) are not rules.
@@ -113,6 +161,7 @@ def build_report(
                 source=rule.source,
                 pole=None if pole is None else str(pole),
                 pole_label=None if pole is None else labels.describe(pole),
+                location=locations.locate(focus, path, value),
             )
         )
     results.sort(
