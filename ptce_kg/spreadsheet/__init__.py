@@ -15,7 +15,7 @@ from ptce_kg.errors import InputError
 from ptce_kg.spreadsheet.checks import Record, check_table
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
 from ptce_kg.spreadsheet.mapping import Cell, Locations, map_tables_located
-from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_xlsx
+from ptce_kg.spreadsheet.readers import RawTable, read_csv_folder, read_ods, read_xlsx
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
 __all__ = [
@@ -30,9 +30,9 @@ __all__ = [
     "to_rdf_located",
 ]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 # Other spreadsheet formats are recognised only to say how to save them (not read).
-UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers")
+UNSUPPORTED_SUFFIXES = (".xls", ".numbers")
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *UNSUPPORTED_SUFFIXES)
 
 
@@ -51,6 +51,8 @@ def read_raw(path: Path) -> dict[str, RawTable]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv_folder(path.parent, SHEETS)
+    if suffix == ".ods":
+        return read_ods(path, SHEETS)
     if suffix in WORKBOOK_SUFFIXES:
         return read_xlsx(path, SHEETS)
     if suffix in UNSUPPORTED_SUFFIXES:

@@ -128,7 +128,7 @@ def validate_files(
 def _read_one(
     path: Path, input_format: str | None, name: str, locations: InputLocations
 ) -> rdflib.Graph:
-    if input_format is None and (path.is_dir() or path.suffix.lower() in (".xlsx", ".csv")):
+    if input_format is None and (path.is_dir() or spreadsheet.is_spreadsheet(path)):
         graph, cells = spreadsheet.to_rdf_located(path)
         for triple, cell in cells.triples.items():
             locations.triples.setdefault(triple, Location(name, cell.sheet, cell.row, cell.column))

@@ -160,8 +160,85 @@ def test_cells_outside_named_columns_are_reported(templates: Path, tmp_path: Pat
 
 
 def test_other_spreadsheet_formats_are_told_to_save_as_xlsx(tmp_path: Path, cli) -> None:
-    path = tmp_path / "pole.ods"
-    path.write_bytes(b"PK\x03\x04")
+    path = tmp_path / "pole.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
     result = cli("convert", str(path))
     assert result.returncode == EXIT_INPUT
     assert ".xlsx" in result.stderr and "Traceback" not in result.stderr
+
+
+def _ods(folder: Path, target: Path, empty_tail: int = 1_048_000) -> Path:
+    """An OpenDocument workbook of the CSV files of ``folder``, one sheet per file, as
+    LibreOffice writes it: numbers as floats, repeated empty cells and a huge repeated empty
+    tail of rows."""
+    import csv as csv_module
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    sheets = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv_module.reader(handle))
+        xml_rows = []
+        for row in rows:
+            cells = []
+            for value in row:
+                if value and value.isdigit() and not value.startswith("0") and len(value) < 9:
+                    cells.append(
+                        f'<table:table-cell office:value-type="float" office:value="{value}">'
+                        f"<text:p>{value}</text:p></table:table-cell>"
+                    )
+                elif value:
+                    cells.append(
+                        '<table:table-cell office:value-type="string">'
+                        f"<text:p>{escape(value)}</text:p></table:table-cell>"
+                    )
+                else:
+                    cells.append("<table:table-cell/>")
+            cells.append('<table:table-cell table:number-columns-repeated="1000"/>')
+            xml_rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+        xml_rows.append(
+            f'<table:table-row table:number-rows-repeated="{empty_tail}">'
+            '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        )
+        sheets.append(
+            f"<table:table table:name={quoteattr(path.stem)}>{''.join(xml_rows)}</table:table>"
+        )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        f"<office:body><office:spreadsheet>{''.join(sheets)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return target
+
+
+def test_ods_workbook_is_read_like_the_xlsx(templates: Path, tmp_path: Path) -> None:
+    """LibreOffice's .ods gives the same graph as the .xlsx of the same example."""
+    ods = _ods(templates / "exemple", tmp_path / "pole.ods")
+    expected = to_rdf(templates / "ptce-modele-exemple.xlsx")
+    graph = to_rdf(ods)
+    assert len(graph) == len(expected)
+    assert set(graph) == set(expected)
+
+
+def test_ods_with_an_error_is_located_like_the_xlsx(templates: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for path in (templates / "exemple").glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    projets = folder / "projets.csv"
+    lines = projets.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("dimensions")] = "culturelle"
+    lines[1] = ",".join(cells)
+    projets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(_ods(folder, tmp_path / "pole.ods"))
+    assert ("projets", 2, "dimensions") in places(caught.value)
