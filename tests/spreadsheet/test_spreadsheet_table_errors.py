@@ -242,3 +242,59 @@ def test_ods_with_an_error_is_located_like_the_xlsx(templates: Path, tmp_path: P
     with pytest.raises(TableErrors) as caught:
         to_rdf(_ods(folder, tmp_path / "pole.ods"))
     assert ("projets", 2, "dimensions") in places(caught.value)
+
+
+def _edited_example(templates: Path, tmp_path: Path, row: int, changes: dict[str, str]) -> Path:
+    """A copy of the example CSV folder with cells of membres.csv's data row ``row`` changed."""
+    import csv as csv_module
+
+    folder = tmp_path / "exemple"
+    folder.mkdir()
+    for path in (templates / "exemple").glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    with (folder / "membres.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    rows[row].update(changes)
+    with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        (
+            "Laval",
+            "« Laval » est un nom de commune ; le code INSEE attendu : Laval (code INSEE 53130",
+        ),
+        (
+            "53000",
+            "« 53000 » est un code postal, pas un code commune INSEE : Laval (code INSEE 53130",
+        ),
+    ],
+)
+def test_commune_given_by_name_or_postal_code_names_the_likely_commune(
+    templates: Path, tmp_path: Path, given: str, hint: str
+) -> None:
+    """The COG shipped in data/reference (names, La Poste postal codes) names the commune and
+    its INSEE code, at the cell."""
+    folder = _edited_example(templates, tmp_path, 0, {"commune": given})
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    [error] = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("membres", 2, "commune")
+    assert hint in error.message, error.message
+
+
+def test_role_given_in_french_is_answered_with_the_code_and_the_french_labels(
+    templates: Path, tmp_path: Path
+) -> None:
+    folder = _edited_example(templates, tmp_path, 1, {"roles": "fondateur"})
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    [error] = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("membres", 3, "roles")
+    assert "« fondateur » s'écrit founder" in error.message
+    assert "lead-structure (Structure porteuse)" in error.message
