@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import rdflib
 from rdflib.collection import Collection
@@ -40,9 +41,10 @@ class Location:
 class InputLocations:
     """Where the triples of spreadsheet inputs came from: by triple and by described node."""
 
-    triples: dict[tuple[rdflib.term.Node, ...], Location] = field(default_factory=dict)
-    properties: dict[tuple[rdflib.term.Node, ...], Location] = field(default_factory=dict)
-    nodes: dict[rdflib.term.Node, Location] = field(default_factory=dict)
+    # keyed by rdflib terms; a result's focus, path or value may be None: looked up as is
+    triples: dict[tuple[Any, ...], Location] = field(default_factory=dict)
+    properties: dict[tuple[Any, ...], Location] = field(default_factory=dict)
+    nodes: dict[Any, Location] = field(default_factory=dict)
 
     def locate(
         self,
@@ -64,7 +66,7 @@ class InputLocations:
             column = self.properties.get((focus, path))
             if column is not None:  # the value is missing: the cell where it belongs
                 return column
-        return self.nodes.get(value) or self.nodes.get(focus)  # type: ignore[arg-type]
+        return self.nodes.get(value) or self.nodes.get(focus)
 
 
 @dataclass(frozen=True)
