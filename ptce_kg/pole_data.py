@@ -40,8 +40,9 @@ from ptce_kg.metadata import (
 from ptce_kg.namespaces import PTCE
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
-from ptce_kg.validation import Report, read_inputs, validate
-from ptce_kg.validation.engine import input_file
+from ptce_kg.validation import Report, validate
+from ptce_kg.validation.engine import input_file, read_located_inputs
+from ptce_kg.validation.report import InputLocations
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
@@ -87,19 +88,22 @@ def safe_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", client_file_name(filename)).lstrip(".") or "upload"
 
 
-def read_upload(data: bytes, filename: str, input_format: str | None = None) -> rdflib.Graph:
+def read_upload(
+    data: bytes, filename: str, input_format: str | None = None
+) -> tuple[rdflib.Graph, InputLocations]:
     """Parse an uploaded file: the spreadsheet template (.xlsx/.csv) or RDF in any syntax.
 
     The syntax comes from ``input_format`` or the file name's extension; the bytes go through
     the same safe readers as ``ptce-kg validate`` (from a private temporary folder, under the
     client's file name reduced to safe characters: a lone template CSV is named after its sheet).
-    Error messages name the file as the client did, not the server's temporary folder.
+    Error messages name the file as the client did, not the server's temporary folder; so do
+    the spreadsheet cells the triples came from (the second value).
     """
     with tempfile.TemporaryDirectory(prefix="ptce-upload-") as tmp:
         path = Path(tmp) / safe_name(filename)
         path.write_bytes(data)
         try:
-            return read_inputs([path], input_format)
+            return read_located_inputs([path], input_format, names=[client_file_name(filename)])
         except InputError as exc:
             folder = f"{tmp}/"
             raise type(exc)(
@@ -142,11 +146,15 @@ def check_upload(
 
     Raises InputError for an unreadable file (or one about another pole).
     """
-    graph = read_upload(data, filename, input_format)
+    graph, locations = read_upload(data, filename, input_format)
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
     report = validate(
-        graph, rules=rules, lang=lang, inputs=(input_file(client_file_name(filename), data),)
+        graph,
+        rules=rules,
+        lang=lang,
+        inputs=(input_file(client_file_name(filename), data),),
+        locations=locations,
     )
     keep = pole_id is not None and report.conforms
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if keep else ())
