@@ -42,7 +42,8 @@ from ptce_kg.ownership import POLE_IRI, check_pole_graph, check_pole_id, known_p
 from ptce_kg.store import Store
 from ptce_kg.store.terms import triples_from_rdflib
 from ptce_kg.validation import Report, validate
-from ptce_kg.validation.engine import read_bytes
+from ptce_kg.validation.engine import input_file, read_located_bytes
+from ptce_kg.validation.report import InputLocations
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
@@ -79,15 +80,20 @@ def safe_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", client_file_name(filename)).lstrip(".") or "upload"
 
 
-def read_upload(data: bytes, filename: str, input_format: str | None = None) -> rdflib.Graph:
-    """Parse an uploaded file: the spreadsheet template (.xlsx/.csv) or RDF in any syntax.
+def read_upload(
+    data: bytes, filename: str, input_format: str | None = None
+) -> tuple[rdflib.Graph, InputLocations]:
+    """Parse an uploaded file: the spreadsheet template (.xlsx/.ods/.csv) or RDF in any syntax.
 
     The syntax comes from ``input_format`` or the file name's extension; the bytes go through
     the same safe readers as ``ptce-kg validate``, from memory: nothing is written to disk, so
     no error names a server path. Errors name the file by the client's file name reduced to safe
-    characters (a lone template CSV is named after its sheet). Raises InputError.
+    characters (a lone template CSV is named after its sheet); the spreadsheet cells the triples
+    came from (the second value) name it as the client did. Raises InputError.
     """
-    return read_bytes(data, safe_name(filename), input_format)
+    return read_located_bytes(
+        data, safe_name(filename), input_format, shown_as=client_file_name(filename)
+    )
 
 
 def _check_own_pole(graph: rdflib.Graph, pole_id: str) -> None:
@@ -120,10 +126,16 @@ def check_upload(
 
     Raises InputError for an unreadable file (or one that does not describe the pole).
     """
-    graph = read_upload(data, filename, input_format)
+    graph, locations = read_upload(data, filename, input_format)
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate(graph, rules=rules, lang=lang)
+    report = validate(
+        graph,
+        rules=rules,
+        lang=lang,
+        inputs=(input_file(client_file_name(filename), data),),
+        locations=locations,
+    )
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if pole_id is not None else ())
 
 
