@@ -16,7 +16,7 @@ from frictionless import Resource
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.resources import ontology_dir
 from ptce_kg.spreadsheet.communes import COMMUNE_COLUMNS, commune_hint, is_commune_code
 from ptce_kg.spreadsheet.errors import TableError
 from ptce_kg.spreadsheet.readers import RawTable

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf.resources import data_dir
 
 # Columns of the template that hold INSEE commune codes.
 COMMUNE_COLUMNS = frozenset({"commune", "territoire_communes"})

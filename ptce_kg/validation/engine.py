@@ -10,8 +10,9 @@ from pathlib import Path
 import pyshacl
 import rdflib
 
-from ptce_kg import rdfio, spreadsheet
+from ptce_kg import spreadsheet
 from ptce_kg.errors import InputError
+from ptce_kg.rdf import parsing as rdfio
 from ptce_kg.validation.prepare import validation_graph
 from ptce_kg.validation.report import InputFile, InputLocations, Location, Report, build_report
 from ptce_kg.validation.shapes import rule_set_version, rule_sets, shapes_graph
