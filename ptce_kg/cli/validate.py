@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError, InternalError, PtceError
-from ptce_kg.validation import FORMATS, render, render_failure, validate_files
+from ptce_kg.validation import FORMATS, RULE_SETS, render, render_failure, validate_files
 from ptce_kg.validation.shapes import rule_sets
 
 
@@ -16,16 +17,24 @@ from ptce_kg.validation.shapes import rule_sets
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--rules",
-    type=click.Choice(["all", "legal", "call", "quality"]),
     default="all",
     show_default=True,
-    help="legal: art. 9 and art. 1–2 of loi 2014-856; call: décret 2015-431 (State calls); "
+    help=f"all, or sets among {', '.join(RULE_SETS)}, comma-separated; <set>@<version> picks an "
+    "earlier version of a set. legal: art. 9 and art. 1–2 of loi 2014-856, décret 2015-858; "
+    "call: décret 2015-431 (State calls); esus: ESUS approval (Code du travail L3332-17-1); "
     "quality: data quality.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
 )
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge the date rules (ended strategy, expired approval…) on this day (YYYY-MM-DD); "
+    "default: today.",
+)
 @click.option(
     "--input-format",
     default=None,
@@ -39,13 +48,14 @@ from ptce_kg.validation.shapes import rule_sets
     default=None,
     help="Write the report to this file instead of standard output. When no report can be "
     "made (exit 2 or 3), the file is replaced by a report of the failure (json, html, text) "
-    "or removed (turtle), never left as it was.",
+    "or removed (turtle, csv), never left as it was.",
 )
 def validate(
     files: tuple[Path, ...],
     rules: str,
     fmt: str,
     lang: str,
+    as_of: datetime | None,
     input_format: str | None,
     output: Path | None,
 ) -> None:
@@ -57,7 +67,13 @@ def validate(
     "conforms": null and the errors (table errors one entry per sheet, row and column).
     """
     try:
-        report = validate_files(list(files), rules=rules, lang=lang, input_format=input_format)
+        report = validate_files(
+            list(files),
+            rules=rules,
+            lang=lang,
+            input_format=input_format,
+            as_of=None if as_of is None else as_of.date(),
+        )
         text = render(report, fmt, lang)
     except Exception as exc:
         _report_failure(exc, fmt, lang, rules, output)
@@ -69,7 +85,7 @@ def validate(
 
 def _report_failure(exc: Exception, fmt: str, lang: str, rules: str, output: Path | None) -> None:
     """Put a report of the failure where the report would have gone, so that no earlier report
-    is mistaken for this one's: the -o file is replaced (or removed in turtle); on standard
+    is mistaken for this one's: the -o file is replaced (or removed in turtle and csv); on standard
     output json and html documents are printed (text goes to standard error, from main())."""
     error = exc if isinstance(exc, PtceError) else InternalError(f"{type(exc).__name__}: {exc}")
     text = render_failure(error, fmt, lang, rule_sets(rules))

@@ -36,6 +36,8 @@ from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import Store
 from ptce_kg.validation import Report, read_input_bytes, validate_input
+from ptce_kg.validation.engine import input_file
+from ptce_kg.validation.report import InputLocations
 
 # One submission writes at a time (validation still runs in parallel): the derived graph is
 # rebuilt from every pole's data, rule by rule, and two interleaved rebuilds could keep facts
@@ -105,10 +107,23 @@ def check_upload(
     is named after its sheet). Raises InputError for an unreadable file (or one that does not
     describe the pole).
     """
-    graph = read_input_bytes(data, safe_name(filename), input_format)
+    locations = InputLocations()
+    graph = read_input_bytes(
+        data,
+        safe_name(filename),
+        input_format,
+        locations=locations,
+        shown_as=client_file_name(filename),
+    )
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate_input(graph, rules=rules, lang=lang)
+    report = validate_input(
+        graph,
+        rules=rules,
+        lang=lang,
+        inputs=(input_file(client_file_name(filename), data),),
+        locations=locations,
+    )
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if pole_id is not None else ())
 
 

@@ -52,6 +52,7 @@ class PTCE(DefinedNamespace):
     Cooperation: URIRef  # Cooperation
     EconomicActivity: URIRef  # Economic activity
     Establishment: URIRef  # Establishment
+    EsusApproval: URIRef  # ESUS approval
     FinancialYear: URIRef  # Closed financial year
     JobObservation: URIRef  # Job observation
     LegalUnit: URIRef  # Legal unit
@@ -78,9 +79,11 @@ class PTCE(DefinedNamespace):
     essEvidence: URIRef  # ESS evidence
     essFamily: URIRef  # ESS family
     establishmentOf: URIRef  # establishment of
+    esusApproval: URIRef  # ESUS approval
     financialYear: URIRef  # financial year
     hasEstablishment: URIRef  # has establishment
     innovationType: URIRef  # innovation type
+    issuingPrefecture: URIRef  # issuing prefecture
     jobObservation: URIRef  # job observation
     jobUnit: URIRef  # job unit
     leadStructure: URIRef  # lead structure
@@ -96,6 +99,7 @@ class PTCE(DefinedNamespace):
     perimeterArea: URIRef  # perimeter area
     project: URIRef  # project
     projectDimension: URIRef  # project dimension
+    pursuedObjective: URIRef  # pursued objective
     reserveIncorporation: URIRef  # reserve incorporation
     sector: URIRef  # sector
     servesStrategy: URIRef  # serves strategy
@@ -115,9 +119,13 @@ class PTCE(DefinedNamespace):
     administrativeState: URIRef  # administrative state
     allocDevFund: URIRef  # allocation to the development fund
     allocRetainedAndReserves: URIRef  # allocation to retained earnings and reserves
+    approvalByRight: URIRef  # approval by right
+    approvalDate: URIRef  # approval date
     availableReserves: URIRef  # available reserves
+    avgTop5Pay: URIRef  # average pay of the five best paid
     awardYear: URIRef  # award year
     borderlineEss: URIRef  # borderline ESS
+    branchMinimum: URIRef  # annual branch minimum wage
     capitalAmortisationAllowed: URIRef  # capital amortisation allowed
     cogVintage: URIRef  # COG vintage
     communeCode: URIRef  # commune code
@@ -126,9 +134,12 @@ class PTCE(DefinedNamespace):
     democraticGovernance: URIRef  # democratic governance
     devFundRate: URIRef  # development fund rate
     directoryEssClaim: URIRef  # ESS according to the company directory
+    dividends: URIRef  # dividends paid
     email: URIRef  # email
     endDate: URIRef  # end date
+    equity: URIRef  # equity
     essRegistryMention: URIRef  # ESS registry mention
+    expiryDate: URIRef  # expiry date
     fictitiousExample: URIRef  # fictitious example
     firstIncorporation: URIRef  # first incorporation
     fiscalYear: URIRef  # fiscal year
@@ -139,15 +150,21 @@ class PTCE(DefinedNamespace):
     incorporationDate: URIRef  # incorporation date
     jobCount: URIRef  # job count
     liquidationSurplusToEss: URIRef  # liquidation surplus to an ESS enterprise
+    listedOnMarket: URIRef  # listed on a market
     localDevelopmentContribution: URIRef  # sustainable local development contribution
     locatedInPoleTerritory: URIRef  # located in the pole's territory
     membersKnown: URIRef  # members known
     missionCompanyFlag: URIRef  # mission company flag
+    nonBankFinancing: URIRef  # non-bank financing
+    nonBankFinancingPay: URIRef  # pay for non-bank financing
     nonLossCapitalReductionAllowed: URIRef  # non-loss capital reduction allowed
     observationDate: URIRef  # observation date
     ongoing: URIRef  # ongoing
+    opexSocialUtility: URIRef  # social-utility operating expenses
+    opexTotal: URIRef  # total operating expenses
     priorLosses: URIRef  # prior losses
     profit: URIRef  # profit
+    profitMajorityToActivity: URIRef  # most profits kept for the activity
     programme: URIRef  # programme
     purposeBeyondProfitSharing: URIRef  # purpose beyond profit sharing
     rank: URIRef  # rank
@@ -160,8 +177,11 @@ class PTCE(DefinedNamespace):
     siren: URIRef  # SIREN number
     sireneEssFlag: URIRef  # SIRENE ESS flag
     siret: URIRef  # SIRET number
+    smicAnnualFullTime: URIRef  # annual full-time minimum wage
     socialUtilityIsPrincipal: URIRef  # social utility as main aim
     startDate: URIRef  # start date
+    tmoRate: URIRef  # average bond yield
+    topPay: URIRef  # top pay
     totalReserves: URIRef  # total reserves
     website: URIRef  # website
     # END GENERATED

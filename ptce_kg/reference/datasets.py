@@ -292,7 +292,7 @@ DATASETS: tuple[ReferenceDataset, ...] = (
         graphs.REFERENCE_LEGAL_FORMS,
         "Catégories juridiques (INSEE) et famille ESS (loi 2014-856 art. 1 II 1°)",
         ("categories-juridiques.csv", "mappings/ess-family-by-legal-form.csv"),
-        "INSEE (nomenclature); ptce-kg (ESS families, legal-rules.md §4)",
+        "INSEE (nomenclature); ptce-kg (ESS families, docs/law.md §8)",
         LO2,
         legal_form_index,
     ),

@@ -1,8 +1,9 @@
 """The spreadsheet template for pole coordinators: read it, check it, map it to RDF.
 
-``to_rdf(path)`` accepts the .xlsx workbook, a folder of CSV files, or one CSV file of such a
-folder (the whole folder is read); ``to_rdf_bytes(data, name)`` one uploaded workbook or CSV file
-held in memory. Every table error is reported at once as ``TableErrors``
+``to_rdf(path)`` accepts the .xlsx or .ods workbook, a folder of CSV files, or one CSV file of
+such a folder (the whole folder is read); ``to_rdf_located(path)`` also says which cell each
+triple came from, and ``to_rdf_located_bytes(data, name)`` does so for one uploaded workbook or
+CSV file held in memory. Every table error is reported at once as ``TableErrors``
 (sheet, row, column, message); a file that cannot be read safely raises ``UnsafeSpreadsheet``.
 """
 
@@ -15,36 +16,46 @@ from rdflib import Graph
 from ptce_kg.errors import InputError
 from ptce_kg.spreadsheet.checks import Record, check_table
 from ptce_kg.spreadsheet.errors import TableError, TableErrors, UnsafeSpreadsheet
-from ptce_kg.spreadsheet.mapping import map_tables
+from ptce_kg.spreadsheet.mapping import Cell, Locations, map_tables_located
 from ptce_kg.spreadsheet.readers import (
     RawTable,
+    file_bytes,
     read_csv_files,
     read_csv_folder,
+    read_ods,
     read_workbook,
-    read_xlsx,
 )
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
 __all__ = [
+    "Cell",
+    "Locations",
     "TableError",
     "TableErrors",
     "UnsafeSpreadsheet",
     "check_tables",
     "is_spreadsheet",
+    "is_spreadsheet_name",
     "to_rdf",
-    "to_rdf_bytes",
+    "to_rdf_located",
+    "to_rdf_located_bytes",
 ]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 # Other spreadsheet formats are recognised only to say how to save them (not read).
-UNSUPPORTED_SUFFIXES = (".xls", ".ods", ".numbers")
+UNSUPPORTED_SUFFIXES = (".xls", ".numbers")
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *UNSUPPORTED_SUFFIXES)
 
 
 def is_spreadsheet(path: Path) -> bool:
-    """True for what ``to_rdf`` takes: a spreadsheet file name (.xlsx, .csv; .ods/.xls only
-    to be told to save as .xlsx) or a folder."""
-    return path.suffix.lower() in SPREADSHEET_SUFFIXES or path.is_dir()
+    """True for what ``to_rdf`` takes: a spreadsheet file name or a folder."""
+    return is_spreadsheet_name(path.name) or path.is_dir()
+
+
+def is_spreadsheet_name(name: str) -> bool:
+    """True for a spreadsheet file name (.xlsx, .ods, .csv; .xls/.numbers only to be told to
+    save as .xlsx); the name is never opened."""
+    return PurePath(name).suffix.lower() in SPREADSHEET_SUFFIXES
 
 
 def read_raw(path: Path) -> dict[str, RawTable]:
@@ -57,7 +68,7 @@ def read_raw(path: Path) -> dict[str, RawTable]:
     if suffix == ".csv":
         return read_csv_folder(path.parent, SHEETS)
     if suffix in WORKBOOK_SUFFIXES:
-        return read_xlsx(path, SHEETS)
+        return read_raw_bytes(file_bytes(path), str(path))
     raise _not_a_template(suffix, str(path))
 
 
@@ -67,6 +78,8 @@ def read_raw_bytes(data: bytes, name: str) -> dict[str, RawTable]:
     suffix = PurePath(name).suffix.lower()
     if suffix == ".csv":
         return read_csv_files([(name, data)], SHEETS, name)
+    if suffix == ".ods":
+        return read_ods(data, name, SHEETS)
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(data, name, SHEETS)
     raise _not_a_template(suffix, name)
@@ -79,7 +92,7 @@ def _not_a_template(suffix: str, where: str) -> InputError:
             "2007+) or as CSV files / enregistrez le classeur au format .xlsx",
             where,
         )
-    return InputError("not a spreadsheet template (expected .xlsx, .csv or a folder)", where)
+    return InputError("not a spreadsheet template (expected .xlsx, .ods, .csv or a folder)", where)
 
 
 def check_tables(path: Path) -> tuple[dict[str, list[Record]], list[TableError]]:
@@ -139,24 +152,31 @@ def to_rdf(path: Path) -> Graph:
 
     Raises TableErrors with every error: those of the cells, and the references between sheets
     (checked for every sheet without cell errors, as soon as the pole row is readable)."""
+    return to_rdf_located(path)[0]
+
+
+def to_rdf_located(path: Path) -> tuple[Graph, Locations]:
+    """``to_rdf`` and the cell (sheet, row, column) each triple came from; raises what it
+    raises."""
     return _to_graph(read_raw(path), str(path))
 
 
-def to_rdf_bytes(data: bytes, name: str) -> Graph:
-    """The RDF graph of one uploaded workbook or CSV file (named ``name``), read from memory
-    like :func:`to_rdf` reads a file. Raises TableErrors, UnsafeSpreadsheet, InputError."""
+def to_rdf_located_bytes(data: bytes, name: str) -> tuple[Graph, Locations]:
+    """The graph and cells of one uploaded workbook or CSV file (named ``name``), read from
+    memory like :func:`to_rdf_located` reads a file. Raises TableErrors, UnsafeSpreadsheet,
+    InputError."""
     return _to_graph(read_raw_bytes(data, name), name)
 
 
-def _to_graph(raw: dict[str, RawTable], where: str) -> Graph:
+def _to_graph(raw: dict[str, RawTable], where: str) -> tuple[Graph, Locations]:
     tables, errors = _check_raw(raw)
     failed = frozenset(error.sheet for error in errors)
-    graph = Graph()
+    graph, locations = Graph(), Locations({}, {}, {})
     if tables.get("pole") and "pole" not in failed:
         try:
-            graph = map_tables(tables, where=where, skip=failed)
+            graph, locations = map_tables_located(tables, where=where, skip=failed)
         except TableErrors as exc:
             errors.extend(exc.errors)
     if errors:
         raise TableErrors(errors, where)
-    return graph
+    return graph, locations

@@ -7,11 +7,17 @@ coordinator fixes the whole file in one go.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from frictionless import Resource
+from rdflib import Graph
+from rdflib.namespace import SKOS
 
+from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.spreadsheet.communes import COMMUNE_COLUMNS, commune_hint, is_commune_code
 from ptce_kg.spreadsheet.errors import TableError
 from ptce_kg.spreadsheet.readers import RawTable
 from ptce_kg.spreadsheet.schemas import TableSpec
@@ -62,7 +68,22 @@ def check_table(raw: RawTable, spec: TableSpec) -> tuple[list[Record], list[Tabl
         Record(number, _split_lists(spec, row.to_dict()))
         for number, row in zip(row_numbers, resource.read_rows(), strict=True)
     ]
-    return records, []
+    errors = _postal_code_errors(raw.name, records)
+    return ([], errors) if errors else (records, [])
+
+
+def _postal_code_errors(sheet: str, records: list[Record]) -> list[TableError]:
+    """Commune cells of the right format holding a postal code that is no INSEE code."""
+    errors = []
+    for record in records:
+        for column in COMMUNE_COLUMNS & record.values.keys():
+            value = record.values[column]
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item and not is_commune_code(item):
+                    hint = commune_hint(item)
+                    if hint:
+                        errors.append(TableError(sheet, record.row, column, hint))
+    return errors
 
 
 def _header_errors(raw: RawTable, header: list[str], spec: TableSpec) -> list[TableError]:
@@ -124,7 +145,11 @@ def _table_error(sheet: str, spec: TableSpec, error: Any, row_numbers: list[int]
     column = getattr(error, "field_name", None)
     cell = getattr(error, "cell", None)
     field = spec.field(column) if column in spec.field_names else {}
-    return TableError(sheet, row, column, _message(error.type, error.note, cell, field))
+    message = _message(error.type, error.note, cell, field)
+    if column in COMMUNE_COLUMNS and cell is not None:
+        hints = [commune_hint(item) for item in re.split(r"\s*;\s*", str(cell)) if item.strip()]
+        message = " ; ".join([message, *(hint for hint in hints if hint)])
+    return TableError(sheet, row, column, message)
 
 
 def _message(kind: str, note: str, cell: Any, field: dict[str, Any]) -> str:
@@ -150,9 +175,21 @@ def _message(kind: str, note: str, cell: Any, field: dict[str, Any]) -> str:
                 for item in str(cell).split(field["x-list"]["separator"])
                 if item.strip() not in allowed
             ]
+            labels = _french_labels()
+            # a value written as its French label (« fondateur »): say which code it is
+            meant = {
+                item: code
+                for item in bad
+                for code in allowed
+                if _fold(labels.get(code, "")) == _fold(item)
+            }
+            said = "".join(f" ; « {item} » s'écrit {code}" for item, code in meant.items())
+            choices = ", ".join(
+                f"{code} ({labels[code]})" if code in labels else code for code in allowed
+            )
             return (
-                f"valeur(s) non autorisée(s) : {', '.join(bad) or '(vide)'} ; valeurs "
-                f"possibles, séparées par « ; » : {', '.join(allowed)}"
+                f"valeur(s) non autorisée(s) : {', '.join(bad) or '(vide)'}{said} ; valeurs "
+                f"possibles, séparées par « ; » : {choices}"
             )
         if name == "pattern":
             example = field.get("example")
@@ -164,6 +201,26 @@ def _message(kind: str, note: str, cell: Any, field: dict[str, Any]) -> str:
     if kind == "unique-error":
         return f"« {cell} » est déjà utilisé dans une autre ligne ; il doit être unique ({title})"
     return f"{kind}: {note}" if note else kind  # any other error, as frictionless words it
+
+
+@lru_cache(maxsize=1)
+def _french_labels() -> dict[str, str]:
+    """Concept notation -> French label, over the SKOS schemes of ``ontology/vocab/`` (the
+    values of the template's list columns are concept notations)."""
+    labels: dict[str, str] = {}
+    for path in sorted((ontology_dir() / "vocab").glob("*.ttl")):
+        graph = Graph().parse(path, format="turtle")
+        for concept, notation in graph.subject_objects(SKOS.notation):
+            for label in graph.objects(concept, SKOS.prefLabel):
+                if getattr(label, "language", None) == "fr":
+                    labels.setdefault(str(notation), str(label))
+    return labels
+
+
+def _fold(text: str) -> str:
+    """Compared without case, accents or punctuation."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
 
 
 def _split_lists(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:

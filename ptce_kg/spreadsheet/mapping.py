@@ -8,7 +8,7 @@ row's node IRIs (so any sheet can refer to any other), then the triples.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -48,6 +48,27 @@ def load_lookups(mapping: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """Where a value came from: sheet, spreadsheet row (header = 1), column (its header name;
+    None for what a whole row says, e.g. the node it describes)."""
+
+    sheet: str
+    row: int
+    column: str | None
+
+
+@dataclass
+class Locations:
+    """The cells the triples of a mapped file came from: by triple, by (node, property) for the
+    column a property is read from even when the cell is empty, and by the node a row
+    describes (its first row)."""
+
+    triples: dict[tuple[Any, Any, Any], Cell]
+    nodes: dict[Any, Cell]
+    properties: dict[tuple[Any, Any], Cell] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class _Node:
     """A node one row describes: its IRI and the merged spec of the chosen alternative."""
 
@@ -71,6 +92,7 @@ class _Mapper:
         self.prefixes: dict[str, str] = mapping["prefixes"]
         self.lookups = load_lookups(mapping)
         self.errors: list[TableError] = []
+        self.locations = Locations({}, {}, {})
         self.context: dict[str, Any] = {}
         # (sheet, row index) -> node name -> _Node ; sheet -> key text -> row index
         self.nodes: dict[tuple[str, int], dict[str, _Node]] = {}
@@ -142,6 +164,7 @@ class _Mapper:
                 values = self.values(record)
                 row_nodes = self.nodes[(sheet, index)]
                 for node in row_nodes.values():
+                    self.locations.nodes.setdefault(node.iri, Cell(sheet, record.row, None))
                     for type_name in node.types:
                         graph.add((node.iri, RDF.type, self.curie(type_name)))
                     if flagged and node.fictitious:
@@ -153,6 +176,11 @@ class _Mapper:
                             )
                         )
                     for prop in node.properties:
+                        if "column" in prop and not prop.get("inverse"):
+                            self.locations.properties.setdefault(
+                                (node.iri, self.curie(prop["predicate"])),
+                                Cell(sheet, record.row, prop["column"]),
+                            )
                         if _holds(prop, values):
                             self.emit_property(graph, node, prop, sheet, record, values, row_nodes)
 
@@ -167,11 +195,13 @@ class _Mapper:
         row_nodes: dict[str, _Node],
     ) -> None:
         predicate = self.curie(prop["predicate"])
+        cell = Cell(sheet, record.row, prop.get("column"))
         for obj in self.objects(prop, sheet, record, values, row_nodes):
-            if prop.get("inverse"):
-                graph.add((obj, predicate, node.iri))
-            else:
-                graph.add((node.iri, predicate, obj))
+            triple = (
+                (obj, predicate, node.iri) if prop.get("inverse") else (node.iri, predicate, obj)
+            )
+            graph.add(triple)
+            self.locations.triples.setdefault(triple, cell)
 
     def objects(
         self,
@@ -307,6 +337,16 @@ def map_tables(
     """The RDF graph of checked tables; raises TableErrors for references to unknown rows.
 
     References to a sheet of ``skip`` (one with errors of its own) are not checked."""
+    return map_tables_located(tables, mapping, where, skip)[0]
+
+
+def map_tables_located(
+    tables: dict[str, list[Record]],
+    mapping: dict[str, Any] | None = None,
+    where: str | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> tuple[Graph, Locations]:
+    """``map_tables`` and the cell each triple came from; raises what it raises."""
     mapping = mapping or load_mapping()
     graph = Graph()
     for prefix, namespace in mapping["prefixes"].items():
@@ -317,4 +357,4 @@ def map_tables(
     mapper.emit(graph)
     if mapper.errors:
         raise TableErrors(mapper.errors, where)
-    return graph
+    return graph, mapper.locations

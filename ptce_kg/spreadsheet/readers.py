@@ -1,10 +1,14 @@
-"""Read the raw cells of the template: an .xlsx workbook or a folder of CSV files, from disk or
-from bytes held in memory (an upload is never written to disk, so no message names a server path).
+"""Read the raw cells of the template: an .xlsx or .ods workbook, or a folder of CSV files, from
+disk or from bytes held in memory (an upload is never written to disk, so no message names a
+server path).
 
 Untrusted files: the workbook's zip directory is checked before openpyxl opens it (size,
 decompression ratio), openpyxl reads in read-only mode with cached values (no formula is ever
 evaluated, external links are not loaded, XML goes through defusedxml), and sheets are bounded
 in rows and columns so a hostile ``<dimension>`` or a far-away cell cannot exhaust memory.
+An .ods workbook (LibreOffice) gets the same zip checks; its ``content.xml`` is parsed with
+defusedxml and read as cached values only; repeated rows and cells are expanded within the same
+bounds (the trailing empty rows LibreOffice declares by the million are skipped, not expanded).
 """
 
 from __future__ import annotations
@@ -82,8 +86,8 @@ def _check_size(size: int, where: str) -> None:
         raise UnsafeSpreadsheet(f"file larger than {MAX_FILE_BYTES // 2**20} MB", where)
 
 
-def _file_bytes(path: Path) -> bytes:
-    """The content of ``path``, refused before it is read when it is too large."""
+def file_bytes(path: Path) -> bytes:
+    """The content of ``path``, refused (UnsafeSpreadsheet) before it is read when too large."""
     _check_size(path.stat().st_size, str(path))
     return path.read_bytes()
 
@@ -96,7 +100,7 @@ def _check_zip(data: bytes, where: str) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnsafeSpreadsheet(
-            f"not an .xlsx workbook (an .xlsx file is a zip archive): {exc}", where
+            f"not a workbook (an .xlsx or .ods file is a zip archive): {exc}", where
         ) from exc
     if len(members) > MAX_ZIP_MEMBERS:
         raise UnsafeSpreadsheet(f"workbook with {len(members)} parts refused", where)
@@ -107,11 +111,6 @@ def _check_zip(data: bytes, where: str) -> None:
             f"(limit {MAX_UNCOMPRESSED_BYTES // 2**20} MB)",
             where,
         )
-
-
-def read_xlsx(path: Path, sheets: tuple[str, ...]) -> dict[str, RawTable]:
-    """Read the data sheets of the workbook at ``path`` (see :func:`read_workbook`)."""
-    return read_workbook(_file_bytes(path), str(path), sheets)
 
 
 def read_workbook(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str, RawTable]:
@@ -161,6 +160,93 @@ def read_workbook(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str,
     return tables
 
 
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def read_ods(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str, RawTable]:
+    """Read the data sheets of an OpenDocument workbook (.ods) held in memory like
+    :func:`read_workbook`. Raises UnsafeSpreadsheet, TableErrors."""
+    from defusedxml import ElementTree
+
+    _check_zip(data, where)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = ElementTree.fromstring(archive.read("content.xml"))
+    except Exception as exc:  # noqa: BLE001 - a missing part, bad XML, forbidden entities…
+        raise UnsafeSpreadsheet(f"not a readable .ods workbook: {_root_cause(exc)}", where) from exc
+    tables: dict[str, RawTable] = {}
+    errors: list[TableError] = []
+    for sheet in root.iter(f"{{{_ODS['table']}}}table"):
+        title = sheet.get(f"{{{_ODS['table']}}}name", "")
+        name = title.strip().lower()
+        if name in HELPER_SHEETS:
+            continue
+        if name not in sheets:
+            errors.append(
+                TableError(
+                    title,
+                    None,
+                    None,
+                    f"feuille inconnue ; feuilles attendues : {', '.join(sheets)}",
+                )
+            )
+            continue
+        tables[name] = _table(name, _ods_rows(sheet, title, where), where)
+    if errors:
+        raise TableErrors(errors, where)
+    return tables
+
+
+def _ods_rows(sheet: Any, title: str, where: str) -> list[tuple[int, list[str]]]:
+    """A sheet's rows as text, with their row numbers (repeats counted, bounded)."""
+    table, office = _ODS["table"], _ODS["office"]
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
+    for row in sheet.iter(f"{{{table}}}table-row"):
+        repeat = int(row.get(f"{{{table}}}number-rows-repeated", "1"))
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag not in (f"{{{table}}}table-cell", f"{{{table}}}covered-table-cell"):
+                continue
+            span = int(cell.get(f"{{{table}}}number-columns-repeated", "1"))
+            text = _ods_cell(cell, office)
+            if not text:  # trailing empty cells are declared repeated up to the last column
+                cells.extend([""] * min(span, MAX_COLUMNS))
+            else:
+                cells.extend([text] * min(span, MAX_COLUMNS))
+            if len(cells) >= MAX_COLUMNS:
+                break
+        cells = cells[:MAX_COLUMNS]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            number += repeat
+            continue
+        if number + repeat > MAX_ROWS:
+            raise UnsafeSpreadsheet(f"sheet {title!r} has more than {MAX_ROWS} rows", where)
+        for _ in range(repeat):
+            number += 1
+            rows.append((number, list(cells)))
+    return rows
+
+
+def _ods_cell(cell: Any, office: str) -> str:
+    """A cell's cached value as a CSV export would write it (dates ISO, numbers plain)."""
+    kind = cell.get(f"{{{office}}}value-type")
+    if kind in ("float", "percentage", "currency"):
+        return cell_text(Decimal(cell.get(f"{{{office}}}value", "0")))
+    if kind == "date":
+        return cell.get(f"{{{office}}}date-value", "").removesuffix("T00:00:00")
+    if kind == "boolean":
+        return cell.get(f"{{{office}}}boolean-value", "")
+    paragraphs = cell.findall(f"{{{_ODS['text']}}}p")
+    return "\n".join("".join(p.itertext()) for p in paragraphs).strip()
+
+
 def _root_cause(exc: BaseException) -> str:
     """The innermost error (openpyxl wraps e.g. defusedxml's EntitiesForbidden in a generic one)."""
     while exc.__cause__ or exc.__context__:
@@ -203,7 +289,7 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
             ],
             str(folder),
         )
-    return read_csv_files(((str(path), _file_bytes(path)) for path in files), sheets, str(folder))
+    return read_csv_files(((str(path), file_bytes(path)) for path in files), sheets, str(folder))
 
 
 def read_csv_files(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import pyshacl
@@ -12,15 +14,25 @@ from ptce_kg.errors import InputError
 from ptce_kg.rdf.parsing import merged, refuse_imports
 from ptce_kg.validation.inputs import read_inputs
 from ptce_kg.validation.prepare import validation_graph
-from ptce_kg.validation.report import Report, build_report
-from ptce_kg.validation.shapes import rule_sets, shapes_graph
+from ptce_kg.validation.report import InputFile, InputLocations, Report, build_report
+from ptce_kg.validation.shapes import rule_set_version, rule_sets, shapes_graph
 
 LANGS = ("fr", "en")
 
 
-def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str = "fr") -> Report:
+def validate(
+    data: rdflib.Graph,
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    as_of: date | None = None,
+    inputs: Sequence[InputFile] = (),
+    locations: InputLocations | None = None,
+) -> Report:
     """Validate ``data`` (a Graph, or a Dataset: all its graphs together) against the rule sets
-    ``rules`` ("legal", "call", "quality" or "all"); messages in ``lang``.
+    ``rules`` ("legal", "call", "esus", "quality" or "all"); messages in ``lang``. Date rules
+    (an ended strategy, an expired approval, a date far in the future) are judged on ``as_of``
+    (default: today). ``inputs`` name the files the data came from, for the report;
+    ``locations`` (filled by ``validation.inputs``) put spreadsheet cells on the results.
 
     Raises InputError for an unknown rule set or language; refuses (UnsafeInputError) data that
     declares ``owl:imports``: they are never followed.
@@ -28,15 +40,20 @@ def validate(data: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str =
     sets = _rule_sets(rules, lang)
     data = merged(data)
     refuse_imports(data, where="data")
-    return _validate(data, sets, lang)
+    return _validate(data, sets, lang, as_of, inputs, locations)
 
 
 def validate_input(
-    graph: rdflib.Graph, rules: str | Iterable[str] = "all", lang: str = "fr"
+    graph: rdflib.Graph,
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    as_of: date | None = None,
+    inputs: Sequence[InputFile] = (),
+    locations: InputLocations | None = None,
 ) -> Report:
     """Validate a graph read by ``validation.inputs`` (which refused ``owl:imports``, naming
     the file), like :func:`validate`."""
-    return _validate(graph, _rule_sets(rules, lang), lang)
+    return _validate(graph, _rule_sets(rules, lang), lang, as_of, inputs, locations)
 
 
 def validate_files(
@@ -44,9 +61,20 @@ def validate_files(
     rules: str | Iterable[str] = "all",
     lang: str = "fr",
     input_format: str | None = None,
+    as_of: date | None = None,
 ) -> Report:
-    """Read ``paths`` (see ``validation.inputs.read_inputs``) and validate them together."""
-    return validate_input(read_inputs(paths, input_format), rules=rules, lang=lang)
+    """Read ``paths`` (see ``validation.inputs.read_inputs``) and validate them together; the
+    report names each file with its SHA-256 and each spreadsheet result with its cell."""
+    locations = InputLocations()
+    graph = read_inputs(paths, input_format, locations=locations)
+    return validate_input(
+        graph,
+        rules=rules,
+        lang=lang,
+        as_of=as_of,
+        inputs=describe_inputs(paths),
+        locations=locations,
+    )
 
 
 def _rule_sets(rules: str | Iterable[str], lang: str) -> tuple[str, ...]:
@@ -57,11 +85,19 @@ def _rule_sets(rules: str | Iterable[str], lang: str) -> tuple[str, ...]:
     return rule_sets(rules)
 
 
-def _validate(data: rdflib.Graph, sets: tuple[str, ...], lang: str) -> Report:
+def _validate(
+    data: rdflib.Graph,
+    sets: tuple[str, ...],
+    lang: str,
+    as_of: date | None,
+    inputs: Sequence[InputFile],
+    locations: InputLocations | None,
+) -> Report:
+    day = as_of or date.today()
     graph = validation_graph(data)
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=shapes_graph(sets),
+        shacl_graph=shapes_graph(sets, day),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
@@ -71,4 +107,24 @@ def _validate(data: rdflib.Graph, sets: tuple[str, ...], lang: str) -> Report:
         do_owl_imports=False,
         inplace=True,
     )
-    return build_report(report_graph, graph, sets, lang)
+    report = build_report(report_graph, graph, sets, lang, locations)
+    report.date = day.isoformat()
+    report.rule_set_versions = tuple(rule_set_version(s) for s in sets)
+    report.inputs = tuple(inputs)
+    return report
+
+
+def input_file(name: str, data: bytes) -> InputFile:
+    """The report's record of one validated file."""
+    return InputFile(name, hashlib.sha256(data).hexdigest())
+
+
+def describe_inputs(paths: Sequence[Path]) -> tuple[InputFile, ...]:
+    """The files ``paths`` name (a folder: each file in it), as the report records them."""
+    files = []
+    for path in paths:
+        members = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for member in members:
+            name = str(member) if member == path else f"{path}/{member.name}"
+            files.append(input_file(name, member.read_bytes()))
+    return tuple(files)

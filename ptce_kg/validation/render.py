@@ -1,8 +1,11 @@
-"""Render a Report as text, JSON, Turtle (the standard SHACL report) or a self-contained page;
-and, when no report could be made (an unreadable file), what stands in its place."""
+"""Render a Report as text, JSON, CSV, Turtle (the standard SHACL report) or a self-contained
+page that prints well (a coordinator attaches the printed PDF to a call application); and, when
+no report could be made (an unreadable file), what stands in its place."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from html import escape
 from itertools import groupby
@@ -10,9 +13,30 @@ from pathlib import Path
 from string import Template
 
 from ptce_kg.errors import InputError, PtceError
-from ptce_kg.validation.report import SEVERITIES, Report, Result
+from ptce_kg.validation.report import SEVERITIES, Location, Report, Result
 
-FORMATS = ("text", "json", "turtle", "html")
+FORMATS = ("text", "json", "csv", "turtle", "html")
+# One CSV row per result: the JSON result fields, then the report's context on every row so a
+# row pasted elsewhere still says what was validated, when and with which rules.
+CSV_COLUMNS = (
+    "rule",
+    "severity",
+    "focus",
+    "focus_label",
+    "path",
+    "value",
+    "message",
+    "source",
+    "pole",
+    "pole_label",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "date",
+    "rule_set_versions",
+    "inputs",
+)
 _TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
 
 _WORDS = {
@@ -22,6 +46,8 @@ _WORDS = {
            "title": "Rapport de validation", "rules": "Règles", "no_pole": "Hors pôle",
            "value": "valeur", "path": "propriété", "source": "texte", "none": "Aucun résultat.",
            "failed": "Pas de rapport : les données n'ont pas pu être lues ou validées.",
+           "date": "Date de la validation", "versions": "Versions des règles (date du texte)",
+           "inputs": "Fichiers validés (SHA-256)", "location": "cellule",
            "sheet": "feuille", "row": "ligne", "column": "colonne"},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
            "conforms": "Conforms: no violation.",
@@ -29,15 +55,21 @@ _WORDS = {
            "title": "Validation report", "rules": "Rules", "no_pole": "Not attached to a pole",
            "value": "value", "path": "property", "source": "text", "none": "No result.",
            "failed": "No report: the data could not be read or validated.",
+           "date": "Validation date", "versions": "Rule-set versions (date of the text)",
+           "inputs": "Files validated (SHA-256)", "location": "cell",
            "sheet": "sheet", "row": "row", "column": "column"},
 }  # fmt: skip
 
 
 def render(report: Report, format: str = "text", lang: str = "fr") -> str:
-    """The report in ``format`` (text, json, turtle, html), words in ``lang``."""
+    """The report in ``format`` (text, json, csv, turtle, html), words in ``lang``.
+
+    Raises InputError for an unknown format."""
     words = _words(format, lang)
     if format == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if format == "csv":
+        return _csv(report)
     if format == "turtle":
         return report.report_graph.serialize(format="turtle")
     if format == "html":
@@ -50,13 +82,14 @@ def render_failure(
 ) -> str | None:
     """What stands in for the report when ``error`` stopped the validation: in json
     ``{"conforms": null, "rules", "error", "detail", "errors": [...]}`` (``PtceError.as_dict``),
-    in html a page listing the errors, in text the error; None in turtle (a SHACL report cannot
-    say that the data was not read)."""
+    in html a page listing the errors, in text the error; None in turtle and csv (a SHACL report
+    or a table of results cannot say that the data was not read). Raises InputError for an
+    unknown format."""
     words = _words(format, lang)
     if format == "json":
         document = {"conforms": None, "rules": list(rules), **error.as_dict()}
         return json.dumps(document, ensure_ascii=False, indent=2)
-    if format == "turtle":
+    if format in ("turtle", "csv"):
         return None
     if format == "html":
         items = "".join(
@@ -71,6 +104,7 @@ def render_failure(
             words["failed"],
             "",
             rules,
+            "",
             f'<section class="focus"><ul>{items}</ul></section>',
         )
     return f"{words['failed']}\n{error}\n"
@@ -97,12 +131,67 @@ def _summary(report: Report, words: dict[str, str]) -> str:
     return f"{verdict} ({counts}; {words['rules']}: {', '.join(report.rules)})"
 
 
+def _versions(report: Report) -> str:
+    return ", ".join(
+        f"{v.name} {v.version}" + (f" ({v.law_date})" if v.law_date else "")
+        for v in report.rule_set_versions
+    )
+
+
+def _inputs(report: Report) -> str:
+    return ", ".join(f"{i.file} ({i.sha256})" for i in report.inputs)
+
+
+def _context(report: Report, words: dict[str, str]) -> list[tuple[str, str]]:
+    """What was validated, when and with which rules: (label, text) pairs that are known."""
+    pairs = [
+        (words["date"], report.date),
+        (words["versions"], _versions(report)),
+        (words["inputs"], _inputs(report)),
+    ]
+    return [(label, text) for label, text in pairs if text]
+
+
+def _where(location: Location | None, words: dict[str, str]) -> str:
+    """``file, sheet x, row n, column c`` for a result read from a spreadsheet, else empty."""
+    if location is None:
+        return ""
+    parts = [location.file, f"{words['sheet']} {location.sheet}", f"{words['row']} {location.row}"]
+    if location.column:
+        parts.append(f"{words['column']} {location.column}")
+    return ", ".join(parts)
+
+
+def _csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    context = {
+        "date": report.date,
+        "rule_set_versions": _versions(report),
+        "inputs": _inputs(report),
+    }
+    for result in report.results:
+        row = {column: getattr(result, column, None) for column in CSV_COLUMNS[:10]}
+        where = result.location
+        row.update(
+            file=where and where.file,
+            sheet=where and where.sheet,
+            row=where and where.row,
+            column=where and where.column,
+        )
+        writer.writerow({**{k: "" if v is None else v for k, v in row.items()}, **context})
+    return out.getvalue()
+
+
 def _text(report: Report, words: dict[str, str]) -> str:
     lines = [_summary(report, words)]
+    lines += [f"{label}: {text}" for label, text in _context(report, words)]
     for result in report.results:
         lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
         lines.append(f"    {result.message}")
         details = [
+            f"{words['location']}: {_where(result.location, words)}" if result.location else "",
             f"{words['path']}: {result.path}" if result.path else "",
             f"{words['value']}: {result.value}" if result.value else "",
             f"{words['source']}: {result.source}" if result.source else "",
@@ -131,7 +220,11 @@ def _html(report: Report, words: dict[str, str], lang: str) -> str:
     )
     verdict = words["conforms"] if report.conforms else words["fails"]
     body = "".join(sections) or f"<p>{escape(words['none'])}</p>"
-    return _page(lang, words, report.conforms, verdict, counts, report.rules, body)
+    context = "".join(
+        f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>"
+        for label, text in _context(report, words)
+    )
+    return _page(lang, words, report.conforms, verdict, counts, report.rules, context, body)
 
 
 def _page(
@@ -141,9 +234,10 @@ def _page(
     verdict: str,
     counts: str,
     rules: tuple[str, ...],
+    context: str,
     body: str,
 ) -> str:
-    """The self-contained page; ``counts`` and ``body`` are HTML already escaped."""
+    """The self-contained page; ``counts``, ``context`` and ``body`` are HTML already escaped."""
     return Template(_TEMPLATE.read_text(encoding="utf-8")).substitute(
         lang=escape(lang),
         title=escape(words["title"]),
@@ -152,12 +246,15 @@ def _page(
         counts=counts,
         rules=escape(", ".join(rules)),
         rules_word=escape(words["rules"]),
+        context=context,
         body=body,
     )
 
 
 def _html_item(result: Result, words: dict[str, str]) -> str:
     details = []
+    if result.location:
+        details.append(f"{escape(words['location'])} : {escape(_where(result.location, words))}")
     if result.path:
         details.append(f"{escape(words['path'])} : <code>{escape(result.path)}</code>")
     if result.value:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from ptce_kg.rdf.namespaces import IGEO, ORG, PTCE, ROV, SHAPES
-from ptce_kg.validation.shapes import Rule, rule_index, shape_messages
+from ptce_kg.validation.shapes import Rule, RuleSetVersion, rule_index, shape_messages
 
 SEVERITIES = ("Violation", "Warning", "Info")
 # A placeholder pySHACL fills in a SPARQL constraint's message: {?var} or {$var}.
@@ -27,6 +28,48 @@ for _prefix, _namespace in (
 
 
 @dataclass(frozen=True)
+class Location:
+    """The spreadsheet cell a result's value came from (``column`` None: the whole row)."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str | None
+
+
+@dataclass
+class InputLocations:
+    """Where the triples of spreadsheet inputs came from: by triple and by described node."""
+
+    # keyed by rdflib terms; a result's focus, path or value may be None: looked up as is
+    triples: dict[tuple[Any, ...], Location] = field(default_factory=dict)
+    properties: dict[tuple[Any, ...], Location] = field(default_factory=dict)
+    nodes: dict[Any, Location] = field(default_factory=dict)
+
+    def locate(
+        self,
+        focus: rdflib.term.Node | None,
+        path: rdflib.term.Node | None,
+        value: rdflib.term.Node | None,
+    ) -> Location | None:
+        """The cell of (focus, path, value), else of (focus, path, any value), else the row
+        of the value or of the focus node; None when the data came from no spreadsheet."""
+        if not self.triples and not self.nodes:
+            return None
+        if isinstance(path, rdflib.URIRef):
+            exact = self.triples.get((focus, path, value))
+            if exact is not None:
+                return exact
+            for (s, p, _), location in self.triples.items():
+                if s == focus and p == path:
+                    return location
+            column = self.properties.get((focus, path))
+            if column is not None:  # the value is missing: the cell where it belongs
+                return column
+        return self.nodes.get(value) or self.nodes.get(focus)
+
+
+@dataclass(frozen=True)
 class Result:
     """One SHACL result, mapped to its rule and described for a pole coordinator."""
 
@@ -40,37 +83,63 @@ class Result:
     source: str
     pole: str | None = None
     pole_label: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was validated: its name as given (no server folder) and its SHA-256."""
+
+    file: str
+    sha256: str
 
 
 @dataclass
 class Report:
-    """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed)."""
+    """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed).
+
+    ``date`` is the day the date rules were judged on; ``rule_set_versions`` say which version
+    of each rule set (and the date of its law text) ran; ``inputs`` name the files validated.
+    """
 
     conforms: bool
     counts: dict[str, int]
     results: list[Result]
     rules: tuple[str, ...]
     report_graph: rdflib.Graph = field(repr=False)
+    date: str = ""
+    rule_set_versions: tuple[RuleSetVersion, ...] = ()
+    inputs: tuple[InputFile, ...] = ()
 
     def rule_ids(self, severity: str | None = None) -> set[str]:
         """The ids of the rules that fired (optionally of one severity)."""
         return {r.rule for r in self.results if severity is None or r.severity == severity}
 
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready form: conforms, counts, rule sets and results."""
+        """JSON-ready form: conforms, counts, rule sets (and their versions), date, inputs and
+        results."""
         return {
             "conforms": self.conforms,
             "counts": self.counts,
             "rules": list(self.rules),
+            "rule_set_versions": [v.as_dict() for v in self.rule_set_versions],
+            "date": self.date,
+            "inputs": [asdict(i) for i in self.inputs],
             "results": [asdict(r) for r in self.results],
         }
 
 
 def build_report(
-    report_graph: rdflib.Graph, data: rdflib.Graph, rules: tuple[str, ...], lang: str
+    report_graph: rdflib.Graph,
+    data: rdflib.Graph,
+    rules: tuple[str, ...],
+    lang: str,
+    locations: InputLocations | None = None,
 ) -> Report:
-    """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data``."""
+    """Turn pySHACL's report graph into a Report, labelling focus nodes from ``data`` and
+    locating them in the spreadsheet cells ``locations`` gives."""
     index = rule_index()
+    locations = locations or InputLocations()
     labels = _Labels(data, lang)
     results = []
     # Top-level results only: sh:detail results nested under them (sh:node) are not rules.
@@ -94,6 +163,7 @@ def build_report(
                 source=rule.source,
                 pole=None if pole is None else str(pole),
                 pole_label=None if pole is None else labels.describe(pole),
+                location=locations.locate(focus, path, value),
             )
         )
     results.sort(

@@ -1,7 +1,11 @@
-"""The shapes graphs (legal, call, quality) loaded from ``shapes/``, and the rule index.
+"""The shapes graphs (legal, call, esus, quality) loaded from ``shapes/``, and the rule index.
 
 Shapes are data files; this module only reads them, adds today's date where a shape asks for it
 (``ptcesh:notBeforeToday`` / ``ptcesh:notAfterNextYear``) and indexes rules by shape.
+
+Rule-set versions: each set's resource (``ptcesh:legal``…) carries ``owl:versionInfo`` and the
+date of the law text it encodes (``dcterms:date``). When a rule changes, the set's previous file
+is kept as ``shapes/versions/<set>-<version>.ttl`` and stays selectable as ``<set>@<version>``.
 """
 
 from __future__ import annotations
@@ -12,14 +16,15 @@ from datetime import date
 from functools import lru_cache
 
 import rdflib
-from rdflib.namespace import DCTERMS, RDFS, SH, XSD
+from rdflib.namespace import DCTERMS, OWL, RDFS, SH, XSD
 
 from ptce_kg.errors import InputError
 from ptce_kg.rdf.namespaces import SHAPES as PTCESH
 from ptce_kg.rdf.resources import shapes_dir
 
-RULE_SETS = ("legal", "call", "quality")
+RULE_SETS = ("legal", "call", "esus", "quality")
 _HELPERS = "common.ttl"
+_VERSIONS = "versions"
 
 
 @dataclass(frozen=True)
@@ -31,23 +36,84 @@ class Rule:
     rule_set: str
 
 
+@dataclass(frozen=True)
+class RuleSetVersion:
+    """A rule set as chosen: its name, version and the date of the law text it encodes."""
+
+    name: str
+    version: str
+    law_date: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form."""
+        return {"name": self.name, "version": self.version, "law_date": self.law_date}
+
+
+def _file_of(selection: str) -> str:
+    """The shapes file of ``"legal"`` (current) or ``"legal@1.0.0"`` (archived)."""
+    name, _, version = selection.partition("@")
+    return f"{_VERSIONS}/{name}-{version}.ttl" if version else f"{name}.ttl"
+
+
+def archived_versions(name: str) -> tuple[str, ...]:
+    """The archived versions of the rule set ``name`` (``shapes/versions/<name>-<v>.ttl``)."""
+    prefix = f"{name}-"
+    return tuple(
+        sorted(
+            path.stem[len(prefix) :] for path in (shapes_dir() / _VERSIONS).glob(f"{prefix}*.ttl")
+        )
+    )
+
+
 def rule_sets(rules: str | Iterable[str]) -> tuple[str, ...]:
-    """Normalise ``"all"``, ``"legal"`` or a list of set names into a sorted tuple of set names."""
-    names = [rules] if isinstance(rules, str) else list(rules)
-    chosen: set[str] = set()
-    for name in names:
-        if name == "all":
-            chosen.update(RULE_SETS)
-        elif name in RULE_SETS:
-            chosen.add(name)
-        else:
+    """Normalise ``"all"``, ``"legal"``, ``"legal@1.0.0"`` or a list of them (a comma-separated
+    string is a list) into a sorted tuple of selections: a set name for its current version,
+    ``name@version`` for an archived one.
+
+    Raises InputError for an unknown set or version, or two versions of one set.
+    """
+    names = rules.split(",") if isinstance(rules, str) else list(rules)
+    chosen: dict[str, str] = {}
+    for raw in names:
+        name, _, version = raw.strip().partition("@")
+        if name == "all" and not version:
+            for each in RULE_SETS:
+                chosen.setdefault(each, each)
+            continue
+        if name not in RULE_SETS:
             raise InputError(
-                f"unknown rule set {name!r} (choose from all, {', '.join(RULE_SETS)})",
+                f"unknown rule set {raw.strip()!r} (choose from all, {', '.join(RULE_SETS)}, "
+                "or <set>@<version>)",
                 where="--rules",
             )
+        selection = name
+        if version and version != rule_set_version(name).version:
+            if version not in archived_versions(name):
+                known = ", ".join((*archived_versions(name), rule_set_version(name).version))
+                raise InputError(
+                    f"rule set {name!r} has no version {version!r} (versions: {known})",
+                    where="--rules",
+                )
+            selection = f"{name}@{version}"
+        if chosen.get(name, selection) != selection:
+            raise InputError(f"two versions of the rule set {name!r} chosen", where="--rules")
+        chosen[name] = selection
     if not chosen:
         raise InputError("no rule set chosen", where="--rules")
-    return tuple(sorted(chosen))
+    return tuple(sorted(chosen.values()))
+
+
+def rule_set_version(selection: str) -> RuleSetVersion:
+    """Version and law-text date of a selection (``"legal"`` or ``"legal@1.0.0"``)."""
+    name = selection.partition("@")[0]
+    graph = _file_graph(_file_of(selection))
+    resource = PTCESH[name]
+    law_date = graph.value(resource, DCTERMS.date)
+    return RuleSetVersion(
+        name,
+        str(graph.value(resource, OWL.versionInfo) or ""),
+        None if law_date is None else str(law_date),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +135,7 @@ def shapes_file_graph(rule_set: str) -> rdflib.Graph:
 @lru_cache(maxsize=16)
 def _shapes_graph(sets: tuple[str, ...], today: date) -> rdflib.Graph:
     graph = rdflib.Graph()
-    for name in (_HELPERS, *(f"{s}.ttl" for s in sets)):
+    for name in (_HELPERS, *(_file_of(s) for s in sets)):
         for triple in _file_graph(name):
             graph.add(triple)
     next_year = today.replace(
@@ -85,20 +151,29 @@ def _shapes_graph(sets: tuple[str, ...], today: date) -> rdflib.Graph:
 
 
 def shapes_graph(sets: tuple[str, ...], today: date | None = None) -> rdflib.Graph:
-    """The shapes of ``sets`` plus the helpers, with today's date bounds (cached per day)."""
+    """The shapes of ``sets`` (see :func:`rule_sets`) plus the helpers, with the date bounds of
+    ``today`` (default: today; cached per day)."""
     return _shapes_graph(sets, today or date.today())
+
+
+def _every_file() -> list[tuple[str, str]]:
+    """(set name, file) of every current then archived shapes file: current shapes win."""
+    files = [(name, f"{name}.ttl") for name in RULE_SETS]
+    for name in RULE_SETS:
+        files += [(name, _file_of(f"{name}@{v}")) for v in archived_versions(name)]
+    return files
 
 
 @lru_cache(maxsize=1)
 def rule_index() -> dict[rdflib.term.Node, Rule]:
     """Every shape carrying a rule id (and its nested property shapes) -> its Rule."""
     index: dict[rdflib.term.Node, Rule] = {}
-    for rule_set in RULE_SETS:
-        graph = _file_graph(f"{rule_set}.ttl")
+    for rule_set, file in _every_file():
+        graph = _file_graph(file)
         for shape, rule in graph.subject_objects(DCTERMS.identifier):
             source = next(iter(sorted(str(s) for s in graph.objects(shape, DCTERMS.source))), "")
             entry = Rule(str(rule), source, rule_set)
-            index[shape] = entry
+            index.setdefault(shape, entry)
             for nested in graph.objects(shape, SH.property):
                 index.setdefault(nested, entry)
     return index
@@ -108,8 +183,8 @@ def rule_index() -> dict[rdflib.term.Node, Rule]:
 def shape_messages() -> dict[rdflib.term.Node, dict[str | None, str]]:
     """Every rule shape's ``sh:message`` templates, by language tag."""
     messages: dict[rdflib.term.Node, dict[str | None, str]] = {}
-    for rule_set in RULE_SETS:
-        for shape, message in _file_graph(f"{rule_set}.ttl").subject_objects(SH.message):
+    for _, file in reversed(_every_file()):  # current files last: their messages win
+        for shape, message in _file_graph(file).subject_objects(SH.message):
             messages.setdefault(shape, {})[getattr(message, "language", None)] = str(message)
     return messages
 

@@ -513,7 +513,7 @@ def test_ess_family_definitions_list_the_legal_forms_of_the_mapping() -> None:
     assert rows
     for row in rows:
         concept = URIRef(f"https://w3id.org/ptce/vocab/ess-family/{row['ess_family']}")
-        # regular codes in the definition, borderline ones (legal-rules A13) in the scope note
+        # regular codes in the definition, borderline ones (docs/law.md A13) in the scope note
         prop = SKOS.scopeNote if row["borderline"] == "true" else SKOS.definition
         texts = " ".join(str(t) for t in g.objects(concept, prop) if t.language == "en")
         assert row["code"] in _cj_codes(texts), (row["code"], row["ess_family"], prop)

@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS, XSD
 
 from ptce_kg.rdf.namespaces import ORG, PTCE
 from ptce_kg.rdf.resources import ontology_dir
-from ptce_kg.spreadsheet import is_spreadsheet, to_rdf, to_rdf_bytes
+from ptce_kg.spreadsheet import is_spreadsheet, to_rdf, to_rdf_located_bytes
 from ptce_kg.spreadsheet.export import serialize
 
 ID = "https://w3id.org/ptce/id/"
@@ -231,7 +231,7 @@ def test_an_uploaded_workbook_is_read_from_memory_like_the_file(
     graph: rdflib.Graph, templates: Path
 ) -> None:
     workbook = (templates / "ptce-modele-exemple.xlsx").read_bytes()
-    assert isomorphic(graph, to_rdf_bytes(workbook, "pole.xlsx"))
+    assert isomorphic(graph, to_rdf_located_bytes(workbook, "pole.xlsx")[0])
 
 
 def test_excel_french_csv_export_reads_the_same(

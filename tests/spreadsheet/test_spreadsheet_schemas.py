@@ -15,7 +15,7 @@ from rdflib.namespace import SKOS
 
 from ptce_kg.rdf.resources import ontology_dir
 from ptce_kg.spreadsheet.mapping import load_mapping
-from ptce_kg.spreadsheet.readers import read_csv_folder, read_xlsx
+from ptce_kg.spreadsheet.readers import file_bytes, read_csv_folder, read_workbook
 from ptce_kg.spreadsheet.schemas import SHEETS, table_specs
 
 
@@ -95,7 +95,7 @@ def test_enumerations_are_the_skos_notations() -> None:
 @pytest.mark.parametrize("kind", ["exemple", "vierge"])
 def test_shipped_workbooks_match_their_csv_files(kind: str, templates: Path) -> None:
     workbook = templates / f"ptce-modele-{kind}.xlsx"
-    from_xlsx = read_xlsx(workbook, SHEETS)
+    from_xlsx = read_workbook(file_bytes(workbook), str(workbook), SHEETS)
     from_csv = read_csv_folder(templates / kind, SHEETS)
     assert set(from_xlsx) == set(from_csv) == set(SHEETS)
     for name in SHEETS:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.errors import EXIT_INPUT
-from ptce_kg.spreadsheet import TableErrors, to_rdf, to_rdf_bytes
+from ptce_kg.spreadsheet import TableErrors, to_rdf, to_rdf_located_bytes
 
 DATA = Path(__file__).parent / "data"
 
@@ -41,18 +41,18 @@ def test_uploaded_bytes_give_the_same_errors_under_the_upload_name(workbook_from
     with pytest.raises(TableErrors) as on_disk:
         to_rdf(workbook)
     with pytest.raises(TableErrors) as uploaded:
-        to_rdf_bytes(workbook.read_bytes(), "pole.xlsx")
+        to_rdf_located_bytes(workbook.read_bytes(), "pole.xlsx")
     assert uploaded.value.errors == on_disk.value.errors
     assert uploaded.value.where == "pole.xlsx"
     assert {entry["file"] for entry in uploaded.value.entries()} == {"pole.xlsx"}
     members = (DATA / "erreurs" / "membres.csv").read_bytes()
     with pytest.raises(TableErrors) as one_csv:  # alone, the other sheets are absent
-        to_rdf_bytes(members, "membres.csv")
+        to_rdf_located_bytes(members, "membres.csv")
     assert places(one_csv.value) == {("pole", None, None)} | {
         place for place in places(on_disk.value) if place[0] == "membres"
     }
     with pytest.raises(TableErrors) as unknown:
-        to_rdf_bytes(members, "autre.csv")
+        to_rdf_located_bytes(members, "autre.csv")
     assert places(unknown.value) == {("autre.csv", None, None)}
     assert unknown.value.where == "autre.csv"
 
@@ -183,8 +183,143 @@ def test_cells_outside_named_columns_are_reported(templates: Path, tmp_path: Pat
 
 
 def test_other_spreadsheet_formats_are_told_to_save_as_xlsx(tmp_path: Path, cli) -> None:
-    path = tmp_path / "pole.ods"
-    path.write_bytes(b"PK\x03\x04")
+    path = tmp_path / "pole.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
     result = cli("convert", str(path))
     assert result.returncode == EXIT_INPUT
     assert ".xlsx" in result.stderr and "Traceback" not in result.stderr
+
+
+def _ods(folder: Path, target: Path, empty_tail: int = 1_048_000) -> Path:
+    """An OpenDocument workbook of the CSV files of ``folder``, one sheet per file, as
+    LibreOffice writes it: numbers as floats, repeated empty cells and a huge repeated empty
+    tail of rows."""
+    import csv as csv_module
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    sheets = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv_module.reader(handle))
+        xml_rows = []
+        for row in rows:
+            cells = []
+            for value in row:
+                if value and value.isdigit() and not value.startswith("0") and len(value) < 9:
+                    cells.append(
+                        f'<table:table-cell office:value-type="float" office:value="{value}">'
+                        f"<text:p>{value}</text:p></table:table-cell>"
+                    )
+                elif value:
+                    cells.append(
+                        '<table:table-cell office:value-type="string">'
+                        f"<text:p>{escape(value)}</text:p></table:table-cell>"
+                    )
+                else:
+                    cells.append("<table:table-cell/>")
+            cells.append('<table:table-cell table:number-columns-repeated="1000"/>')
+            xml_rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+        xml_rows.append(
+            f'<table:table-row table:number-rows-repeated="{empty_tail}">'
+            '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        )
+        sheets.append(
+            f"<table:table table:name={quoteattr(path.stem)}>{''.join(xml_rows)}</table:table>"
+        )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        f"<office:body><office:spreadsheet>{''.join(sheets)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return target
+
+
+def test_ods_workbook_is_read_like_the_xlsx(templates: Path, tmp_path: Path) -> None:
+    """LibreOffice's .ods gives the same graph as the .xlsx of the same example."""
+    ods = _ods(templates / "exemple", tmp_path / "pole.ods")
+    expected = to_rdf(templates / "ptce-modele-exemple.xlsx")
+    graph = to_rdf(ods)
+    assert len(graph) == len(expected)
+    assert set(graph) == set(expected)
+    uploaded, _ = to_rdf_located_bytes(ods.read_bytes(), "pole.ods")  # from memory, the same
+    assert set(uploaded) == set(expected)
+
+
+def test_ods_with_an_error_is_located_like_the_xlsx(templates: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for path in (templates / "exemple").glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    projets = folder / "projets.csv"
+    lines = projets.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("dimensions")] = "culturelle"
+    lines[1] = ",".join(cells)
+    projets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(_ods(folder, tmp_path / "pole.ods"))
+    assert ("projets", 2, "dimensions") in places(caught.value)
+
+
+def _edited_example(templates: Path, tmp_path: Path, row: int, changes: dict[str, str]) -> Path:
+    """A copy of the example CSV folder with cells of membres.csv's data row ``row`` changed."""
+    import csv as csv_module
+
+    folder = tmp_path / "exemple"
+    folder.mkdir()
+    for path in (templates / "exemple").glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    with (folder / "membres.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    rows[row].update(changes)
+    with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        (
+            "Laval",
+            "« Laval » est un nom de commune ; le code INSEE attendu : Laval (code INSEE 53130",
+        ),
+        (
+            "53000",
+            "« 53000 » est un code postal, pas un code commune INSEE : Laval (code INSEE 53130",
+        ),
+    ],
+)
+def test_commune_given_by_name_or_postal_code_names_the_likely_commune(
+    templates: Path, tmp_path: Path, given: str, hint: str
+) -> None:
+    """The COG shipped in data/reference (names, La Poste postal codes) names the commune and
+    its INSEE code, at the cell."""
+    folder = _edited_example(templates, tmp_path, 0, {"commune": given})
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    [error] = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("membres", 2, "commune")
+    assert hint in error.message, error.message
+
+
+def test_role_given_in_french_is_answered_with_the_code_and_the_french_labels(
+    templates: Path, tmp_path: Path
+) -> None:
+    folder = _edited_example(templates, tmp_path, 1, {"roles": "fondateur"})
+    with pytest.raises(TableErrors) as caught:
+        to_rdf(folder)
+    [error] = caught.value.errors
+    assert (error.sheet, error.row, error.column) == ("membres", 3, "roles")
+    assert "« fondateur » s'écrit founder" in error.message
+    assert "lead-structure (Structure porteuse)" in error.message

@@ -66,6 +66,38 @@ def test_filled_example_validates_with_the_documented_outcome(templates: Path, c
     }
 
 
+def test_every_result_of_a_workbook_points_to_its_sheet_row_and_column(
+    templates: Path, cli
+) -> None:
+    """A coordinator fixes cells, not triples: each result of the example workbook carries the
+    file, sheet, row and column its value comes from (the column where a missing value
+    belongs), in JSON, text and CSV."""
+    workbook = str(templates / "ptce-modele-exemple.xlsx")
+    report = json.loads(cli("validate", workbook, "--format", "json").stdout)
+    (lacking,) = (
+        row
+        for row in example_rows(templates, "projets")
+        if not row["contribution_developpement_local"]
+    )
+    rows = {row["numero"]: n for n, row in enumerate(example_rows(templates, "projets"), 2)}
+    located = {item["rule"]: item["location"] for item in report["results"]}
+    assert located["ART9-LOCAL-SUSTAINABLE"] == {
+        "file": workbook,
+        "sheet": "projets",
+        "row": rows[lacking["numero"]],
+        "column": "contribution_developpement_local",
+    }
+    assert located["ART9-PROJECT-ECO-SOCIAL"]["column"] == "dimensions"
+    assert located["ART9-TERRITORY-ESS-LOCATED"]["sheet"] == "membres"
+    text = cli("validate", workbook).stdout
+    assert f"feuille projets, ligne {rows[lacking['numero']]}, colonne dimensions" in text
+    table = list(csv.DictReader(cli("validate", workbook, "--format", "csv").stdout.splitlines()))
+    assert {(r["rule"], r["sheet"], r["column"]) for r in table} >= {
+        ("ART9-PROJECT-ECO-SOCIAL", "projets", "dimensions")
+    }
+    assert all(r["file"] == workbook and r["row"] for r in table)
+
+
 def outcome(result) -> set[tuple[str, str, str]]:
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)

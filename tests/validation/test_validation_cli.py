@@ -11,7 +11,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from ptce_kg.cli import main
-from ptce_kg.validation import validate_files
+from ptce_kg.validation import validate, validate_files
 
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "base-pole.ttl"
@@ -243,19 +243,19 @@ BAD_CELL = {"sheet": "membres", "row": 2, "column": "forme_juridique", "field": 
 STALE = "Conforme : aucune violation."
 
 
-@pytest.mark.parametrize("fmt", ["json", "html", "text", "turtle"])
+@pytest.mark.parametrize("fmt", ["json", "html", "text", "turtle", "csv"])
 def test_a_failure_never_leaves_a_stale_report(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """-o after exit 2: the previous report is replaced by a report of the failure (removed in
-    turtle, which cannot say it), so nobody reads an old green report as this file's."""
+    turtle and csv, which cannot say it), so nobody reads an old green report as this file's."""
     folder = table_error_folder(tmp_path)
     target = tmp_path / f"rapport.{fmt}"
     target.write_text(STALE, encoding="utf-8")
     assert main(["validate", str(folder), "--format", fmt, "-o", str(target)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "forme_juridique" in captured.err
-    if fmt == "turtle":
+    if fmt in ("turtle", "csv"):
         assert not target.exists()
         return
     text = target.read_text(encoding="utf-8")
@@ -322,3 +322,62 @@ def test_json_is_printed_whatever_the_exit_code(
     ]
     assert outcomes["internal error"][1]["error"] == "InternalError"
     assert "simulated bug" in outcomes["internal error"][1]["detail"]
+
+
+def test_report_names_the_file_its_sha256_the_date_and_the_rule_set_versions(
+    failing_pole: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every report says what was validated (file, SHA-256), when, and with which version of
+    each rule set (and the date of the law text it encodes)."""
+    import hashlib
+
+    digest = hashlib.sha256(failing_pole.read_bytes()).hexdigest()
+    argv = ["validate", str(failing_pole), "--rules", "legal,esus", "--as-of", "2025-01-01"]
+    assert main([*argv, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["inputs"] == [{"file": str(failing_pole), "sha256": digest}]
+    assert report["date"] == "2025-01-01"
+    assert [(v["name"], v["version"]) for v in report["rule_set_versions"]] == [
+        ("esus", "1.0.0"),
+        ("legal", "1.1.0"),
+    ]
+    assert all(v["law_date"] for v in report["rule_set_versions"])
+    for fmt in ("text", "html", "csv"):
+        assert main([*argv, "--format", fmt]) == 1
+        out = capsys.readouterr().out
+        assert digest in out and "2025-01-01" in out and "legal 1.1.0 (2019-05-22)" in out, fmt
+
+
+def test_csv_report_has_one_row_per_result_with_the_json_columns(
+    failing_pole: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    assert main(["validate", str(failing_pole), "--format", "json"]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert main(["validate", str(failing_pole), "--format", "csv"]) == 1
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == len(results)
+    assert set(results[0]) - {"location"} <= set(rows[0])
+    assert {"file", "sheet", "row", "column"} <= set(rows[0])
+    assert [(r["rule"], r["message"]) for r in rows] == [(r["rule"], r["message"]) for r in results]
+
+
+def test_an_earlier_rule_set_version_stays_selectable(capsys: pytest.CaptureFixture[str]) -> None:
+    """legal@1.0.0 is the legal set before ART9-ENTERPRISE-PARTNER followed the rules table: a
+    pole of two associations and a commune passed it; the current version (1.1.0) warns."""
+    from tests.validation.test_validation_rules import CASES, case_graph
+
+    case = next(c for c in CASES if c["name"].startswith("a pole of two associations"))
+    fired = {}
+    for selection in ("legal@1.0.0", "legal", "legal@1.1.0"):
+        report = validate(case_graph(case), rules=selection, lang="en")
+        fired[selection] = {r.rule for r in report.results}
+        [version] = report.rule_set_versions
+        assert version.version == ("1.0.0" if selection == "legal@1.0.0" else "1.1.0")
+    assert "ART9-ENTERPRISE-PARTNER" not in fired["legal@1.0.0"]
+    assert "ART9-ENTERPRISE-PARTNER" in fired["legal"]
+    assert fired["legal"] == fired["legal@1.1.0"]
+    assert main(["validate", str(BASE), "--rules", "legal@0.9"]) == 2
+    assert "no version '0.9'" in capsys.readouterr().err

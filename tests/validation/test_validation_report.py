@@ -63,7 +63,7 @@ def test_counts_and_verdict(reports: dict[str, Report]) -> None:
     }
     assert report.counts == {"Violation": 1, "Warning": 1, "Info": 0}
     assert report.conforms is False
-    assert report.rules == ("call", "legal", "quality")
+    assert report.rules == ("call", "esus", "legal", "quality")
 
 
 def test_focus_labels_name_the_organisation_and_its_number(reports: dict[str, Report]) -> None:

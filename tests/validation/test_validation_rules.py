@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def case_graph(case: dict) -> rdflib.Graph:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_rule_case(case: dict, no_network: list[str]) -> None:
     """Reference data (COG, NAF, legal forms) comes from the package: no network access."""
-    report = validate(case_graph(case), rules=case.get("rules", "all"), lang="en")
+    report = validate(
+        case_graph(case), rules=case.get("rules", "all"), lang="en", as_of=case.get("as_of")
+    )
     fired: dict[str, set[str]] = {}
     for result in report.results:
         fired.setdefault(result.rule, set()).add(result.severity)
@@ -73,9 +76,11 @@ def test_every_rule_has_a_failing_and_a_conforming_case() -> None:
 
 
 @cache
-def _counterpart_rules(snippets: tuple[str, ...], rules: str) -> frozenset[str]:
+def _counterpart_rules(
+    snippets: tuple[str, ...], rules: str, as_of: date | None = None
+) -> frozenset[str]:
     """Rule ids raised by the base with the named snippets only (no removal, no addition)."""
-    report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en")
+    report = validate(case_graph({"with": list(snippets)}), rules=rules, lang="en", as_of=as_of)
     return frozenset(report.rule_ids())
 
 
@@ -87,7 +92,8 @@ def test_rule_has_a_conforming_counterpart(rule: str) -> None:
     cases = [c for c in CASES if rule in c["expect"] and ("remove" in c or "add" in c)]
     assert cases, f"no failing case for {rule} built by changing conforming data"
     assert any(
-        rule not in _counterpart_rules(tuple(c.get("with", [])), c.get("rules", "all"))
+        rule
+        not in _counterpart_rules(tuple(c.get("with", [])), c.get("rules", "all"), c.get("as_of"))
         for c in cases
     ), f"{rule} is raised by the unchanged data of every case that expects it"
 
@@ -141,3 +147,39 @@ def test_incorporation_message_names_the_amount_and_which_cap(
         assert f"({amount} €)" in result.message and f" {cap} €" in result.message
         assert which[lang] in result.message, result.message
         assert result.pole_label == pole  # incorporation -> its organisation -> its pole
+
+
+@pytest.mark.parametrize(
+    ("name", "in_doubt"),
+    [
+        ("association flagged N in SIRENE", "the SIRENE flag is what is in doubt"),
+        (
+            "company on the ESS France list but flagged N in SIRENE",
+            "the presentation is what is in doubt, the N flag is probably right",
+        ),
+    ],
+)
+def test_sirene_consistency_says_which_of_flag_and_presentation_is_in_doubt(
+    name: str, in_doubt: str
+) -> None:
+    """A statutory family flagged N: the flag is doubtful; a commercial company presented as ESS
+    and flagged N: its presentation is (ART1-FORM says it is not an ESS enterprise)."""
+    case = next(c for c in CASES if c["name"] == name)
+    report = validate(case_graph(case), rules="legal", lang="en")
+    [result] = [r for r in report.results if r.rule == "ART1-SIRENE-CONSISTENCY"]
+    assert in_doubt in result.message, result.message
+
+
+def test_every_law_rule_is_in_the_projects_reading_of_the_law() -> None:
+    """docs/law.md names, clause by clause, every rule id of the legal, call and esus sets, and
+    no docs page points to the research note that is not in the repository."""
+    docs = Path(__file__).parents[2] / "docs"
+    law = (docs / "law.md").read_text(encoding="utf-8")
+    missing = {
+        row["rule"]
+        for row in rule_table()
+        if row["set"] != "quality" and f"`{row['rule']}`" not in law
+    }
+    assert missing == set()
+    for page in docs.glob("*.md"):
+        assert "legal-rules" not in page.read_text(encoding="utf-8"), page.name

@@ -263,3 +263,29 @@ def test_hostile_files_are_refused_without_fetching(live_server, loopback_listen
             assert name in response.json()["detail"]
             assert "root:" not in response.text
     assert not connected(server), "the server fetched the remote JSON-LD context"
+
+
+def test_uploaded_workbook_results_point_to_cells_and_report_names_the_file(live_server):
+    """Each result of an uploaded workbook carries its cell, named with the client's file name
+    (never the server's temporary folder); the report names the file with its SHA-256, and the
+    CSV report gives the same cells."""
+    import csv
+    import hashlib
+    import io
+
+    workbook = template_file("ptce-modele-exemple.xlsx")
+    with live_server.client() as client:
+        report = post(client, workbook, name="mon-pole.xlsx").json()
+        table = post(client, workbook, "text/csv", name="mon-pole.xlsx")
+    assert report["inputs"] == [
+        {"file": "mon-pole.xlsx", "sha256": hashlib.sha256(workbook.read_bytes()).hexdigest()}
+    ]
+    assert report["results"]
+    for result in report["results"]:
+        location = result["location"]
+        assert location["file"] == "mon-pole.xlsx" and location["sheet"] and location["row"] > 1
+    assert table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert sorted((r["rule"], r["sheet"], r["row"]) for r in rows) == sorted(
+        (r["rule"], r["location"]["sheet"], str(r["location"]["row"])) for r in report["results"]
+    )

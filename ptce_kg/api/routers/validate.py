@@ -16,18 +16,20 @@ from fastapi.responses import Response
 
 from ptce_kg.api.app import EXPOSED_HEADERS
 from ptce_kg.api.dependencies import get_upload_checker
+from ptce_kg.errors import InputError
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.sparql.negotiation import choose_media_type
-from ptce_kg.validation import RULE_SETS, Report, render
+from ptce_kg.validation import Report, render
 from ptce_kg.validation.engine import LANGS
+from ptce_kg.validation.shapes import rule_sets
 
 # media type → renderer format; the first is the default
 REPORT_FORMATS = {
     "application/json": "json",
     "text/turtle": "turtle",
     "text/html": "html",
+    "text/csv": "csv",
 }
-RULES = ("all", *RULE_SETS)
 CONFORMS_HEADER, VIOLATIONS_HEADER = EXPOSED_HEADERS
 
 UploadField = Annotated[
@@ -60,6 +62,15 @@ def report_response(report: Report, accept: str | None, lang: str, status: int =
     )
 
 
+def check_rules(rules: str) -> str:
+    """``rules`` if it names rule sets (versions included), else 422 saying why."""
+    try:
+        rule_sets(rules)
+    except InputError as exc:
+        raise HTTPException(422, f"rules: {exc.message}") from exc
+    return rules
+
+
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     """``value`` if allowed, else 422 naming the field and the choices."""
     if value not in allowed:
@@ -85,12 +96,18 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 def validate_file(
     file: UploadField,
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
-    rules: Annotated[str, Form(description="all, legal, call or quality")] = "all",
+    rules: Annotated[
+        str,
+        Form(
+            description="all, legal, call, esus or quality (comma-separated; <set>@<version> "
+            "for an earlier version of a set)"
+        ),
+    ] = "all",
     lang: LangField = "fr",
     input_format: FormatField = None,
     accept: AcceptHeader = None,
 ) -> Response:
-    check_choice("rules", rules, RULES)
+    check_rules(rules)
     check_choice("lang", lang, LANGS)
     checked = checker.check(
         file.file.read(),
