@@ -371,7 +371,11 @@ def _closure(
         if triples is None:
             continue
         found[iri] = triples
-        todo.extend(t.object.value for t in triples if t.predicate in links)
+        todo.extend(
+            t.object.value
+            for t in triples
+            if t.predicate in links and isinstance(t.object, NamedNode)
+        )
     return found
 
 
@@ -421,8 +425,11 @@ def reference_triples(
     ]
 
 
-def _rdflib(term: NamedNode | Literal | BlankNode) -> rdflib.term.Identifier:
-    """A pyoxigraph term as an rdflib term."""
+def _rdflib(term: NamedNode | Literal | BlankNode | Triple) -> rdflib.term.Identifier:
+    """A pyoxigraph term as an rdflib term; TypeError for an RDF-star triple term (the
+    reference data has none)."""
+    if isinstance(term, Triple):
+        raise TypeError(f"an RDF-star triple term has no rdflib equivalent: {term}")
     if isinstance(term, NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, Literal):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from frictionless import Resource
+from frictionless.resources import TableResource
 
 from ptce_kg.spreadsheet.errors import TableError
 from ptce_kg.spreadsheet.readers import RawTable
@@ -51,7 +51,7 @@ def check_table(raw: RawTable, spec: TableSpec) -> tuple[list[Record], list[Tabl
         ]
         for _, cells in raw.rows
     ]
-    resource = Resource(data=data, schema=spec.schema)
+    resource = TableResource(data=data, schema=spec.schema)
     report = resource.validate()
     for task in report.tasks:
         for error in task.errors:

@@ -34,6 +34,11 @@ def test_pyproject_is_the_one_packaging_source(pyproject: dict) -> None:
     core = {re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
     assert {"rdflib", "pyshacl", "owlready2", "pyoxigraph", "fastapi", "uvicorn"} <= core
     assert "pytest" in " ".join(project["optional-dependencies"]["test"])
+    tools = {
+        re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]
+        for dep in project["optional-dependencies"]["test"]
+    }
+    assert {"ruff", "mypy"} <= tools  # `make lint` runs them from the same venv
     assert {"pytest", "ruff", "mypy"} <= set(pyproject["tool"])  # tool config lives here too
     others = [
         "setup.py",
@@ -72,7 +77,13 @@ def test_readme_opens_with_the_two_set_up_commands() -> None:
 @needs_make
 @pytest.mark.parametrize(
     ("target", "runs"),
-    [("test", "/bin/python -m pytest"), ("serve", "/bin/ptce-kg serve")],
+    [
+        ("test", "/bin/python -m pytest"),
+        ("serve", "/bin/ptce-kg serve"),
+        ("lint", "/bin/ruff check"),
+        ("lint", "/bin/ruff format --check"),
+        ("lint", "/bin/mypy ptce_kg"),
+    ],
 )
 def test_make_targets_build_the_venv_from_pyproject(target: str, runs: str, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
@@ -158,7 +169,9 @@ def _ci(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_ci_installs_what_a_fresh_machine_lacks_then_runs_make_test(tmp_path: Path) -> None:
+def test_ci_installs_what_a_fresh_machine_lacks_then_runs_make_lint_and_test(
+    tmp_path: Path,
+) -> None:
     log, env = _fresh_machine(tmp_path, apt_works=True)
     done = _ci(env)
     assert done.returncode == 0, done.stderr
@@ -167,7 +180,7 @@ def test_ci_installs_what_a_fresh_machine_lacks_then_runs_make_test(tmp_path: Pa
     for package in ("make", "python3-venv", "default-jre-headless", "npm"):
         assert package in installs.split(), (package, calls)
     assert calls.count("apt-get update -qq") == 1
-    assert calls[-1] == "make test"
+    assert calls[-2:] == ["make lint", "make test"]
 
 
 def test_ci_stops_when_a_required_tool_cannot_be_installed(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+from pyoxigraph import QuerySolutions
 from tqdm import tqdm
 
 from ptce_kg.errors import InputError
@@ -66,7 +67,10 @@ class Filter:
 def statutory_ess_forms(store: Store) -> frozenset[str]:
     """The statutory ESS legal-form codes of the store's reference data (for ``--only-ess``)."""
     query = (sparql_dir() / "rules" / "select" / "statutory-ess-legal-forms.rq").read_text("utf-8")
-    codes = frozenset(str(row["code"].value) for row in store.query(query))
+    rows = store.query(query)
+    if not isinstance(rows, QuerySolutions):
+        raise TypeError("statutory-ess-legal-forms.rq is not a SELECT query")
+    codes = frozenset(str(row["code"].value) for row in rows)
     if not codes:
         raise InputError(
             "--only-ess needs the legal-form reference data (ESS families): "
