@@ -15,12 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-pytestmark = pytest.mark.server
+from tests.helpers.inputs import CARTESIAN
 
-# 3 triples to the power 17: far more work than the 1.5 s budget allows.
-CARTESIAN = (
-    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(17)) + " }"
-)
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")

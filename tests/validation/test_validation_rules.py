@@ -10,6 +10,7 @@ import pytest
 import rdflib
 import yaml
 
+from ptce_kg.errors import InputError
 from ptce_kg.validation import validate
 from ptce_kg.validation.shapes import rule_table
 
@@ -141,3 +142,13 @@ def test_incorporation_message_names_the_amount_and_which_cap(
         assert f"({amount} €)" in result.message and f" {cap} €" in result.message
         assert which[lang] in result.message, result.message
         assert result.pole_label == pole  # incorporation -> its organisation -> its pole
+
+
+def test_validate_accepts_a_tuple_of_rule_sets() -> None:
+    graph = rdflib.Graph().parse(DATA / "base-pole.ttl")
+    graph.remove((None, rdflib.URIRef("https://w3id.org/ptce/ontology#strategy"), None))
+    report = validate(graph, rules=("legal", "quality"))
+    assert report.rules == ("legal", "quality")
+    assert report.rule_ids() == {"ART9-STRATEGY-EXISTS"}
+    with pytest.raises(InputError, match="unknown rule set"):
+        validate(graph, rules="ethics")
