@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import ModuleType
 
 import pyshacl
 import rdflib
 
+from ptce_kg import spreadsheet
 from ptce_kg.errors import InputError
 from ptce_kg.rdf import parsing as rdfio
 from ptce_kg.validation.prepare import validation_graph
@@ -79,7 +79,7 @@ def read_bytes(data: bytes, name: str, input_format: str | None = None) -> rdfli
     Raises InputError (TableErrors, UnsafeInputError…) for a file that cannot be read.
     """
     if input_format is None and _is_spreadsheet(Path(name)):
-        return _spreadsheet(name).to_rdf_bytes(data, name)
+        return spreadsheet.to_rdf_bytes(data, name)
     part = _flatten(rdfio.parse_bytes(data, input_format or rdfio.guess_format(Path(name)), name))
     rdfio.refuse_imports(part, where=name)
     return part
@@ -89,19 +89,9 @@ def _is_spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in (".xlsx", ".csv")
 
 
-def _spreadsheet(where: str) -> ModuleType:
-    try:
-        from ptce_kg import spreadsheet  # optional: the spreadsheet area's reader
-    except ModuleNotFoundError as exc:
-        raise InputError(
-            "spreadsheet input is not supported by this installation", where=where
-        ) from exc
-    return spreadsheet
-
-
 def _read_one(path: Path, input_format: str | None) -> rdflib.Graph:
     if input_format is None and (path.is_dir() or _is_spreadsheet(path)):
-        return _spreadsheet(str(path)).to_rdf(path)
+        return spreadsheet.to_rdf(path)
     return _flatten(rdfio.parse_file(path, input_format))
 
 
