@@ -24,6 +24,7 @@ from ptce_kg.kg.metadata import (
 )
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.resources import sparql_dir
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 
 DERIVED_GRAPH = graphs.DERIVED
@@ -54,8 +55,8 @@ def rebuild_derived(store: Store) -> int:
     store.drop_graph(DERIVED_GRAPH)
     for path in rule_files():
         store.add_constructed(DERIVED_GRAPH, path.read_text(encoding="utf-8"))
-    count = store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+    count = solutions(
+        store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")
     )
     derived = int(next(iter(count))["n"].value)
     record_unless_same(store, derived_description(store, derived))
@@ -170,7 +171,7 @@ def link_report(store: Store) -> LinkReport:
     for path in check_files():
         check, title = path.stem, _title(path)
         report.checks[check] = title
-        for row in store.query(path.read_text(encoding="utf-8")):
+        for row in solutions(store.query(path.read_text(encoding="utf-8"))):
             report.findings.append(
                 Finding(
                     check=check,

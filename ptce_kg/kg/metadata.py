@@ -19,6 +19,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ptce_kg.rdf.graphs import METADATA
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -208,11 +209,13 @@ def fingerprint(d: GraphDescription) -> Fingerprint:
 def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:
     """The recorded fingerprint of ``graph`` (see ``fingerprint``), or None."""
     rows = list(
-        store.query(
-            f"""SELECT ?id ?n ?source ?license WHERE {{ GRAPH <{METADATA}> {{
+        solutions(
+            store.query(
+                f"""SELECT ?id ?n ?source ?license WHERE {{ GRAPH <{METADATA}> {{
                 <{graph}> <{DCTERMS}identifier> ?id ; <{VOID}triples> ?n
                 OPTIONAL {{ <{graph}> <{DCTERMS}source> ?source }}
                 OPTIONAL {{ <{graph}> <{DCTERMS}license> ?license }} }} }}"""
+            )
         )
     )
     if not rows or len({(r["id"].value, r["n"].value) for r in rows}) != 1:
@@ -255,7 +258,8 @@ def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
     }
     lists = ("source", "derived_from")
     result: dict[str, dict[str, str | list[str]]] = {}
-    for row in store.query(f"SELECT ?g ?p ?o WHERE {{ GRAPH <{METADATA}> {{ ?g ?p ?o }} }}"):
+    every = f"SELECT ?g ?p ?o WHERE {{ GRAPH <{METADATA}> {{ ?g ?p ?o }} }}"
+    for row in solutions(store.query(every)):
         name = fields.get(row["p"].value)
         if name is None:
             continue
