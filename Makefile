@@ -1,11 +1,12 @@
-# Two entry points for a fresh machine with Python 3.11+: `make serve` and `make test`.
+# Two entry points for a fresh machine with Python 3.11+: `make serve` and `make test`
+# (`make lint`: ruff and mypy, as the CI runs them before the tests).
 # Each creates .venv from pyproject.toml (and the web assets from package.json) when needed.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test venv web clean
+.PHONY: serve test lint venv web clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -30,6 +31,11 @@ serve: $(STAMP) web
 
 test: $(STAMP) web
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy ptce_kg
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -14,9 +14,10 @@
    concurrent client processes (httpx, keep-alive), after a warm-up, with a time cap per server
    and query; rdflib-endpoint gets fewer requests (``--rdflib-requests``) because it is orders
    of magnitude slower. The servers stay up together and take turns query by query.
-4. Prints the throughput ratios (goal: ptce-kg ≥ 10× rdflib-endpoint and ≥ 0.5× oxigraph
-   serve), then requests/s and p50/p99 latency per server and query, and warns when two servers
-   answer a request with different row counts.
+4. Prints one table: per query, the throughput ratios against their anchors (ptce-kg ≥ 0.5×
+   oxigraph serve and ≥ 10× rdflib-endpoint; the geometric mean says whether each is met),
+   requests/s with p50/p99 latency per server, and server CPU per request; it warns first when
+   two servers answer a request with different row counts.
 
     .venv/bin/python bench/api.py [--units 30000] [--poles 1500] [--requests 500]
                                   [--rdflib-requests 8] [--warm-up 20] [--time-cap 60]
@@ -734,44 +735,63 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# The anchors the ratios are read against: ptce-kg's throughput over each other server's on
+# the same queries with the same parameters (> 1: ptce-kg faster).
+ANCHORS = {"oxigraph serve": 0.5, "rdflib-endpoint": 10.0}
+
+
 def _report(results: dict[str, dict[str, Stats]]) -> None:
-    """Ratios first (the machine is shared: absolute figures move with its load), then figures."""
+    """One table: per query, the throughput ratios with their anchors (the machine is shared:
+    absolute figures move with its load, ratios much less), then each server's requests/s with
+    p50 / p99 latency, and its CPU per request (server process and children, user + system)."""
     ours = results["ptce-kg"]
     others = [n for n in results if n != "ptce-kg"]
-    print("\nthroughput ratio ptce-kg / other (same queries, same parameters; >1 = ptce-kg faster)")
-    print(f"  {'query':24} " + " ".join(f"{'vs ' + o:>20}" for o in others))
+    names = list(results)
+    header = [
+        "query",
+        *(f"ptce-kg / {o} (anchor ≥ {ANCHORS[o]:g}×)" for o in others),
+        *(f"{n} req/s (p50 / p99 ms)" for n in names),
+        f"server CPU ms/req ({' / '.join(names)})",
+    ]
+    rows: list[list[str]] = []
     ratios: dict[str, list[float]] = {o: [] for o in others}
     for query_name, stats in ours.items():
-        cells = []
+        cells = [query_name]
         for other in others:
             theirs = results[other][query_name]
             both = stats.rows.keys() & theirs.rows.keys()
             differ = sum(stats.rows[i] != theirs.rows[i] for i in both)
             if differ:
-                print(f"  !! {other}, {query_name}: row counts differ on {differ}/{len(both)}")
+                print(f"!! {other}, {query_name}: row counts differ on {differ}/{len(both)}")
             # nothing answered within the cap: count one answer, so the ratio is a lower bound
-            bound = "≥" if not theirs.answered else " "
+            bound = "≥ " if not theirs.answered else ""
             ratio = stats.rate / (max(theirs.answered, 1) / theirs.seconds)
             ratios[other].append(ratio)
-            cells.append(f"{bound}{ratio:18.2f}×")
-        print(f"  {query_name:24} " + " ".join(cells))
-    print(f"  {'geometric mean':24} " + " ".join(f"{_geomean(ratios[o]):19.2f}×" for o in others))
-    print("\nrequests/s (p50 / p99 latency, ms)")
-    print(f"  {'query':24} " + " ".join(f"{n:>28}" for n in results))
-    for query_name in ours:
-        cells = []
-        for name in results:
+            cells.append(f"{bound}{ratio:.2f}×")
+        for name in names:
             st = results[name][query_name]
             cells.append(
-                f"{st.rate:9.1f} ({st.percentile(0.5) * 1000:6.1f} / "
-                f"{st.percentile(0.99) * 1000:6.1f})"
+                f"{st.rate:.1f} ({st.percentile(0.5) * 1000:.1f} / "
+                f"{st.percentile(0.99) * 1000:.1f})"
             )
-        print(f"  {query_name:24} " + " ".join(f"{c:>28}" for c in cells))
-    print("\nserver CPU per request, ms (user + system, server process and its children)")
-    print(f"  {'query':24} " + " ".join(f"{n:>16}" for n in results))
-    for query_name in ours:
-        cells = [f"{results[n][query_name].cpu_per_request * 1000:16.2f}" for n in results]
-        print(f"  {query_name:24} " + " ".join(cells))
+        cpu = (results[n][query_name].cpu_per_request * 1000 for n in names)
+        cells.append(" / ".join(f"{ms:.2f}" for ms in cpu))
+        rows.append(cells)
+    mean = ["geometric mean"]
+    for other in others:
+        value = _geomean(ratios[other])
+        mean.append(f"{value:.2f}× ({'met' if value >= ANCHORS[other] else 'NOT met'})")
+    rows.append(mean + [""] * (len(header) - len(mean)))
+    print()
+    _print_table(header, rows)
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table (it reads in a terminal and pastes into a note as is)."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Generates seeded stock files in INSEE's official layout (every column of open-da
 obviously synthetic names "UNITE SYNTHETIQUE BENCH n"), then imports them into a freshly
 initialised on-disk store (reference data present, so the derived rebuild does its real work) in
 a temporary folder, for each size asked (default 100 000 and 1 000 000 legal units, about 1.25
-establishments each, each size in its own process), and times `init` on an empty store.
+establishments each, each size in its own process), and times `init` on an empty store. Prints
+a table for `init`, then one row per size with its anchor (``GOAL_UNITS_PER_S``).
 
     .venv/bin/python bench/import_sirene.py [--units 100000 1000000] [--seed 7] [--keep DIR]
         [--no-init] [--baseline]
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import resource
 import subprocess
@@ -120,6 +122,7 @@ def generate(folder: Path, units: int, seed: int) -> tuple[Path, Path, int]:
     return ul_path, et_path, sites
 
 
+# The anchor the import is read against: legal units a second, with their establishments.
 GOAL_UNITS_PER_S = 20_000
 
 
@@ -180,24 +183,22 @@ def run(units: int, seed: int, work: Path, baseline: bool) -> None:
     derived = rebuild_derived(store)
     t_link = time.perf_counter() - t0
     store.close()
-    rate = units / t_import
-    print(
-        f"{units:>9} units + {sites} establishments: generated in {t_gen:.1f} s; "
-        f"import {t_import:.1f} s wall, {c_import:.1f} s CPU = {rate:,.0f} units/s "
-        f"({rate / GOAL_UNITS_PER_S:.2f}x the {GOAL_UNITS_PER_S:,} goal), "
-        f"{summary.triples / t_import:,.0f} triples/s ({summary.triples:,} triples, "
-        f"{summary.triples / units:.1f} per unit); derived rebuild {t_link:.1f} s "
-        f"({derived:,} triples); peak RSS {peak_rss_mb():,.0f} MB",
-        flush=True,
-    )
+    row = {
+        "units": units,
+        "establishments": sites,
+        "triples": summary.triples,
+        "generate_s": t_gen,
+        "import_s": t_import,
+        "import_cpu_s": c_import,
+        "derived_s": t_link,
+        "derived_triples": derived,
+        "peak_rss_mb": peak_rss_mb(),
+    }
     if baseline:
-        t_bulk, count = bulk_load_baseline(folder / "store", summary.graph, folder)
-        print(
-            f"{'':>9} Oxigraph's own bulk load of those {count:,} triples (N-Triples file, "
-            f"on disk): {t_bulk:.1f} s = {count / t_bulk:,.0f} triples/s; the import runs at "
-            f"{t_bulk / t_import:.2f}x that rate",
-            flush=True,
+        row["bulk_s"], row["bulk_triples"] = bulk_load_baseline(
+            folder / "store", summary.graph, folder
         )
+    print(json.dumps(row), flush=True)
 
 
 def time_init(work: Path) -> None:
@@ -206,8 +207,28 @@ def time_init(work: Path) -> None:
     store = open_store(work / "init-store")
     t0 = time.perf_counter()
     initialise(store)
-    print(f"init on an empty on-disk store: {time.perf_counter() - t0:.1f} s", flush=True)
+    seconds = time.perf_counter() - t0
+    print("| init on an empty on-disk store | wall s |\n|---|---|", flush=True)
+    print(f"| ontology, vocabularies, reference data, demo data, derived graph | {seconds:.1f} |\n")
     store.close()
+
+
+def _table_row(r: dict) -> str:
+    """One size's row of the table; the anchor is ``GOAL_UNITS_PER_S`` legal units a second."""
+    rate = r["units"] / r["import_s"]
+    met = "met" if rate >= GOAL_UNITS_PER_S else "not met"
+    baseline = ""
+    if "bulk_s" in r:
+        baseline = (
+            f"{r['bulk_triples'] / r['bulk_s']:,.0f} triples/s ({r['bulk_s']:.1f} s); "
+            f"the import at {r['bulk_s'] / r['import_s']:.2f}x it"
+        )
+    return (
+        f"| {r['units']:,} | {r['establishments']:,} | {r['triples']:,} | {r['import_s']:.1f} "
+        f"| {r['import_cpu_s']:.1f} | {rate:,.0f} ({rate / GOAL_UNITS_PER_S:.2f}x: {met}) "
+        f"| {r['triples'] / r['import_s']:,.0f} | {r['derived_s']:.1f} "
+        f"({r['derived_triples']:,} triples) | {r['peak_rss_mb']:,.0f} | {baseline} |"
+    )
 
 
 def main() -> int:
@@ -229,11 +250,18 @@ def main() -> int:
         work = args.keep or Path(tmp)
         if not args.no_init:
             time_init(work)
+        print(
+            "| legal units | establishments | triples | import wall s | import CPU s "
+            f"| units/s (anchor {GOAL_UNITS_PER_S:,}/s) | triples/s | derived rebuild s "
+            "| peak RSS MB | Oxigraph's own bulk load (--baseline) |"
+        )
+        print("|" + "---|" * 10, flush=True)
         for units in args.units:
             # Each size in its own process, so that each peak RSS is that size's own.
             command = [sys.executable, __file__, "--one", str(units), "--seed", str(args.seed)]
             command += ["--work", str(work)] + (["--baseline"] if args.baseline else [])
-            subprocess.run(command, check=True)
+            done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+            print(_table_row(json.loads(done.stdout.strip().splitlines()[-1])), flush=True)
     return 0
 
 

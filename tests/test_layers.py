@@ -106,3 +106,28 @@ def test_an_upward_or_sideways_import_is_found(
     module.parent.mkdir(parents=True)
     module.write_text(statement)
     assert len(upward_imports(package)) == 1
+
+
+def run_time_imports(package: Path) -> list[str]:
+    """Modules imported by name at run time (``importlib.import_module``, ``__import__``) and
+    imports made optional (``except ImportError``/``ModuleNotFoundError``), as readable lines."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(package.parent)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = getattr(func, "attr", None) or getattr(func, "id", None)
+                if name in ("import_module", "__import__"):
+                    found.append(f"{where} imports a module by name")
+            elif isinstance(node, ast.ExceptHandler) and node.type is not None:
+                caught = {getattr(n, "id", None) for n in ast.walk(node.type)}
+                if caught & {"ImportError", "ModuleNotFoundError"}:
+                    found.append(f"{where} makes an import optional")
+    return found
+
+
+def test_modules_are_imported_statically() -> None:
+    """Routers, commands and areas are imported by name in the code: a missing or broken module
+    stops the program at once instead of being skipped with a warning."""
+    assert run_time_imports(PACKAGE) == []

@@ -1,32 +1,23 @@
-"""``create_app(settings, store)``: the FastAPI application, assembled from the routers present."""
+"""``create_app(settings, store)``: the FastAPI application, assembled from its routers."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
+from ptce_kg.api.routers import health, ontology, poles, queries, sparql, validate, web
 from ptce_kg.errors import PtceError
 from ptce_kg.runtime.query_service import QueryService, RefreshingStore
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
-
-log = logging.getLogger("ptce_kg.api")
-
-# Router modules of ptce_kg/api/routers, in inclusion order; absent ones are skipped so each
-# can land on its own. The web page (``/`` and its assets) comes last.
-ROUTER_MODULES = ("health", "sparql", "queries", "validate", "poles", "ontology", "web")
-# Response headers a page on another origin may read (the verdict of /validate).
-EXPOSED_HEADERS = ("X-Validation-Conforms", "X-Validation-Violations")
 
 
 class _BodyTooLarge(Exception):
@@ -108,18 +99,6 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": json.dumps(error.as_dict()).encode()})
 
 
-def _router(name: str, settings: Settings) -> APIRouter | None:
-    try:
-        module = importlib.import_module(f"ptce_kg.api.routers.{name}")
-    except ModuleNotFoundError as exc:
-        # Absent router, or one whose service has not landed yet: the others still serve.
-        if exc.name != f"ptce_kg.api.routers.{name}":
-            log.warning("router %s skipped: %s", name, exc)
-        return None
-    make_router = getattr(module, "make_router", None)
-    return make_router(settings) if callable(make_router) else module.router
-
-
 def create_app(
     settings: Settings, store: Store, query_service: QueryService | None = None
 ) -> FastAPI:
@@ -144,10 +123,17 @@ def create_app(
     app.state.query_service = service
     app.state.upload_checker = uploads
     install_error_handlers(app)
-    for name in ROUTER_MODULES:
-        router = _router(name, settings)
-        if router is not None:
-            app.include_router(router)
+    # The web page (``/`` and its assets) comes last.
+    for router in (
+        health.router,
+        sparql.router,
+        queries.make_router(settings),
+        validate.router,
+        poles.router,
+        ontology.router,
+        web.router,
+    ):
+        app.include_router(router)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -155,6 +141,6 @@ def create_app(
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
-            expose_headers=list(EXPOSED_HEADERS),
+            expose_headers=list(validate.EXPOSED_HEADERS),
         )
     return app

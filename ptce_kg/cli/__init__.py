@@ -5,39 +5,35 @@ Exit codes, kept by every command:
   1  the data does not conform / the check failed
   2  usage or input error (a file that cannot be read or parsed, a bad option)
   3  internal error
-Each command lives in its own module of this package and is registered in ``_COMMANDS``.
+Each command lives in its own module of this package and is registered below.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
 
 from ptce_kg import __version__
+from ptce_kg.cli import (
+    convert,
+    docs,
+    graphs,
+    import_,
+    init,
+    link,
+    load,
+    query,
+    reason,
+    serve,
+    validate,
+)
 from ptce_kg.errors import EXIT_INTERNAL, PtceError
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data does not conform or the check failed; "
     "2 usage or input error; 3 internal error."
 )
-
-# module name -> command attribute; modules that are absent are skipped so the CLI
-# keeps working while a capability is being built.
-_COMMANDS = {
-    "init": "init",
-    "load": "load",
-    "graphs": "graphs",
-    "query": "query",
-    "import_": "import_",
-    "link": "link",
-    "validate": "validate",
-    "convert": "convert",
-    "reason": "reason",
-    "docs": "docs",
-    "serve": "serve",
-}
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,14 +42,20 @@ def cli() -> None:
     """Knowledge graph and vocabulary for the Pôles Territoriaux de Coopération Économique."""
 
 
-for _module, _attr in _COMMANDS.items():
-    try:
-        _mod = importlib.import_module(f"ptce_kg.cli.{_module}")
-    except ModuleNotFoundError as exc:  # capability not built yet
-        if exc.name != f"ptce_kg.cli.{_module}":
-            raise
-        continue
-    cli.add_command(getattr(_mod, _attr))
+for _command in (
+    init.init,
+    load.load,
+    graphs.graphs,
+    query.query,
+    import_.import_,
+    link.link,
+    validate.validate,
+    convert.convert,
+    reason.reason,
+    docs.docs,
+    serve.serve,
+):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,7 +41,7 @@ def graphs(fmt: str, store_options: StoreOptions) -> None:
     if not rows:
         click.echo("The store holds no graph: run `ptce-kg init`.")
         return
-    width = max(len(r["graph"]) for r in rows)
+    width = max(len(str(r["graph"])) for r in rows)
     click.echo(
         f"{'graph':<{width}}  {'triples':>8}  {'modified':<25}  {'sha256':<12}  title / licence"
     )

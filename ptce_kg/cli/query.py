@@ -27,7 +27,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]:
+def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, NamedNode | Literal]]:
     """The query text and its substitutions, from a query text, a ``.rq`` file or a catalogue name.
 
     Parameters of a named query are bound by the catalogue (typed, checked); for a text or a
@@ -47,8 +47,8 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, object]]
     return query, _plain_bindings(params)
 
 
-def _plain_bindings(params: dict[str, str]) -> dict[str, object]:
-    bindings: dict[str, object] = {}
+def _plain_bindings(params: dict[str, str]) -> dict[str, NamedNode | Literal]:
+    bindings: dict[str, NamedNode | Literal] = {}
     for name, value in params.items():
         try:
             is_iri = value.startswith("<") and value.endswith(">")

@@ -53,7 +53,11 @@ class LoadResult:
 
 def stated_license(triples: list[Triple]) -> str | None:
     """The licence the data states about itself, when it states exactly one."""
-    found = {t.object.value for t in triples if t.predicate == DCTERMS_LICENSE}
+    found = {
+        t.object.value
+        for t in triples
+        if t.predicate == DCTERMS_LICENSE and not isinstance(t.object, Triple)
+    }
     return found.pop() if len(found) == 1 else None
 
 

@@ -260,7 +260,7 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
 def _disjoint_pairs(graph: Graph) -> list[tuple[URIRef, URIRef]]:
     """The ``owl:disjointWith`` pairs between named classes, each once, sorted."""
     pairs = {
-        tuple(sorted((a, b)))
+        (min(a, b), max(a, b))
         for a, b in graph.subject_objects(OWL.disjointWith)
         if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b
     }

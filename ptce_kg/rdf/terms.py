@@ -41,9 +41,23 @@ def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Ide
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
+def to_oxigraph_statement(
+    s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node
+) -> tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]:
+    """One rdflib triple as the three pyoxigraph terms of a ``Triple`` or ``Quad``.
+
+    Raises TypeError when it is not an RDF statement (a literal subject, a predicate that is not
+    an IRI), as pyoxigraph itself would.
+    """
+    subject, predicate = to_oxigraph(s), to_oxigraph(p)
+    if isinstance(subject, Literal) or not isinstance(predicate, NamedNode):
+        raise TypeError(f"not an RDF statement: {s!r} {p!r} {o!r}")
+    return subject, predicate, to_oxigraph(o)
+
+
 def triples_from_rdflib(graph: rdflib.Graph) -> Iterator[Triple]:
     """Every triple of ``graph`` (of all graphs of a Dataset) as pyoxigraph triples."""
     parts = list(graph.graphs()) if isinstance(graph, rdflib.Dataset) else [graph]
     for part in parts:
         for s, p, o in part:
-            yield Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            yield Triple(*to_oxigraph_statement(s, p, o))

@@ -334,7 +334,11 @@ def _closure(
         if triples is None:
             continue
         found[iri] = triples
-        todo.extend(t.object.value for t in triples if t.predicate in links)
+        todo.extend(
+            t.object.value
+            for t in triples
+            if t.predicate in links and isinstance(t.object, NamedNode)
+        )
     return found
 
 

@@ -66,6 +66,7 @@ from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
 from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 
 Kind = Literal["select", "ask", "graph"]
@@ -224,7 +225,8 @@ def run_job(query_fn: Callable[..., Any], job: _Job) -> QueryResult:
         result = query_fn(prefix + job.query, **kwargs)
         writer = _CappedWriter(job.max_bytes)
         if isinstance(result, (QueryTriples, list)):  # a remote store gives a list
-            serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[media_type])
+            # pyoxigraph writes to any object with write(); its stub asks for IO[bytes]
+            serialize(_capped(result, job.max_rows), writer, _GRAPH_FORMATS[media_type])  # type: ignore[arg-type]
             return QueryResult(writer.getvalue(), media_type, "graph")
         fmt = _RESULT_FORMATS[media_type]
         result.serialize(writer, fmt)
@@ -253,7 +255,7 @@ def _count_rows(body: bytes, fmt: QueryResultsFormat) -> int:
     """Rows of a serialised SELECT answer."""
     if fmt == QueryResultsFormat.CSV:  # pyoxigraph refuses to parse CSV results (lossy)
         return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
-    return sum(1 for _ in parse_query_results(body, fmt))
+    return sum(1 for _ in solutions(parse_query_results(body, fmt)))
 
 
 _POSITION = re.compile(r"\b1:(\d+)")

@@ -109,6 +109,7 @@ def tokens(text: str) -> Iterator[Token]:
 def _absolute(tok: Token, prefixes: dict[str, str]) -> str | None:
     """The IRI a token spells out in full, or None (a variable, or a relative IRI: resolving it
     here and in Oxigraph could differ, so a SERVICE endpoint must be written absolute)."""
+    iri: str | None
     if tok.kind == "iri":
         iri = tok.text[1:-1]
     elif tok.kind == "pname":

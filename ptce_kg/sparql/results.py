@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from pyoxigraph import (
     BlankNode,
     Literal,
@@ -51,13 +53,24 @@ def _table(solutions: QuerySolutions) -> str:
 
 def render(result: QueryResult, fmt: str) -> bytes:
     """``result`` in ``fmt`` (one of ``FORMATS``); graph results are N-Triples unless ``turtle``."""
+    out = io.BytesIO()
     if isinstance(result, QuerySolutions):
         if fmt in _RESULTS:
-            return result.serialize(format=_RESULTS[fmt])
+            result.serialize(out, format=_RESULTS[fmt])
+            return out.getvalue()
         return _table(result).encode()
     if isinstance(result, (QueryBoolean, bool)):
         if fmt == "json":
             return f'{{"head":{{}},"boolean":{str(bool(result)).lower()}}}\n'.encode()
         return f"{str(bool(result)).lower()}\n".encode()
     rdf_format = RdfFormat.TURTLE if fmt == "turtle" else RdfFormat.N_TRIPLES
-    return serialize(result, format=rdf_format)
+    serialize(result, out, format=rdf_format)
+    return out.getvalue()
+
+
+def solutions(result: QueryResult) -> QuerySolutions:
+    """The rows of a SELECT's ``result``; raises TypeError for another query form (the caller's
+    query text is wrong)."""
+    if not isinstance(result, QuerySolutions):
+        raise TypeError(f"a SELECT query was expected, its result is {type(result).__name__}")
+    return result

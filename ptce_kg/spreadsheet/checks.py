@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from frictionless import Resource
+from frictionless.resources import TableResource
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
@@ -57,7 +57,7 @@ def check_table(raw: RawTable, spec: TableSpec) -> tuple[list[Record], list[Tabl
         ]
         for _, cells in raw.rows
     ]
-    resource = Resource(data=data, schema=spec.schema)
+    resource = TableResource(data=data, schema=spec.schema)
     report = resource.validate()
     for task in report.tasks:
         for error in task.errors:

@@ -238,9 +238,9 @@ class _Mapper:
                 if iri is not None:
                     found.append(iri)
             elif "ref" in prop:
-                target = self.reference(prop, sheet, record, item)
-                if target is not None:
-                    found.append(target)
+                referenced = self.reference(prop, sheet, record, item)
+                if referenced is not None:
+                    found.append(referenced)
             else:
                 found.append(self.literal(item, prop))
         return found

@@ -10,6 +10,7 @@ import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
@@ -65,7 +66,7 @@ class Staged:
         assert self.path is not None
         return parse(path=self.path, format=RdfFormat.N_QUADS)
 
-    def write_ntriples(self, handle: object) -> None:
+    def write_ntriples(self, handle: IO[bytes]) -> None:
         """Write the staged triples as N-Triples to a binary file object."""
         triples = (Triple(q.subject, q.predicate, q.object) for q in self.quads())
         serialize(triples, handle, RdfFormat.N_TRIPLES)

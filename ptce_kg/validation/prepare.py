@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS, XSD
 
 from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.resources import ontology_dir, shapes_dir
-from ptce_kg.rdf.terms import to_oxigraph, to_rdflib
+from ptce_kg.rdf.terms import to_oxigraph_statement, to_rdflib
 from ptce_kg.reference.datasets import reference_triples
 from ptce_kg.validation.checksums import siren_valid, siret_valid
 from ptce_kg.validation.shapes import PTCESH
@@ -34,10 +34,7 @@ def class_hierarchy() -> tuple[tuple[rdflib.term.Node, ...], ...]:
 
 @lru_cache(maxsize=1)
 def _class_hierarchy_quads() -> tuple[pyoxigraph.Quad, ...]:
-    return tuple(
-        pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-        for s, p, o in class_hierarchy()
-    )
+    return tuple(pyoxigraph.Quad(*to_oxigraph_statement(s, p, o)) for s, p, o in class_hierarchy())
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +62,7 @@ def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
     # The prepare steps run on pyoxigraph (rdflib's SPARQL engine took about 40 % of a pole's
     # validation time); each term is converted once: reference triples are pyoxigraph's already.
     store = pyoxigraph.Store()
-    store.extend(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in own)
+    store.extend(pyoxigraph.Quad(*to_oxigraph_statement(s, p, o)) for s, p, o in own)
     store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in reference)
     store.extend(_class_hierarchy_quads())
     graph = rdflib.Graph()
@@ -80,7 +77,10 @@ def _run_prepare_steps(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
     """The triples the shapes/prepare/ steps construct, each step seeing the ones before it."""
     constructed: list[pyoxigraph.Triple] = []
     for query in _prepare_queries():
-        new = list(store.query(query))
+        result = store.query(query)
+        if not isinstance(result, pyoxigraph.QueryTriples):
+            raise TypeError(f"a shapes/prepare/ query is not a CONSTRUCT: {query[:80]!r}")
+        new = list(result)
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in new)
         constructed.extend(new)
     return constructed

@@ -145,7 +145,7 @@ def build_report(
     # Top-level results only: sh:detail results nested under them (sh:node) are not rules.
     for node in report_graph.objects(None, SH.result):
         shape = report_graph.value(node, SH.sourceShape)
-        rule = index.get(shape) or Rule("UNIDENTIFIED", "", "")
+        rule = (index.get(shape) if shape is not None else None) or Rule("UNIDENTIFIED", "", "")
         focus = report_graph.value(node, SH.focusNode)
         path = report_graph.value(node, SH.resultPath)
         value = report_graph.value(node, SH.value)
@@ -187,7 +187,8 @@ def _message(graph: rdflib.Graph, node: rdflib.term.Node, lang: str) -> str:
                 return str(message)
     # pySHACL drops the language tag of a SPARQL constraint's messages when it fills in their
     # {?var} placeholders: pick the one written from the shape's message in ``lang``.
-    template = shape_messages().get(graph.value(node, SH.sourceShape), {}).get(lang)
+    shape = graph.value(node, SH.sourceShape)
+    template = shape_messages().get(shape, {}).get(lang) if shape is not None else None
     if template is not None:
         pattern = re.compile(
             ".*?".join(re.escape(part) for part in _PLACEHOLDER.split(template)), re.DOTALL
@@ -260,7 +261,8 @@ class _Labels:
             owner = data.value(None, predicate, node)
             if owner is not None:
                 return owner
-        for membership in sorted(data.subjects(ORG.member, node)):
+        memberships = data.subjects(ORG.member, node)
+        for membership in sorted(m for m in memberships if isinstance(m, rdflib.term.Identifier)):
             pole = data.value(membership, ORG.organization)
             if pole is not None:
                 return pole

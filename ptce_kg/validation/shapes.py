@@ -197,7 +197,9 @@ def rule_table(lang: str = "fr") -> list[dict[str, str]]:
         for shape, rule in sorted(
             graph.subject_objects(DCTERMS.identifier), key=lambda p: str(p[1])
         ):
-            messages = {m.language: str(m) for m in graph.objects(shape, SH.message)}
+            messages = {
+                getattr(m, "language", None): str(m) for m in graph.objects(shape, SH.message)
+            }
             severity = graph.value(shape, SH.severity)
             rows.append(
                 {

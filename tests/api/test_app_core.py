@@ -1,8 +1,8 @@
 """create_app pieces that need no worker processes: service description, CORS, OpenAPI, request
 errors (in-process on the in-memory store).
 
-``ptce-kg serve`` running ``init`` on a fresh store is exercised by the live server of
-``tests/web`` (a full init takes most of a minute; it is not repeated here)."""
+``ptce-kg serve`` running ``init`` on a fresh store is exercised by the ``live_server`` of
+``tests/conftest.py`` (a full init takes most of a minute; it is not repeated here)."""
 
 from __future__ import annotations
 

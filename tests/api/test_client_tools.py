@@ -11,7 +11,7 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from tests.api.conftest import CONFORMANCE, DATA_GRAPH
+from tests.helpers.stores import CONFORMANCE, DATA_GRAPH
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 

@@ -6,7 +6,6 @@ the cap is a 413 like one with a Content-Length."""
 
 from __future__ import annotations
 
-import io
 import json
 import pickle
 import sys
@@ -15,44 +14,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import openpyxl
 import pytest
 
 import ptce_kg
 from ptce_kg.errors import InputError, InputTooLarge
-from ptce_kg.rdf.resources import data_dir
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.spreadsheet import TableError, TableErrors
+from tests.helpers.files import demo_file
+from tests.helpers.inputs import french_date_workbook, unknown_columns_csv
+from tests.helpers.servers import LiveServer, start_server, stop_server
+from tests.helpers.stores import conformance_store
 
-from .conftest import LiveServer, make_store, start_server, stop_server
-
-TEMPLATES = data_dir().parent / "templates"
-DEMO = data_dir() / "demo"
 POLE = "laval-exemple"  # the pole of the template's example
 OTHER_POLE = "sarthe-exemple"
 DROME = "drome-non-conforme-exemple"
 TOKENS = {POLE: "error-bodies-laval", OTHER_POLE: "error-bodies-sarthe", DROME: "error-bodies-d"}
 # Above the RDF parser's 16 MiB buffer, so that a 17 MB literal fits in a request.
 MAX_BODY = 18 * 2**20
-
-
-def french_date_workbook() -> bytes:
-    """The template's example workbook with one date typed the French way (01/09/2022)."""
-    workbook = openpyxl.load_workbook(TEMPLATES / "ptce-modele-exemple.xlsx")
-    sheet = workbook["membres"]
-    column = [cell.value for cell in sheet[1]].index("date_entree") + 1
-    sheet.cell(row=2, column=column, value="01/09/2022")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def unknown_columns_csv() -> bytes:
-    """The example's ``membres.csv`` with two columns the template does not have."""
-    lines = (TEMPLATES / "exemple" / "membres.csv").read_text(encoding="utf-8").splitlines()
-    lines[0] += ",remarque,couleur"
-    lines[1:] = [line + ",," for line in lines[1:]]
-    return ("\n".join(lines) + "\n").encode()
 
 
 def big_literal_turtle() -> bytes:
@@ -111,7 +89,7 @@ def test_table_errors_come_back_whole_from_an_upload_worker() -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
     folder = tmp_path_factory.mktemp("error-bodies")
-    store = make_store(folder / "store")
+    store = conformance_store(folder / "store")
     live = start_server(
         store,
         folder / "server.log",
@@ -194,7 +172,7 @@ def test_every_error_body_is_located_and_shows_no_server_path(server) -> None:
     live, store = server
     workbook, csv_file = french_date_workbook(), unknown_columns_csv()
     # a demo file cut in the middle of a statement
-    truncated = (DEMO / f"{OTHER_POLE}.ttl").read_bytes() + b"\n<https://w3id.org/ptce/x> "
+    truncated = demo_file(OTHER_POLE).read_bytes() + b"\n<https://w3id.org/ptce/x> "
     bodies: dict[str, httpx.Response] = {}
     with live.client() as client:
         for route in ("validate", "poles"):
@@ -238,10 +216,10 @@ def test_every_error_body_is_located_and_shows_no_server_path(server) -> None:
             client, "/validate", "p.ttl", b"", headers={"Accept": "image/png"}
         )
         bodies["validate chunked too large"] = post_chunked(client, MAX_BODY)
-        sarthe = (DEMO / f"{OTHER_POLE}.ttl").read_bytes()
+        sarthe = demo_file(OTHER_POLE).read_bytes()
         bodies["poles other pole's data"] = send(client, "poles", "sarthe.ttl", sarthe)
         bodies["poles violations"] = send(
-            client, "poles", "drome.ttl", (DEMO / f"{DROME}.ttl").read_bytes(), pole=DROME
+            client, "poles", "drome.ttl", demo_file(DROME).read_bytes(), pole=DROME
         )
         bodies["poles no token"] = upload(client, f"/poles/{POLE}/data", "p.ttl", sarthe)
         bodies["poles other token"] = upload(

@@ -15,16 +15,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-pytestmark = pytest.mark.server
+from tests.helpers.inputs import CARTESIAN
 
-# 3 triples to the power 30 rows to count: years of work, whatever the machine.
-CARTESIAN = (
-    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(30)) + " }"
-)
 # The time limit: it must stop the runaway queries (which run for ever) and must not stop the
 # light ones meanwhile (milliseconds, or a worker start: at most a fraction of a second even on
 # a loaded machine), so it is an order of magnitude above the latter.
 QUERY_TIMEOUT = "10"
+
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,11 @@ import pytest
 from ptce_kg.cli import main
 from ptce_kg.errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK
 from ptce_kg.runtime.query_service import served_snapshot
-from tests.api.conftest import LiveServer, start_server, stop_server
+from tests.helpers.files import demo_file
+from tests.helpers.servers import LiveServer, start_server, stop_server
+from tests.helpers.stores import run_process
 
-REPO = Path(__file__).resolve().parents[2]
-IMPORTS = REPO / "tests" / "importers" / "data"
+IMPORTS = Path(__file__).parents[1] / "kg" / "data"  # the import tests' input files
 ONTOLOGY = "https://w3id.org/ptce/graph/ontology"
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -41,14 +42,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
 
 def run(*argv: str) -> subprocess.CompletedProcess[str]:
     """The real program in its own process, as a user runs it beside the server."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "ptce_kg", *argv],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=environ,
-    )
+    return run_process(*argv, timeout=600)
 
 
 def server_select(server: LiveServer, query: str) -> list[dict[str, str]]:
@@ -121,7 +115,7 @@ def test_the_view_sees_what_the_server_wrote(served, capsys) -> None:
 
 WRITERS = {
     "init": ["init"],
-    "load": ["load", str(REPO / "data" / "demo" / "sarthe-exemple.ttl")],
+    "load": ["load", str(demo_file("sarthe-exemple"))],
     "import-sirene": [
         "import",
         "sirene",
@@ -156,7 +150,7 @@ def test_writing_commands_say_the_server_holds_the_store_and_change_nothing(
 
 def test_a_refused_write_is_exit_2_from_the_real_process(served) -> None:
     server, store = served
-    done = run("load", "--store", str(store), str(REPO / "data" / "demo" / "sarthe-exemple.ttl"))
+    done = run("load", "--store", str(store), str(demo_file("sarthe-exemple")))
     assert done.returncode == EXIT_INPUT
     assert f"(pid {server.process.pid}) holds the store" in done.stderr
     assert "Traceback" not in done.stderr

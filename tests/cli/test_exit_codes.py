@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +19,10 @@ import pytest
 from ptce_kg.cli import cli, main
 from ptce_kg.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_NONCONFORMANT
 from ptce_kg.store import OxigraphStore
+from tests.helpers.files import REPO
+from tests.helpers.stores import run_process
 
 DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parents[2]
 BAD_TTL = DATA / "malformed-missing-dot.ttl"
 SARTHE = REPO / "data" / "demo" / "sarthe-exemple.ttl"  # shipped fictitious example pole
 
@@ -228,19 +227,8 @@ def test_bad_input_exit_code_and_message(
         assert "Violation" in out
 
 
-def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real program in a child process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "ptce_kg", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-
-
 def test_process_exit_status_is_the_documented_code() -> None:
-    done = _run("load", "--store", "/nonexistent-ptce-store-for-tests", str(BAD_TTL))
+    done = run_process("load", "--store", "/nonexistent-ptce-store-for-tests", str(BAD_TTL))
     assert done.returncode == EXIT_INPUT
     assert f"{BAD_TTL.name}:3" in done.stderr and "Traceback" not in done.stderr
 
@@ -251,7 +239,7 @@ def test_store_held_by_a_command_is_exit_2_saying_to_wait(argv: list[str], tmp_p
     read, so readers and ``serve`` alike are told to wait (a running server: test_beside_server)."""
     held = pyoxigraph.Store(str(tmp_path / "store"))  # RocksDB lock held by this process
     try:
-        done = _run(*argv, "--store", str(tmp_path / "store"))
+        done = run_process(*argv, "--store", str(tmp_path / "store"))
     finally:
         del held
     assert done.returncode == EXIT_INPUT
@@ -312,7 +300,7 @@ def test_serve_on_a_port_in_use_is_exit_3_naming_the_address(tmp_path: Path) -> 
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        done = _run("serve", *_store(tmp_path), "--port", str(port))
+        done = run_process("serve", *_store(tmp_path), "--port", str(port))
     assert done.returncode == EXIT_INTERNAL
     assert f"127.0.0.1', {port}" in done.stderr and "address already in use" in done.stderr
     assert "Traceback" not in done.stderr

@@ -10,8 +10,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from ptce_kg.rdf.namespaces import PTCE, VANN, VOCAB, vocab
+from tests.helpers.files import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 ONTOLOGY = REPO / "ontology"
 PTCE_NS = "https://w3id.org/ptce/ontology#"
 LANGS = {"fr", "en"}
@@ -449,8 +449,6 @@ def test_ess_family_mapping_uses_the_scheme_notations(concepts: set[str]) -> Non
     import csv
 
     mapping = REPO / "mappings" / "ess-family-by-legal-form.csv"
-    if not mapping.exists():
-        pytest.skip("mappings/ess-family-by-legal-form.csv not built yet")
     with mapping.open(encoding="utf-8", newline="") as f:
         families = {row["ess_family"] for row in csv.DictReader(f) if row["ess_family"]}
     assert families

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -12,8 +10,6 @@ from types import ModuleType
 import pytest
 
 from ptce_kg.rdf.resources import resource_dir
-
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
@@ -41,15 +37,3 @@ def workbook_from(build_module: ModuleType, tmp_path: Path) -> Callable[[Path], 
         return target
 
     return build
-
-
-@pytest.fixture(scope="session")
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run the real ``ptce-kg`` command in a subprocess (bounded in time)."""
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ptce_kg", *args], capture_output=True, text=True, timeout=120
-        )
-
-    return run

@@ -7,15 +7,10 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 from ptce_kg.errors import EXIT_INPUT, EXIT_OK
 
 DATA = Path(__file__).parent / "data"
 ID = "https://w3id.org/ptce/id/"
-
-pytest.importorskip("ptce_kg.validation", reason="the validation area has not landed yet")
-pytest.importorskip("ptce_kg.cli.validate", reason="the validate command has not landed yet")
 
 
 def test_validate_reports_table_errors_first(cli) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,21 +10,16 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.rdf import graphs
 from ptce_kg.store import RemoteStore
-from tests.store.conftest import DATA, run
+from tests.helpers.files import demo_file
+from tests.helpers.stores import graph_listing, run
 
 pytestmark = pytest.mark.server
 
-EXAMPLE = DATA / "sarthe-exemple.ttl"
+EXAMPLE = demo_file("sarthe-exemple")
 QUERY = """PREFIX igeo: <http://rdf.insee.fr/def/geo#>
 PREFIX ptce: <https://w3id.org/ptce/ontology#>
 SELECT ?area ?name WHERE { ?c igeo:codeINSEE ?code ; ptce:partOfArea ?area . ?area igeo:nom ?name }
 ORDER BY ?area"""
-
-
-def listing(capsys: pytest.CaptureFixture[str], *where: str) -> dict[str, dict]:
-    code, out, err = run(capsys, "graphs", *where, "--format", "json")
-    assert code == 0, err
-    return {row["graph"]: row for row in json.loads(out)}
 
 
 def remote_dump(base: str) -> list[str]:
@@ -52,8 +46,8 @@ def initialised_server(oxigraph_server: str) -> str:
 def test_init_graphs_and_query_match_the_embedded_store(
     initialised_server: str, initialised_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    remote = listing(capsys, "--endpoint", initialised_server)
-    local = listing(capsys, "--store", str(initialised_dir))
+    remote = graph_listing(capsys, "--endpoint", initialised_server)
+    local = graph_listing(capsys, "--store", str(initialised_dir))
 
     def same(rows: dict[str, dict]) -> dict[str, tuple]:
         # The metadata graph's sha256 covers load times, which differ between the two stores.
@@ -95,7 +89,7 @@ def test_load_through_the_graph_store_protocol(
         str(Triple(q.subject, q.predicate, q.object))
         for q in parse(path=EXAMPLE, format=RdfFormat.TURTLE)
     }
-    assert listing(capsys, *where)[target]["triples"] == len(expected)
+    assert graph_listing(capsys, *where)[target]["triples"] == len(expected)
     before = remote_dump(initialised_server)
     cut = tmp_path / "cut.ttl"
     cut.write_text(

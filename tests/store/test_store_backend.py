@@ -9,9 +9,10 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from ptce_kg.errors import QueryError
 from ptce_kg.store import OxigraphStore, oxigraph, staging
-from tests.store.conftest import DATA, dump
+from tests.helpers.files import demo_file
+from tests.helpers.stores import dump
 
-EXAMPLE = DATA / "sarthe-exemple.ttl"
+EXAMPLE = demo_file("sarthe-exemple")
 G = "https://w3id.org/ptce/graph/pole/test"
 OTHER = "https://w3id.org/ptce/graph/pole/other"
 
@@ -90,33 +91,33 @@ def test_reload_replaces_instead_of_duplicating(
     assert sorted(str(q) for q in disk_store.quads(OTHER)) == other_before
 
 
-def test_blank_nodes_and_quads_are_retargeted(memory_store: OxigraphStore) -> None:
+def test_blank_nodes_and_quads_are_retargeted(store: OxigraphStore) -> None:
     quads = list(parse(EXAMPLE.read_bytes(), RdfFormat.TURTLE))
-    memory_store.replace_graph(G, quads)  # quads of the default graph land in G
-    memory_store.replace_graph(G, quads)
-    assert {g.iri for g in memory_store.graphs()} == {G}
-    assert len(list(memory_store.quads(G))) == len(set(quads))
+    store.replace_graph(G, quads)  # quads of the default graph land in G
+    store.replace_graph(G, quads)
+    assert {g.iri for g in store.graphs()} == {G}
+    assert len(list(store.quads(G))) == len(set(quads))
 
 
-def test_add_drop_and_empty_graphs(memory_store: OxigraphStore) -> None:
+def test_add_drop_and_empty_graphs(store: OxigraphStore) -> None:
     triple = Triple(
         NamedNode("https://example.org/a"), NamedNode("https://example.org/b"), Literal("1")
     )
-    assert memory_store.replace_graph(G, []) == 0
-    assert [(g.iri, g.triples) for g in memory_store.graphs()] == [(G, 0)]
-    assert memory_store.add_to_graph(G, [triple]) == 1
-    assert memory_store.add_to_graph(G, [triple]) == 1
-    assert memory_store.graphs()[0].triples == 1
-    memory_store.drop_graph(G)
-    memory_store.drop_graph(G)  # absent: no error
-    assert memory_store.graphs() == []
+    assert store.replace_graph(G, []) == 0
+    assert [(g.iri, g.triples) for g in store.graphs()] == [(G, 0)]
+    assert store.add_to_graph(G, [triple]) == 1
+    assert store.add_to_graph(G, [triple]) == 1
+    assert store.graphs()[0].triples == 1
+    store.drop_graph(G)
+    store.drop_graph(G)  # absent: no error
+    assert store.graphs() == []
 
 
-def test_query_substitutions_and_errors(memory_store: OxigraphStore) -> None:
-    fill(memory_store)
+def test_query_substitutions_and_errors(store: OxigraphStore) -> None:
+    fill(store)
     pole = NamedNode("https://w3id.org/ptce/id/pole/sarthe-exemple")
     rows = list(
-        memory_store.query(
+        store.query(
             "SELECT ?label WHERE { GRAPH ?g { "
             "?pole <http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
             substitutions={"pole": pole},
@@ -128,11 +129,11 @@ def test_query_substitutions_and_errors(memory_store: OxigraphStore) -> None:
         if q.subject == pole and q.predicate.value.endswith("rdf-schema#label")
     }
     assert {r["label"].value for r in rows} == expected and expected
-    assert bool(memory_store.query(f"ASK {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))
+    assert bool(store.query(f"ASK {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))
     with pytest.raises(QueryError, match="syntax"):
-        memory_store.query("SELECT ?x WHERE { ?x")
+        store.query("SELECT ?x WHERE { ?x")
     with pytest.raises(QueryError):
-        memory_store.update("INSERT DATA { <a> }")
+        store.update("INSERT DATA { <a> }")
 
 
 def test_on_disk_store_survives_reopening(tmp_path: Path) -> None:
@@ -165,25 +166,23 @@ def test_bulk_replace_file_replaces_a_graph(
     assert sorted(str(q) for q in disk_store.quads(OTHER)) == other
 
 
-def test_add_constructed_appends_a_construct_result(memory_store: OxigraphStore) -> None:
-    fill(memory_store)
+def test_add_constructed_appends_a_construct_result(store: OxigraphStore) -> None:
+    fill(store)
     derived = "https://w3id.org/ptce/graph/derived"
     copy = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{OTHER}> {{ ?s ?p ?o }} }}"
-    memory_store.add_constructed(derived, copy)
-    memory_store.add_constructed(derived, copy)  # a set: the same triples twice count once
-    assert [q.triple for q in memory_store.quads(derived)] == [
-        q.triple for q in memory_store.quads(OTHER)
-    ]
+    store.add_constructed(derived, copy)
+    store.add_constructed(derived, copy)  # a set: the same triples twice count once
+    assert [q.triple for q in store.quads(derived)] == [q.triple for q in store.quads(OTHER)]
     nothing = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <urn:x:absent> { ?s ?p ?o } }"
-    memory_store.add_constructed(OTHER + "/empty", nothing)
-    assert memory_store.graph_names() == sorted([G, OTHER, derived])  # no empty graph made
+    store.add_constructed(OTHER + "/empty", nothing)
+    assert store.graph_names() == sorted([G, OTHER, derived])  # no empty graph made
     with pytest.raises(QueryError, match="CONSTRUCT"):
-        memory_store.add_constructed(derived, "SELECT * WHERE { ?s ?p ?o }")
+        store.add_constructed(derived, "SELECT * WHERE { ?s ?p ?o }")
     with pytest.raises(QueryError, match="syntax"):
-        memory_store.add_constructed(derived, "CONSTRUCT { ?s ?p ?o } WHERE {")
+        store.add_constructed(derived, "CONSTRUCT { ?s ?p ?o } WHERE {")
 
 
-def test_graph_names_include_empty_graphs(memory_store: OxigraphStore) -> None:
-    fill(memory_store)
-    memory_store.replace_graph(G, [])
-    assert memory_store.graph_names() == [g.iri for g in memory_store.graphs()] == [OTHER, G]
+def test_graph_names_include_empty_graphs(store: OxigraphStore) -> None:
+    fill(store)
+    store.replace_graph(G, [])
+    assert store.graph_names() == [g.iri for g in store.graphs()] == [OTHER, G]

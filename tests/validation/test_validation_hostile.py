@@ -1,4 +1,5 @@
-"""Hostile inputs: each is refused with exit 2 and a clear message, fast, without network access."""
+"""Hostile inputs: each is refused with exit 2 and a clear message, fast, without network access
+(and ``validate`` refuses a graph that declares ``owl:imports``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import random
 from pathlib import Path
 
 import pytest
+import rdflib
 
 from ptce_kg.cli import main
+from ptce_kg.errors import UnsafeInputError
+from ptce_kg.validation import validate
 
 DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.timeout(60)  # a guard against a hang, not a timing assertion
@@ -92,3 +96,9 @@ def test_unreadable_and_missing_files(tmp_path: Path, capsys: pytest.CaptureFixt
         locked.chmod(0)
         assert main(["validate", str(locked)]) == 2
         assert "cannot read" in capsys.readouterr().err
+
+
+def test_validate_refuses_owl_imports_in_a_graph() -> None:
+    graph = rdflib.Graph().parse(DATA / "owl-imports.ttl")
+    with pytest.raises(UnsafeInputError, match="owl:imports is not followed"):
+        validate(graph)

@@ -11,6 +11,7 @@ import pytest
 import rdflib
 import yaml
 
+from ptce_kg.errors import InputError
 from ptce_kg.validation import validate
 from ptce_kg.validation.shapes import rule_table
 
@@ -183,3 +184,13 @@ def test_every_law_rule_is_in_the_projects_reading_of_the_law() -> None:
     assert missing == set()
     for page in docs.glob("*.md"):
         assert "legal-rules" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_validate_accepts_a_tuple_of_rule_sets() -> None:
+    graph = rdflib.Graph().parse(DATA / "base-pole.ttl")
+    graph.remove((None, rdflib.URIRef("https://w3id.org/ptce/ontology#strategy"), None))
+    report = validate(graph, rules=("legal", "quality"))
+    assert report.rules == ("legal", "quality")
+    assert report.rule_ids() == {"ART9-STRATEGY-EXISTS"}
+    with pytest.raises(InputError, match="unknown rule set"):
+        validate(graph, rules="ethics")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.api.routers.web import yasgui_dir
-
-from .conftest import LiveServer, demo_file
+from tests.helpers.files import demo_file
+from tests.helpers.servers import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -167,7 +167,6 @@ def test_fallback_editor_without_yasgui(page, live_server: LiveServer):
 
 
 def test_upload_of_an_invalid_file_shows_the_violations(page, live_server: LiveServer):
-    pytest.importorskip("ptce_kg.validation", reason="the validation area has not landed")
     invalid = demo_file("drome-non-conforme-exemple")
     with live_server.client() as client, invalid.open("rb") as handle:
         expected = client.post(
@@ -195,7 +194,7 @@ def test_upload_of_an_invalid_file_shows_the_violations(page, live_server: LiveS
 def test_unreadable_upload_shows_where_it_breaks(page, live_server: LiveServer):
     """A file that cannot be parsed: the page shows the server's message (file and line) as an
     error, with no verdict colour left over from the previous file."""
-    broken = Path(__file__).parent / "data" / "truncated.ttl"
+    broken = Path(__file__).parents[1] / "api" / "data" / "truncated.ttl"  # the route's test file
     with live_server.client() as client:
         expected = client.post("/validate", files={"file": (broken.name, broken.read_bytes())})
     assert expected.status_code == 400

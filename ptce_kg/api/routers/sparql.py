@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 import rdflib
@@ -193,7 +193,7 @@ def _check_update_allowed(req: ProtocolRequest, settings: Settings) -> None:
             )
 
 
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results, negotiated by Accept",
         "content": {media: {} for media in RESULTS_MEDIA_TYPES + GRAPH_MEDIA_TYPES},
@@ -258,7 +258,7 @@ _USING = [
     _param("using-graph-uri", "Update only: USING graph(s)", True),
     _param("using-named-graph-uri", "Update only: USING NAMED graph(s)", True),
 ]
-_OPENAPI = {
+_OPENAPI: dict[str, dict[str, Any]] = {
     "GET": {
         "parameters": [_param("query", "The SPARQL query; none: service description")] + _DATASET
     },

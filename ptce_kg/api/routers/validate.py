@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
 from fastapi.responses import Response
 
-from ptce_kg.api.app import EXPOSED_HEADERS
 from ptce_kg.api.dependencies import get_upload_checker
 from ptce_kg.errors import InputError
 from ptce_kg.runtime.upload_workers import UploadChecker
@@ -30,7 +29,9 @@ REPORT_FORMATS = {
     "text/html": "html",
     "text/csv": "csv",
 }
-CONFORMS_HEADER, VIOLATIONS_HEADER = EXPOSED_HEADERS
+CONFORMS_HEADER, VIOLATIONS_HEADER = "X-Validation-Conforms", "X-Validation-Violations"
+# The verdict's headers, which a page on another origin may read (CORS, in ptce_kg.api.app).
+EXPOSED_HEADERS = (CONFORMS_HEADER, VIOLATIONS_HEADER)
 
 UploadField = Annotated[
     UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")

@@ -157,5 +157,6 @@ def replace_graph_from_lines(store: Store, graph: str, batches: Iterable[list[st
     if bulk_replace_stream is not None:
         bulk_replace_stream(graph, stream, RdfFormat.N_TRIPLES, lenient=True)
     else:
-        store.replace_graph(graph, parse(input=stream, format=RdfFormat.N_TRIPLES))
+        readable = io.BufferedReader(stream)  # a binary file object, as pyoxigraph's parse reads
+        store.replace_graph(graph, parse(input=readable, format=RdfFormat.N_TRIPLES))
     return stream.count

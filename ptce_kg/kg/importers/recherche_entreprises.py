@@ -185,7 +185,9 @@ def _result_lines(
         summary.units_skipped["invalid SIREN"] += 1
         return []
     siren = _text(result["siren"])
-    complements = result.get("complements") if isinstance(result.get("complements"), dict) else {}
+    complements = result.get("complements")
+    if not isinstance(complements, dict):
+        complements = {}
     legal_form = _text(result.get("nature_juridique"))
     if legal_form == mapping["natural_person_legal_form"]:
         label, legal_name = mapping["natural_person_label"].format(siren=siren), None

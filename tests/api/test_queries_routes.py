@@ -1,0 +1,145 @@
+"""The catalogue routes: ``/queries`` listing, one OpenAPI operation per query, runs with
+query-string parameters and content negotiation, 404 and 422 — in-process (TestClient) and on a
+live ``ptce-kg serve`` (on-disk store, queries in worker processes)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ptce_kg.api.app import create_app
+from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import Catalogue
+from ptce_kg.store import OxigraphStore
+from tests.helpers.servers import LiveServer, start_server, stop_server
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def client(demo_store) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(), demo_store)) as test_client:
+        yield test_client
+
+
+def _rows(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
+
+
+def test_catalogue_listing(client: TestClient, catalogue: Catalogue) -> None:
+    listing = client.get("/queries").json()
+    assert [q["name"] for q in listing] == catalogue.names()
+    members = next(q for q in listing if q["name"] == "pole-members")
+    assert members["summary"]["fr"] and members["summary"]["en"] and members["tags"]
+    role = next(p for p in members["parameters"] if p["name"] == "role")
+    assert role["type"] == "concept:member-role" and "founder" in role["allowed"]
+
+
+def test_every_named_query_is_an_openapi_operation(
+    client: TestClient, catalogue: Catalogue
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for query in catalogue:
+        operation = paths[f"/queries/{query.name}"]["get"]
+        assert operation["summary"] == query.summary["en"]
+        declared = {p["name"]: p for p in operation.get("parameters", [])}
+        assert set(declared) == {p.name for p in query.params}
+        for p in query.params:
+            assert declared[p.name]["required"] == p.required
+            if p.allowed:
+                assert declared[p.name]["schema"]["enum"] == list(p.allowed)
+    assert "/queries/{name}" in paths
+    assert client.get("/docs").status_code == 200
+
+
+def test_run_with_parameters_same_as_the_catalogue(client: TestClient, run_query) -> None:
+    via_api = _rows(
+        client.get("/queries/pole-members", params={"pole": "sarthe-exemple", "role": "founder"})
+    )
+    assert via_api == run_query("pole-members", pole="sarthe-exemple", role="founder") and via_api
+    generic = _rows(client.get("/queries/pole-members?pole=sarthe-exemple&role=founder"))
+    assert generic == via_api
+
+
+def test_content_negotiation(client: TestClient, run_query) -> None:
+    response = client.get(
+        "/queries/jobs-by-pole?pole=sarthe-exemple", headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["date"] for r in rows] == [
+        r["date"] for r in run_query("jobs-by-pole", pole="sarthe-exemple")
+    ]
+    xml = client.get(
+        "/queries/poles-search?text=estuaire", headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert (
+        xml.headers["content-type"].startswith("application/sparql-results+xml")
+        and "<sparql" in xml.text
+    )
+    refused = client.get("/queries/poles-search", headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+
+
+def test_errors(client: TestClient) -> None:
+    missing = client.get("/queries/no-such-query")
+    assert missing.status_code == 404 and "no-such-query" in missing.json()["detail"]
+    for url, parameter, why in [
+        ("/queries/pole-members?role=boss", "role", "not one of"),
+        ("/queries/pole-members?pole=a%20b", "pole", "IRI"),
+        ("/queries/pole-members?pole=x&pole=y", "pole", "more than once"),
+        ("/queries/pole-members?colour=red", "colour", "unknown parameter"),
+        ("/queries/jobs-by-pole?since=yesterday", "since", "xsd:date"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 422, url
+        assert parameter in response.json()["detail"] and why in response.json()["detail"]
+    required = client.get("/queries/ess-population-by-family")
+    assert required.status_code == 422 and "area" in json.dumps(required.json())
+
+
+def test_query_text(client: TestClient, catalogue: Catalogue) -> None:
+    response = client.get("/queries/poles-search/text")
+    assert response.status_code == 200 and response.text == catalogue.get("poles-search").text
+    assert client.get("/queries/nope/text").status_code == 404
+
+
+def test_injection_through_the_api(client: TestClient) -> None:
+    before = _rows(client.get("/queries/poles-search"))
+    hostile = _rows(client.get("/queries/poles-search", params={"text": '"} ; DROP ALL ; {'}))
+    assert hostile == []
+    assert _rows(client.get("/queries/poles-search")) == before
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, demo_store) -> Iterator[LiveServer]:
+    """``ptce-kg serve`` on an on-disk copy of the init store (quicker than a second init)."""
+    folder = tmp_path_factory.mktemp("queries-live")
+    copy = OxigraphStore(folder / "store")
+    copy.raw.bulk_extend(demo_store.quads())
+    copy.close()
+    del copy  # releases the RocksDB lock for the server process
+    server = start_server(folder / "store", folder / "server.log")
+    yield server
+    stop_server(server)
+
+
+@pytest.mark.server
+def test_live_server_runs_named_queries_in_workers(live: LiveServer, run_query) -> None:
+    with live.client() as http:
+        assert len(http.get("/queries").json()) >= 15
+        for name, params in [
+            ("pole-members", {"pole": "estuaire-exemple", "category": "ess-enterprise"}),
+            ("ess-population-by-family", {"area": "http://id.insee.fr/geo/region/11"}),
+            ("eligible-poles-state-call", {"onlyEligible": "true"}),
+        ]:
+            response = http.get(f"/queries/{name}", params=params, headers={"Accept": JSON})
+            assert _rows(response) == run_query(name, **params), name
+        bad = http.get("/queries/jobs-by-pole", params={"since": "2025-02-30"})
+        assert bad.status_code == 422 and "since" in bad.json()["detail"]
