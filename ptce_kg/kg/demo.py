@@ -129,7 +129,11 @@ def _approximation(area: str, cited: str) -> str | None:
     """Why a perimeter of a whole département or région is only an approximation, if it is."""
     if "/intercommunalite/" in area:  # the source names the EPCI itself
         return None
-    name = next(t.object.value for t in cog_area(area) if t.predicate == _NOM)
+    name = next(
+        t.object.value
+        for t in cog_area(area)
+        if t.predicate == _NOM and isinstance(t.object, Literal)
+    )
     if cited == name:
         return None
     exact = f"de « {cited} » " if cited else ""

@@ -27,6 +27,7 @@ from ptce_kg.kg.metadata import (
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.resources import sparql_dir
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 
 DERIVED_GRAPH = graphs.DERIVED
@@ -58,7 +59,7 @@ def rebuild_derived(store: Store) -> int:
     store.drop_graph(DERIVED_GRAPH)
     for path in rule_files():
         store.add_constructed(DERIVED_GRAPH, path.read_text(encoding="utf-8"))
-    count = store.query(statement("store/graph-size"), substitutions={"graph": _DERIVED})
+    count = solutions(store.query(statement("store/graph-size"), substitutions={"graph": _DERIVED}))
     derived = int(next(iter(count))["n"].value)
     record_unless_same(store, derived_description(store, derived))
     describe_metadata_graph(store)  # a service may have written a description without it
@@ -172,7 +173,7 @@ def link_report(store: Store) -> LinkReport:
     for path in check_files():
         check, title = path.stem, _title(path)
         report.checks[check] = title
-        for row in store.query(path.read_text(encoding="utf-8")):
+        for row in solutions(store.query(path.read_text(encoding="utf-8"))):
             report.findings.append(
                 Finding(
                     check=check,

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, VOID, XSD
 from ptce_kg.rdf.graphs import METADATA
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 from ptce_kg.store.updates import in_sequence, insert_data
 
@@ -206,8 +207,8 @@ def fingerprint(d: GraphDescription) -> Fingerprint:
 
 def recorded_fingerprint(store: Store, graph: str) -> Fingerprint | None:
     """The recorded fingerprint of ``graph`` (see ``fingerprint``), or None."""
-    found = store.query(
-        statement("metadata/fingerprint"), substitutions={"graph": NamedNode(graph)}
+    found = solutions(
+        store.query(statement("metadata/fingerprint"), substitutions={"graph": NamedNode(graph)})
     )
     rows = list(found)
     if not rows or len({(r["id"].value, r["n"].value) for r in rows}) != 1:
@@ -250,7 +251,7 @@ def descriptions(store: Store) -> dict[str, dict[str, str | list[str]]]:
     }
     lists = ("source", "derived_from")
     result: dict[str, dict[str, str | list[str]]] = {}
-    for row in store.query(statement("metadata/descriptions")):
+    for row in solutions(store.query(statement("metadata/descriptions"))):
         name = fields.get(row["p"].value)
         if name is None:
             continue

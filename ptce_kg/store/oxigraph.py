@@ -8,12 +8,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Triple, parse
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    parse,
+)
 from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import InputError, QueryError, StoreError, StoreInUse, StoreNotFound
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.staging import Staged, retarget
 from ptce_kg.store.updates import delete_chunk, drop_and_insert, not_empty
@@ -87,13 +97,19 @@ class OxigraphStore:
         Substitutions go in as a VALUES block, like on the remote backend: pyoxigraph's own
         ``substitutions`` only accepts variables of the SELECT projection.
         """
-        kwargs: dict[str, object] = {"use_default_graph_as_union": use_default_graph_as_union}
+        defaults: list[NamedNode | BlankNode | DefaultGraph] | None = None
         if default_graph is not None:
-            kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
+            defaults = [NamedNode(g) for g in default_graph]
+        named: list[NamedNode | BlankNode] | None = None
         if named_graphs is not None:
-            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+            named = [NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(prebind(sparql, substitutions or {}), **kwargs)
+            return self._store.query(
+                prebind(sparql, substitutions or {}),
+                use_default_graph_as_union=use_default_graph_as_union,
+                default_graph=defaults,
+                named_graphs=named,
+            )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
@@ -229,7 +245,7 @@ class OxigraphStore:
 
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their triple counts (empty graphs count 0)."""
-        rows = self._store.query(statement("store/graph-sizes"))
+        rows = solutions(self._store.query(statement("store/graph-sizes")))
         sizes = {row["g"].value: int(row["n"].value) for row in rows}
         for node in self._store.named_graphs():
             if isinstance(node, NamedNode):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +26,7 @@ from pyoxigraph import (
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.staging import Staged
 from ptce_kg.store.updates import drop
@@ -61,7 +63,7 @@ class RemoteStore:
             timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False
         )
 
-    def _post(self, url: str, **kwargs: object) -> httpx.Response:
+    def _post(self, url: str, **kwargs: Any) -> httpx.Response:  # httpx.Client.post's keywords
         try:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as exc:
@@ -149,22 +151,24 @@ class RemoteStore:
 
     def graphs(self) -> list[GraphInfo]:
         """The non-empty named graphs with their triple counts."""
-        rows = self.query(statement("store/graph-sizes"))
+        rows = solutions(self.query(statement("store/graph-sizes")))
         return sorted(
             (GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri
         )
 
     def graph_names(self) -> list[str]:
         """The named graphs' IRIs, sorted (``GRAPH ?g {}`` lists them without reading them)."""
-        return sorted(r["g"].value for r in self.query(statement("store/graph-names")))
+        return sorted(r["g"].value for r in solutions(self.query(statement("store/graph-names"))))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""
         if graph:
             node = NamedNode(graph)
-            rows = self.query(statement("store/graph-triples"), substitutions={"graph": node})
+            rows = solutions(
+                self.query(statement("store/graph-triples"), substitutions={"graph": node})
+            )
             return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
-        rows = self.query(statement("store/quads"))
+        rows = solutions(self.query(statement("store/quads")))
         return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
 
     def close(self) -> None:

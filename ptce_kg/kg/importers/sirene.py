@@ -36,6 +36,7 @@ from ptce_kg.kg.importers.model import (
 from ptce_kg.kg.metadata import graph_size
 from ptce_kg.rdf import graphs
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store.base import Store
 
 SIRENE_GRAPH = graphs.SIRENE
@@ -66,7 +67,7 @@ class Filter:
 def statutory_ess_forms(store: Store) -> frozenset[str]:
     """The statutory ESS legal-form codes of the store's reference data (for ``--only-ess``)."""
     query = statement("rules/select/statutory-ess-legal-forms")
-    codes = frozenset(str(row["code"].value) for row in store.query(query))
+    codes = frozenset(str(row["code"].value) for row in solutions(store.query(query)))
     if not codes:
         raise InputError(
             "--only-ess needs the legal-form reference data (ESS families): "
