@@ -1,0 +1,58 @@
+"""The reconciliation index of a store, opened and brought up to date when first needed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ptce_kg.reconciliation.index import ReconIndex, RefreshSummary, index_path_for
+from ptce_kg.store.base import Store
+
+
+def index_location(store: Store, store_path: Path) -> Path | None:
+    """Where the index of ``store`` lives: beside its folder; ``None`` (in memory) for a store
+    in memory; beside ``store_path`` (the ``PTCE_STORE`` setting) for a remote endpoint."""
+    if hasattr(store, "path"):
+        own = getattr(store, "path")  # noqa: B009 - OxigraphStore, or the API's proxy of it
+        return None if own is None else index_path_for(Path(own))
+    return index_path_for(store_path)
+
+
+def refresh_index(store: Store, store_path: Path) -> RefreshSummary:
+    """Bring the index of ``store`` up to date (what ``init``, ``load`` and ``import`` run)."""
+    index = ReconIndex(index_location(store, store_path))
+    try:
+        return index.refresh(store)
+    finally:
+        index.close()
+
+
+class Reconciler:
+    """The index a service answers from: opened and refreshed on first use, and again after
+    ``mark_stale`` (a write through the API)."""
+
+    def __init__(self, store: Store, location: Path | None) -> None:
+        self._store = store
+        self._location = location
+        self._index: ReconIndex | None = None
+        self._stale = True
+        self._lock = threading.Lock()
+
+    def index(self) -> ReconIndex:
+        """The up-to-date index; raises ``StoreError`` when it cannot be opened or built."""
+        with self._lock:
+            if self._index is None:
+                self._index = ReconIndex(self._location)
+            if self._stale:
+                self._index.refresh(self._store)
+                self._stale = False
+            return self._index
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
