@@ -25,7 +25,14 @@ from ptce_kg import graphs
 from ptce_kg.errors import InputError, StoreError
 from ptce_kg.namespaces import IGEO
 from ptce_kg.paths import sparql_dir
-from ptce_kg.reconciliation.normalise import FORM_LABEL_WORDS, fold, naf_code, normalise
+from ptce_kg.reconciliation.normalise import (
+    FORM_LABEL_WORDS,
+    LEGAL_FORM_WORDS,
+    STOP_WORDS,
+    fold,
+    naf_code,
+    normalise,
+)
 from ptce_kg.reference import read_csv, reference_dir
 from ptce_kg.store.base import Store
 
@@ -212,7 +219,10 @@ class ReconIndex:
         with self._lock:
             present = set(store.graph_names()) - _SKIPPED
             states = {g: s for g, s in self._states(store).items() if g in present}
-            indexed = {r["graph"]: r["state"] for r in self._keeper.execute("SELECT * FROM source")}
+            indexed = {
+                r["graph"]: r["state"]
+                for r in self._keeper.execute("SELECT graph, state FROM source")
+            }
             forced = set(only or ())
             for graph in sorted(set(indexed) - present):
                 self._replace(graph, None, store)
@@ -323,9 +333,12 @@ class ReconIndex:
     def suggest(self, prefix: str, types: Iterable[str], limit: int, offset: int) -> list[Entity]:
         """Entities whose names start with the words of ``prefix`` (the last one a prefix)."""
         words = fold(prefix).split()[:8]
+        last = words[-1:] if prefix[-1:].isalnum() else []  # the word being typed
+        done = words[: len(words) - len(last)]
+        words = [w for w in done if w not in STOP_WORDS and w not in LEGAL_FORM_WORDS] + last
         if not words:
             return []
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        terms = [f'"{w}"' for w in words[: len(words) - len(last)]] + [f'"{w}"*' for w in last]
         match = "norm : (" + " AND ".join(terms) + ")"
         kinds = [KINDS[t] for t in types]
         if kinds:
