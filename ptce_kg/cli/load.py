@@ -8,6 +8,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.loading import load_files
+from ptce_kg.reconciliation.service import refresh_index
 
 
 @click.command("load")
@@ -45,7 +46,8 @@ def load(
     store_options: StoreOptions,
 ) -> None:
     """Load FILES into named graphs; every file is parsed before anything is written."""
-    with store_options.open(create=True) as store:
+    settings = store_options.settings()
+    with store_options.open(settings, create=True) as store:
         results = load_files(
             store,
             list(files),
@@ -55,7 +57,8 @@ def load(
             link=not no_link,
             license=license,
         )
-    for result in results:
-        names = ", ".join(str(p) for p in result.files)
-        what = "triples ->" if result.changed else "triples unchanged in"
-        click.echo(f"{result.triples} {what} <{result.graph}> ({names})")
+        for result in results:
+            names = ", ".join(str(p) for p in result.files)
+            what = "triples ->" if result.changed else "triples unchanged in"
+            click.echo(f"{result.triples} {what} <{result.graph}> ({names})")
+        click.echo(refresh_index(store, settings.store).text())

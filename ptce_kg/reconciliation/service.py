@@ -11,11 +11,14 @@ from ptce_kg.store.base import Store
 
 def index_location(store: Store, store_path: Path) -> Path | None:
     """Where the index of ``store`` lives: beside its folder; ``None`` (in memory) for a store
-    in memory; beside ``store_path`` (the ``PTCE_STORE`` setting) for a remote endpoint."""
-    if hasattr(store, "path"):
-        own = getattr(store, "path")  # noqa: B009 - OxigraphStore, or the API's proxy of it
-        return None if own is None else index_path_for(Path(own))
-    return index_path_for(store_path)
+    in memory; beside ``store_path`` (the ``PTCE_STORE`` setting) for a remote endpoint or a
+    read-only view (the snapshot a running server made of the store at ``store_path``)."""
+    if not hasattr(store, "path"):
+        return index_path_for(store_path)
+    own = store.path  # OxigraphStore, or the API's proxy of it
+    if own is None:
+        return None
+    return index_path_for(store_path if getattr(store, "read_only", False) else Path(own))
 
 
 def refresh_index(store: Store, store_path: Path) -> RefreshSummary:
