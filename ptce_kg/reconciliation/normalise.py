@@ -61,8 +61,11 @@ MAX_TOKENS = 32  # a name longer than this is text, not a name: the rest is igno
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_SIRET = re.compile(r"(?<![0-9])([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{5})(?![0-9])")
-_SIREN = re.compile(r"(?<![0-9])([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{3})(?![0-9])")
+# Digits standing alone (not inside an RNA number or a longer code).
+_SIRET = re.compile(
+    r"(?<![0-9A-Za-z])([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{5})(?![0-9A-Za-z])"
+)
+_SIREN = re.compile(r"(?<![0-9A-Za-z])([0-9]{3})[ .]?([0-9]{3})[ .]?([0-9]{3})(?![0-9A-Za-z])")
 _RNA = re.compile(r"(?<![0-9A-Za-z])(W[0-9][0-9A-Z][0-9]{7})(?![0-9A-Za-z])", re.IGNORECASE)
 _COMMUNE_CODE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", re.IGNORECASE)
 _DEPARTEMENT_CODE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[1-6])$", re.IGNORECASE)
