@@ -9,7 +9,14 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.reconciliation.service import Reconciler, index_location
-from ptce_kg.reconciliation.table import TYPES, Columns, read_table, reconcile_table, write_table
+from ptce_kg.reconciliation.table import (
+    TYPES,
+    Columns,
+    column_positions,
+    read_table,
+    reconcile_table,
+    write_table,
+)
 
 
 @click.command("reconcile")
@@ -51,6 +58,7 @@ def reconcile(
     match_runner_up. Prints how many rows matched, are ambiguous, have no candidate."""
     columns = Columns(name_column, commune, postcode, siret)
     table = read_table(file, sheet)
+    column_positions(table, columns)  # a mistyped column is told before the index is opened
     settings = store_options.settings()
     with store_options.open(settings, read_only=True) as store:
         reconciler = Reconciler(store, index_location(store, settings.store))

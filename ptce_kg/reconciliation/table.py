@@ -150,13 +150,18 @@ def _column(table: Table, name: str, option: str) -> int:
     )
 
 
+def column_positions(table: Table, columns: Columns) -> dict[str, int]:
+    """Where each named column is; raises ``InputError`` naming the file and the column."""
+    return {key: _column(table, col, key) for key, col in columns.named().items()}
+
+
 def reconcile_table(
     index: ReconIndex, table: Table, columns: Columns, type_: str = "legal-unit"
 ) -> Summary:
     """Match every row; the summary holds the added cells, row by row."""
     if type_ not in TYPES:
         raise InputError(f"unknown type {type_!r}; one of {', '.join(TYPES)}", "--type")
-    positions = {key: _column(table, col, key) for key, col in columns.named().items()}
+    positions = column_positions(table, columns)
     summary = Summary()
     for row in table.rows:
         cells = {k: row[i].strip() if i < len(row) else "" for k, i in positions.items()}
