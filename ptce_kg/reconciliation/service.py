@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
+from ptce_kg.errors import PtceError
 from ptce_kg.reconciliation.index import ReconIndex, RefreshSummary, index_path_for
 from ptce_kg.store.base import Store
+
+log = logging.getLogger("ptce_kg.reconciliation")
 
 
 def index_location(store: Store, store_path: Path) -> Path | None:
@@ -31,8 +35,8 @@ def refresh_index(store: Store, store_path: Path) -> RefreshSummary:
 
 
 class Reconciler:
-    """The index a service answers from: opened and refreshed on first use, and again after
-    ``mark_stale`` (a write through the API)."""
+    """The index a service answers from: opened and brought up to date on first use, and
+    again after ``mark_stale`` (a write through the API)."""
 
     def __init__(self, store: Store, location: Path | None) -> None:
         self._store = store
@@ -52,7 +56,21 @@ class Reconciler:
             return self._index
 
     def mark_stale(self) -> None:
-        self._stale = True
+        """The store changed: an index on disk is refreshed in the background (readers keep
+        the old rows until each graph's transaction commits); one in memory, on next use."""
+        with self._lock:
+            if self._index is None or self._location is None:
+                self._stale = True
+                return
+        threading.Thread(target=self._refresh, name="reconcile-refresh", daemon=True).start()
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                try:
+                    self._index.refresh(self._store)
+                except PtceError as exc:  # the next mark_stale or restart tries again
+                    log.warning("reconciliation index not refreshed: %s", exc)
 
     def close(self) -> None:
         with self._lock:
