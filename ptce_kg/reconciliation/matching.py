@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ptce_kg.reconciliation.index import TERRITORY_KINDS, Entity, ReconIndex
 from ptce_kg.reconciliation.normalise import (
@@ -212,16 +213,19 @@ def _code(text: str) -> str | None:
     return departement_code(text) or commune_code(text) or naf_code(text) or legal_form_code(text)
 
 
+@lru_cache(maxsize=1 << 17)
 def token_similarity(a: str, b: str) -> float:
     """1 for equal tokens; an abbreviation (``coop`` for ``cooperative``) 0.8; else the
-    character ratio when it is at least 0.75 (a typo), else 0."""
+    character ratio when it is at least 0.75 (a typo), else 0. Cached: tokens recur."""
     if a == b:
         return 1.0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 3 and long.startswith(short):
         return 0.8
-    matcher = SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75:
+    if 2 * len(short) < 0.75 * (len(short) + len(long)):
+        return 0.0  # the ratio cannot reach 0.75 with lengths this far apart
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.quick_ratio() < 0.75:
         return 0.0
     ratio = matcher.ratio()
     return ratio if ratio >= 0.75 else 0.0
@@ -230,7 +234,8 @@ def token_similarity(a: str, b: str) -> float:
 def name_similarity(query: Sequence[str], names: Iterable[str]) -> float:
     """How close the query tokens are to the best of a candidate's normalised names (0–1):
     the larger of a soft Dice coefficient over tokens (word order does not count, typos count
-    partly) and the character ratio of the sorted token strings."""
+    partly) and 0.95 × the character ratio of the sorted token strings (for words run
+    together or split), computed only when the tokens alone do not already agree."""
     best = 0.0
     q = list(query)
     for name in names:
@@ -242,8 +247,10 @@ def name_similarity(query: Sequence[str], names: Iterable[str]) -> float:
         q_best = [max(token_similarity(a, b) for b in c) for a in q]
         c_best = [max(token_similarity(b, a) for a in q) for b in c]
         dice = (sum(q_best) + sum(c_best)) / (len(q) + len(c))
-        chars = SequenceMatcher(None, " ".join(sorted(q)), " ".join(sorted(c))).ratio()
-        best = max(best, dice, chars * 0.95)
+        best = max(best, dice)
+        if dice < 0.9 and abs(len(q) - len(c)) <= 1:
+            chars = SequenceMatcher(None, " ".join(sorted(q)), " ".join(sorted(c))).ratio()
+            best = max(best, chars * 0.95)
     return best
 
 
