@@ -241,7 +241,7 @@ class ReconIndex:
 
     def _states(self, store: Store) -> dict[str, str]:
         states = {}
-        for row in store.query(_query("graph-states")):
+        for row in store.query(_query("graph-states")):  # type: ignore[union-attr]
             values = [row[k].value if row[k] is not None else "" for k in ("sha256", "triples")]
             modified = row["modified"].value if row["modified"] is not None else ""
             states[row["g"].value] = " ".join([*values, modified])
@@ -323,7 +323,8 @@ class ReconIndex:
         ):
             places.setdefault(r[0], set()).add(r[1])
         for key, entity in found.items():
-            entity.places = frozenset(places.get(key, set()) | {entity.commune} - {None})
+            own = {entity.commune} if entity.commune else set()
+            entity.places = frozenset(places.get(key, set()) | own)
         return [found[i] for i in ids if i in found]
 
     def by_iri(self, iri: str) -> list[Entity]:
