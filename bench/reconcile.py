@@ -58,7 +58,9 @@ SELECT ?unit ?siren ?name ?commune WHERE {
     ?e ptce:headOffice true ; ptce:communeCode ?commune .
   }
   # A natural person's label is "Entrepreneur individuel <SIREN>": nobody writes that.
-  FILTER NOT EXISTS { GRAPH ?g { ?unit ptce:legalForm <https://w3id.org/ptce/vocab/legal-form/1000> } }
+  FILTER NOT EXISTS {
+    GRAPH ?g { ?unit ptce:legalForm <https://w3id.org/ptce/vocab/legal-form/1000> }
+  }
 }
 """
 FORM_WORDS = {"92": "ASSOCIATION", "5458": "SCOP", "5499": "SARL", "5710": "SAS", "5560": "SA"}
