@@ -38,7 +38,8 @@ from ptce_kg.reconciliation.normalise import (
 
 MATCH_SCORE = 85.0
 MATCH_GAP = 10.0
-CANDIDATES = 40  # names fetched from the full-text index before scoring
+CANDIDATES = 30  # names fetched from the full-text index before scoring
+PREFIX_BELOW = 0.8  # best name similarity under which candidates are also sought by prefix
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 
@@ -120,10 +121,10 @@ def reconcile(index: ReconIndex, query: Query) -> list[Candidate]:
         found.setdefault(entity.iri, candidate)
     name = normalise(query.text)
     if name.tokens:
-        for entity in _by_name(index, query, name.tokens):
+        for entity, similarity in _by_name(index, query, name.tokens):
             if entity.iri in found:
                 continue
-            found[entity.iri] = _score(index, entity, name.tokens, name.legal_form_words, given)
+            found[entity.iri] = _score(index, entity, similarity, name.legal_form_words, given)
     ranked = sorted(found.values(), key=lambda c: (-c.score, c.entity.name, c.entity.iri))
     _decide(ranked)
     return ranked[: query.limit]
@@ -141,14 +142,19 @@ def _by_identifier(index: ReconIndex, query: Query, given: _Given) -> list[Entit
     return entities
 
 
-def _by_name(index: ReconIndex, query: Query, tokens: Sequence[str]) -> list[Entity]:
+def _by_name(index: ReconIndex, query: Query, tokens: Sequence[str]) -> list[tuple[Entity, float]]:
+    """Candidates by name with their name similarity (each computed once)."""
     ids = index.search(tokens, query.types, prefix=False, limit=CANDIDATES)
-    entities = index.entities(ids)
-    best = max((name_similarity(tokens, e.norm) for e in entities), default=0.0)
-    if best < 0.9:  # a typo, an abbreviation: widen to words with the same first letters
+    scored = [(e, name_similarity(tokens, e.norm)) for e in index.entities(ids)]
+    if max((s for _, s in scored), default=0.0) < PREFIX_BELOW:
+        # A typo or an abbreviation hid the unit: widen to words with the same first letters.
         more = index.search(tokens, query.types, prefix=True, limit=CANDIDATES)
-        entities += index.entities(i for i in more if i not in set(ids))
-    return entities
+        seen = set(ids)
+        scored += [
+            (e, name_similarity(tokens, e.norm))
+            for e in index.entities(i for i in more if i not in seen)
+        ]
+    return scored
 
 
 def _resolve(index: ReconIndex, query: Query) -> _Given:
@@ -224,11 +230,16 @@ def token_similarity(a: str, b: str) -> float:
         return 0.8
     if 2 * len(short) < 0.75 * (len(short) + len(long)):
         return 0.0  # the ratio cannot reach 0.75 with lengths this far apart
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.quick_ratio() < 0.75:
-        return 0.0
-    ratio = matcher.ratio()
+    letters_a, letters_b = _letters(a), _letters(b)
+    if len(letters_a & letters_b) < 0.7 * max(len(letters_a), len(letters_b)):
+        return 0.0  # a typo keeps most letters: cheaper to tell than the ratio
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     return ratio if ratio >= 0.75 else 0.0
+
+
+@lru_cache(maxsize=1 << 16)
+def _letters(token: str) -> frozenset[str]:
+    return frozenset(token)
 
 
 def name_similarity(query: Sequence[str], names: Iterable[str]) -> float:
@@ -248,7 +259,7 @@ def name_similarity(query: Sequence[str], names: Iterable[str]) -> float:
         c_best = [max(token_similarity(b, a) for a in q) for b in c]
         dice = (sum(q_best) + sum(c_best)) / (len(q) + len(c))
         best = max(best, dice)
-        if dice < 0.9 and abs(len(q) - len(c)) <= 1:
+        if 0.4 <= dice < 0.9 and abs(len(q) - len(c)) <= 1:
             chars = SequenceMatcher(None, " ".join(sorted(q)), " ".join(sorted(c))).ratio()
             best = max(best, chars * 0.95)
     return best
@@ -257,12 +268,11 @@ def name_similarity(query: Sequence[str], names: Iterable[str]) -> float:
 def _score(
     index: ReconIndex,
     entity: Entity,
-    tokens: Sequence[str],
+    similarity: float,
     form_words: Sequence[str],
     given: _Given,
 ) -> Candidate:
     look = index.lookups
-    similarity = name_similarity(tokens, entity.norm)
     features = [Feature("name", "name similarity (0-1)", round(similarity, 3))]
     score = NAME_WEIGHT * similarity
     disagrees = False
