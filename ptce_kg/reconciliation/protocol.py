@@ -117,9 +117,11 @@ def _check_limit(value: Any, where: str) -> int:
 
 
 def _text(value: Any, where: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ReconciliationError("a value is a string, a number or an entity {id, name}", where)
-    text = str(value)
+    if not isinstance(value, str | int | float):  # bool is an int: "true" / "false"
+        raise ReconciliationError(
+            "a value is a string, a number, a boolean or an entity {id, name}", where
+        )
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     if len(text) > MAX_TEXT:
         raise ReconciliationError(f"longer than {MAX_TEXT} characters", where)
     return text
