@@ -33,7 +33,6 @@ MAX_PROPERTIES = 20  # property values per query
 MAX_EXTEND_IDS = 1_000
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 400, 200
 SERVICE_NAME = "ptce-kg: organisations, pôles et territoires (SIRENE, PTCE, COG)"
-DOCUMENTATION = "https://github.com/ptce-kg/ptce-kg/blob/main/docs/reconciliation.md"
 
 TYPES: dict[str, tuple[str, str]] = {
     "legal-unit": ("Unité légale (SIRENE)", "Registry legal unit: SIREN, name, head office"),
@@ -322,7 +321,7 @@ def manifest_v02(base: str) -> dict[str, Any]:
         "name": SERVICE_NAME,
         "identifierSpace": str(ID),
         "schemaSpace": str(PTCE),
-        "documentation": DOCUMENTATION,
+        "documentation": f"{base}/docs",  # the service's OpenAPI page
         "serviceVersion": __version__,
         "defaultTypes": [_type_ref(t) for t in DEFAULT_TYPES],
         "view": {"url": "{{id}}"},
@@ -348,11 +347,12 @@ def manifest_v02(base: str) -> dict[str, Any]:
     }
 
 
-def manifest_v1() -> dict[str, Any]:
+def manifest_v1(base: str) -> dict[str, Any]:
+    """The 1.0-draft manifest; ``base`` is the service's root URL."""
     return {
         "versions": ["1.0-draft"],
         "name": SERVICE_NAME,
-        "documentation": DOCUMENTATION,
+        "documentation": f"{base}/docs",
         "serviceVersion": __version__,
         "defaultTypes": [_type_ref(t) for t in DEFAULT_TYPES],
         "view": {"url": "{+id}"},

@@ -161,8 +161,8 @@ def make_router() -> APIRouter:
     v1 = PREFIX + "/v1"
 
     @router.get(v1, summary="Reconciliation API 1.0-draft: manifest")
-    def manifest_v1() -> JSONResponse:
-        return JSONResponse(protocol.manifest_v1())
+    def manifest_v1(request: Request) -> JSONResponse:
+        return JSONResponse(protocol.manifest_v1(_base(request)))
 
     @router.post(v1 + "/match", summary="1.0-draft: a batch of reconciliation queries (JSON)")
     async def match_v1(request: Request) -> JSONResponse:
