@@ -55,14 +55,17 @@ class Reconciler:
                 self._stale = False
             return self._index
 
-    def mark_stale(self) -> None:
+    def mark_stale(self) -> threading.Thread | None:
         """The store changed: an index on disk is refreshed in the background (readers keep
-        the old rows until each graph's transaction commits); one in memory, on next use."""
+        the old rows until each graph's transaction commits; the thread is returned), one in
+        memory on next use."""
         with self._lock:
             if self._index is None or self._location is None:
                 self._stale = True
-                return
-        threading.Thread(target=self._refresh, name="reconcile-refresh", daemon=True).start()
+                return None
+        thread = threading.Thread(target=self._refresh, name="reconcile-refresh", daemon=True)
+        thread.start()
+        return thread
 
     def _refresh(self) -> None:
         with self._lock:
