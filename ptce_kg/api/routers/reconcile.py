@@ -108,12 +108,17 @@ def make_router() -> APIRouter:
     router = APIRouter(tags=["reconciliation"])
 
     # -- 0.2 ----------------------------------------------------------------------------
-    @router.api_route(
-        PREFIX,
-        methods=["GET", "POST"],
-        summary="Reconciliation API 0.2: manifest, query batches (queries=), extension (extend=)",
-    )
-    async def service_v02(request: Request) -> Response:
+    summary_v02 = "Reconciliation API 0.2: manifest, query batches (queries=), extension (extend=)"
+
+    @router.get(PREFIX, summary=summary_v02)
+    async def service_v02_get(request: Request) -> Response:
+        return await _service_v02(request)
+
+    @router.post(PREFIX, summary=summary_v02)
+    async def service_v02_post(request: Request) -> Response:
+        return await _service_v02(request)
+
+    async def _service_v02(request: Request) -> Response:
         fields = await _fields(request)
         if "queries" in fields:
             queries = protocol.parse_batch_v02(protocol.parse_json(fields["queries"], "queries"))
