@@ -412,3 +412,27 @@ def test_hostile_suggest_and_preview(client: TestClient) -> None:
     )
     tricky = client.get("/reconcile/v1/suggest/entity", params={"prefix": 'NEAR( "a" OR * ^'})
     assert tricky.status_code == 200
+
+
+def test_cors_on_reconcile_whatever_the_service_allows() -> None:
+    settings = Settings(cors_origins=["https://coordination.example"], query_workers=1)
+    with TestClient(create_app(settings, OxigraphStore())) as other:
+        preflight = other.options(
+            "/reconcile",
+            headers={
+                "Origin": "https://elsewhere.example",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
+        assert preflight.status_code == 204
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        manifest = other.get("/reconcile/v1", headers={"Origin": "https://coordination.example"})
+        assert manifest.headers["access-control-allow-origin"] == "*"
+        sparql = other.options(  # the rest of the service keeps its own list
+            "/sparql",
+            headers={
+                "Origin": "https://elsewhere.example",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
+        assert sparql.headers.get("access-control-allow-origin") != "*"
