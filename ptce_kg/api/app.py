@@ -14,8 +14,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
+from ptce_kg.api.routers import reconcile
 from ptce_kg.errors import PtceError
 from ptce_kg.query_service import QueryService, RefreshingStore
+from ptce_kg.reconciliation.service import Reconciler, index_location
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
 from ptce_kg.upload_workers import UploadChecker
@@ -126,12 +128,14 @@ def create_app(
     """The ptce-kg web service over ``store``; ``settings`` and the store are never global."""
     service = query_service or QueryService(settings, store)
     uploads = UploadChecker(settings.validation_timeout, settings.validation_workers)
+    reconciler = Reconciler(store, index_location(store, settings.store))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         uploads.close()
         service.close()
+        reconciler.close()
 
     app = FastAPI(
         title="ptce-kg",
@@ -143,11 +147,13 @@ def create_app(
     app.state.store = RefreshingStore(store, service)  # writes by routers refresh the workers
     app.state.query_service = service
     app.state.upload_checker = uploads
+    app.state.reconciler = reconciler
     install_error_handlers(app)
     for name in ROUTER_MODULES:
         router = _router(name, settings)
         if router is not None:
             app.include_router(router)
+    app.include_router(reconcile.make_router())
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -157,4 +163,5 @@ def create_app(
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=list(EXPOSED_HEADERS),
         )
+    app.add_middleware(reconcile.ReconcileCors)  # outermost: any origin on /reconcile
     return app

@@ -16,6 +16,7 @@ import sys
 import click
 
 from ptce_kg import __version__
+from ptce_kg.cli.reconcile import reconcile
 from ptce_kg.errors import EXIT_INTERNAL, PtceError
 
 EPILOG = (
@@ -54,6 +55,7 @@ for _module, _attr in _COMMANDS.items():
             raise
         continue
     cli.add_command(getattr(_mod, _attr))
+cli.add_command(reconcile)
 
 
 def main(argv: list[str] | None = None) -> int:
