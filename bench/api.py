@@ -48,13 +48,13 @@ from typing import Any
 import httpx
 from pyoxigraph import RdfFormat
 
-from ptce_kg.initialise import initialise
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.paths import data_dir
-from ptce_kg.queries import NamedQuery, load_catalogue
-from ptce_kg.sparql_guard import tokens
+from ptce_kg.kg.initialise import initialise
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.rdf.resources import data_dir
+from ptce_kg.sparql.binding import where_group_offset
+from ptce_kg.sparql.catalogue import NamedQuery, load_catalogue
+from ptce_kg.sparql.guard import tokens
 from ptce_kg.store import OxigraphStore
-from ptce_kg.store.prebind import where_group_offset
 
 BIN = Path(sys.executable).parent
 ID = "https://w3id.org/ptce/id/"

@@ -160,9 +160,9 @@ def bulk_load_baseline(store_path: Path, graph: str, folder: Path) -> tuple[floa
 
 def run(units: int, seed: int, work: Path, baseline: bool) -> None:
     """One size, in this process (its peak RSS is its own)."""
-    from ptce_kg.importers.sirene import import_sirene
-    from ptce_kg.initialise import initialise
-    from ptce_kg.linking import rebuild_derived
+    from ptce_kg.kg.importers.sirene import import_sirene
+    from ptce_kg.kg.initialise import initialise
+    from ptce_kg.kg.linking import rebuild_derived
 
     folder = work / f"bench-{units}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +201,7 @@ def run(units: int, seed: int, work: Path, baseline: bool) -> None:
 
 
 def time_init(work: Path) -> None:
-    from ptce_kg.initialise import initialise
+    from ptce_kg.kg.initialise import initialise
 
     store = open_store(work / "init-store")
     t0 = time.perf_counter()

@@ -31,7 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf.resources import data_dir
 from ptce_kg.validation import validate
 from ptce_kg.validation.checksums import luhn_valid
 

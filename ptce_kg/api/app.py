@@ -16,11 +16,11 @@ from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
 from ptce_kg.api.routers import reconcile
 from ptce_kg.errors import PtceError
-from ptce_kg.query_service import QueryService, RefreshingStore
 from ptce_kg.reconciliation.service import Reconciler, index_location
+from ptce_kg.runtime.query_service import QueryService, RefreshingStore
+from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
-from ptce_kg.upload_workers import UploadChecker
 
 log = logging.getLogger("ptce_kg.api")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ptce_kg.query_service import QueryService
 from ptce_kg.reconciliation.service import Reconciler
+from ptce_kg.runtime.query_service import QueryService
+from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
-from ptce_kg.upload_workers import UploadChecker
 
 
 def get_settings(request: Request) -> Settings:

@@ -7,8 +7,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from ptce_kg.api.conneg import choose_media_type
 from ptce_kg.errors import InternalError, PtceError
+from ptce_kg.sparql.negotiation import choose_media_type
 
 log = logging.getLogger("ptce_kg.api")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ptce_kg.docs import build_docs
+from ptce_kg.ontology.docs import build_docs
 
 
 @click.command("docs")

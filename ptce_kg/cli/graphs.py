@@ -7,7 +7,7 @@ import json
 import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
-from ptce_kg.metadata import descriptions
+from ptce_kg.kg.metadata import descriptions
 
 
 @click.command("graphs")

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
-from ptce_kg.importers.common import ImportSummary
-from ptce_kg.importers.recherche_entreprises import import_recherche_entreprises
-from ptce_kg.importers.sirene import Filter, import_sirene, read_siren_list, statutory_ess_forms
-from ptce_kg.linking import rebuild_derived
+from ptce_kg.kg.importers.common import ImportSummary
+from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
+from ptce_kg.kg.importers.sirene import Filter, import_sirene, read_siren_list, statutory_ess_forms
+from ptce_kg.kg.linking import rebuild_derived
 from ptce_kg.reconciliation.service import refresh_index
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)

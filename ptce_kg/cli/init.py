@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
-from ptce_kg.initialise import initialise
+from ptce_kg.kg.initialise import initialise
 from ptce_kg.reconciliation.service import refresh_index
 
 

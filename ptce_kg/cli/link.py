@@ -9,7 +9,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
-from ptce_kg.linking import link_report, rebuild_derived
+from ptce_kg.kg.linking import link_report, rebuild_derived
 from ptce_kg.store import OxigraphStore
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
-from ptce_kg.loading import load_files
+from ptce_kg.kg.loading import load_files
 from ptce_kg.reconciliation.service import refresh_index
 
 

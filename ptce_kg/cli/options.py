@@ -92,7 +92,7 @@ def served_view(path: Path, *, read_only: bool) -> OxigraphStore:
     started. Raises ``StoreInUse`` with what to do when the command writes (``read_only``
     False) or when the holder is not a server (a command still running, a server starting).
     """
-    from ptce_kg.query_service import served_snapshot  # only here: it loads the API stack
+    from ptce_kg.runtime.query_service import served_snapshot  # only here: it loads the API stack
 
     for _attempt in range(_VIEW_ATTEMPTS):
         served = served_snapshot(path)

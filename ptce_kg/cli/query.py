@@ -10,9 +10,9 @@ from pyoxigraph import Literal, NamedNode
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import InputError
-from ptce_kg.queries import load_catalogue
-from ptce_kg.sparql_guard import inspect_query
-from ptce_kg.store.results import FORMATS, render
+from ptce_kg.sparql.catalogue import load_catalogue
+from ptce_kg.sparql.guard import inspect_query
+from ptce_kg.sparql.results import FORMATS, render
 
 _NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
-from ptce_kg.reasoning import reason as run_reasoner
+from ptce_kg.ontology.reasoning import reason as run_reasoner
 
 
 @click.command("reason")

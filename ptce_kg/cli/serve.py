@@ -36,7 +36,7 @@ def _initialise_if_empty(settings: Settings, store: Store) -> None:
     """Run the init service on an empty embedded store (never on a remote endpoint)."""
     if settings.endpoint or store.graphs():
         return
-    from ptce_kg.initialise import initialise
+    from ptce_kg.kg.initialise import initialise
 
     click.echo("The store is empty: running init first…", err=True)
     click.echo(initialise(store).text(), err=True)

@@ -21,10 +21,10 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from ptce_kg import graphs
 from ptce_kg.errors import InputError, StoreError
-from ptce_kg.namespaces import IGEO
-from ptce_kg.paths import sparql_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.namespaces import IGEO
+from ptce_kg.rdf.resources import sparql_dir
 from ptce_kg.reconciliation.normalise import (
     FORM_LABEL_WORDS,
     LEGAL_FORM_WORDS,
@@ -33,7 +33,7 @@ from ptce_kg.reconciliation.normalise import (
     naf_code,
     normalise,
 )
-from ptce_kg.reference import read_csv, reference_dir
+from ptce_kg.reference.datasets import read_csv, reference_dir
 from ptce_kg.store.base import Store
 
 SCHEMA_VERSION = "2"

@@ -16,7 +16,7 @@ from typing import Any
 
 from ptce_kg import __version__
 from ptce_kg.errors import InputError
-from ptce_kg.namespaces import ID, PTCE
+from ptce_kg.rdf.namespaces import ID, PTCE
 from ptce_kg.reconciliation.index import TERRITORY_KINDS, Entity, ReconIndex
 from ptce_kg.reconciliation.matching import (
     DEFAULT_LIMIT,

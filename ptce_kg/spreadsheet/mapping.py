@@ -19,7 +19,7 @@ from urllib.parse import quote
 import yaml
 from rdflib import RDF, Graph, Literal, URIRef
 
-from ptce_kg.paths import mappings_dir
+from ptce_kg.rdf.resources import mappings_dir
 from ptce_kg.spreadsheet.checks import Record
 from ptce_kg.spreadsheet.errors import TableError, TableErrors
 

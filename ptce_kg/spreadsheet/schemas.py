@@ -10,7 +10,7 @@ from typing import Any
 
 from frictionless import Schema
 
-from ptce_kg.paths import resource_dir
+from ptce_kg.rdf.resources import resource_dir
 
 # The sheets of the template, in the order of the workbook; `pole` is the only mandatory one.
 SHEETS = (

@@ -12,8 +12,8 @@ from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Triple, parse
 from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import InputError, QueryError, StoreError, StoreInUse, StoreNotFound
+from ptce_kg.sparql.binding import prebind
 from ptce_kg.store.base import GraphInfo, QueryResult
-from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged, retarget
 
 DELETE_CHUNK = 100_000

@@ -23,8 +23,8 @@ from pyoxigraph import (
 )
 
 from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.sparql.binding import prebind
 from ptce_kg.store.base import GraphInfo, QueryResult
-from ptce_kg.store.prebind import prebind
 from ptce_kg.store.staging import Staged
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

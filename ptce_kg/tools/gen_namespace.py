@@ -1,4 +1,4 @@
-"""Regenerate the ``PTCE`` DefinedNamespace in ``ptce_kg/namespaces.py`` from ``ontology/ptce.ttl``.
+"""Regenerate the ``PTCE`` DefinedNamespace in ``ptce_kg/rdf/namespaces.py`` from ``ontology/ptce.ttl``.
 
 Only the block between the BEGIN/END GENERATED markers is rewritten; the rest of the module
 (pinned external namespaces, helpers) is hand-written. Run after every change to the ontology:
@@ -13,12 +13,12 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.resources import ontology_dir
 
 PTCE_IRI = "https://w3id.org/ptce/ontology#"
 BEGIN = "    # BEGIN GENERATED from ontology/ptce.ttl by ptce_kg.tools.gen_namespace\n"
 END = "    # END GENERATED\n"
-NAMESPACES_PY = Path(__file__).resolve().parent.parent / "namespaces.py"
+NAMESPACES_PY = Path(__file__).resolve().parent.parent / "rdf" / "namespaces.py"
 
 _KINDS = (
     (OWL.Class, "Classes"),

@@ -9,8 +9,8 @@ from types import ModuleType
 import pyshacl
 import rdflib
 
-from ptce_kg import rdfio
 from ptce_kg.errors import InputError
+from ptce_kg.rdf import parsing as rdfio
 from ptce_kg.validation.prepare import validation_graph
 from ptce_kg.validation.report import Report, build_report
 from ptce_kg.validation.shapes import rule_sets, shapes_graph

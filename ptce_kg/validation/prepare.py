@@ -14,10 +14,10 @@ import pyoxigraph
 import rdflib
 from rdflib.namespace import RDFS, XSD
 
-from ptce_kg.namespaces import PTCE
-from ptce_kg.paths import ontology_dir, shapes_dir
-from ptce_kg.reference import reference_triples
-from ptce_kg.store.terms import to_oxigraph
+from ptce_kg.rdf.namespaces import PTCE
+from ptce_kg.rdf.resources import ontology_dir, shapes_dir
+from ptce_kg.rdf.terms import to_oxigraph
+from ptce_kg.reference.datasets import reference_triples
 from ptce_kg.validation.checksums import siren_valid, siret_valid
 from ptce_kg.validation.shapes import PTCESH
 

@@ -9,7 +9,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
-from ptce_kg.namespaces import ORG, PTCE, ROV
+from ptce_kg.rdf.namespaces import ORG, PTCE, ROV
 from ptce_kg.validation.shapes import Rule, rule_index, shape_messages
 
 SEVERITIES = ("Violation", "Warning", "Info")

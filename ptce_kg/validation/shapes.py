@@ -15,7 +15,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDFS, SH, XSD
 
 from ptce_kg.errors import InputError
-from ptce_kg.paths import shapes_dir
+from ptce_kg.rdf.resources import shapes_dir
 
 PTCESH = rdflib.Namespace("https://w3id.org/ptce/shapes#")
 RULE_SETS = ("legal", "call", "quality")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ptce_kg.api.conneg import (
+from ptce_kg.sparql.negotiation import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
     choose_media_type,

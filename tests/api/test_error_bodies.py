@@ -20,9 +20,9 @@ import pytest
 
 import ptce_kg
 from ptce_kg.errors import InputError, InputTooLarge
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf.resources import data_dir
+from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.spreadsheet import TableError, TableErrors
-from ptce_kg.upload_workers import UploadChecker
 
 from .conftest import LiveServer, make_store, start_server, stop_server
 
@@ -93,7 +93,7 @@ def test_table_errors_come_back_whole_from_an_upload_worker() -> None:
     data = unknown_columns_csv()
     try:
         with pytest.raises(TableErrors) as direct:
-            from ptce_kg.pole_data import check_upload
+            from ptce_kg.kg.submissions import check_upload
 
             check_upload(data, "membres.csv")
         with pytest.raises(TableErrors) as remote:

@@ -16,9 +16,9 @@ from pyoxigraph import RdfFormat, parse
 
 from ptce_kg.api.app import create_app
 from ptce_kg.api.routers import ontology
-from ptce_kg.graphs import REFERENCE_LEGAL_FORMS, graph_iri
-from ptce_kg.paths import data_dir
-from ptce_kg.reference import legal_form_triples
+from ptce_kg.rdf.graphs import REFERENCE_LEGAL_FORMS, graph_iri
+from ptce_kg.rdf.resources import data_dir
+from ptce_kg.reference.datasets import legal_form_triples
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 

@@ -1,4 +1,4 @@
-"""A pole writes only its own data (``ptce_kg.ownership``): ``POST /poles/{id}/data`` refuses a
+"""A pole writes only its own data (``ptce_kg.kg.ownership``): ``POST /poles/{id}/data`` refuses a
 file that also speaks of another pole, of reference data or of the ontology, as a whole, with
 422 and the list of refused subjects, and the store stays as it was. ``ptce-kg load`` into a
 pole graph runs the same check (tests/store/test_load_cli.py, with the same cases)."""
@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, Triple
 
 from ptce_kg.api.app import create_app
-from ptce_kg.loading import load_files, read_file
-from ptce_kg.ownership import described_pole, pole_offences
-from ptce_kg.paths import data_dir, resource_dir
+from ptce_kg.kg.loading import load_files, read_file
+from ptce_kg.kg.ownership import described_pole, pole_offences
+from ptce_kg.rdf.resources import data_dir, resource_dir
+from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore, Store
-from ptce_kg.store.terms import triples_from_rdflib
 
 SARTHE, ESTUAIRE = "sarthe-exemple", "estuaire-exemple"
 TOKENS = {SARTHE: "token-of-sarthe", ESTUAIRE: "token-of-estuaire"}

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ptce_kg.api.app import create_app
-from ptce_kg.loading import load_files
-from ptce_kg.metadata import descriptions
-from ptce_kg.paths import data_dir
+from ptce_kg.kg.loading import load_files
+from ptce_kg.kg.metadata import descriptions
+from ptce_kg.rdf.resources import data_dir
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 

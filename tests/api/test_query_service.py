@@ -23,7 +23,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from ptce_kg.errors import QueryError, QueryTimeout, ResultTooLarge
-from ptce_kg.query_service import NotAcceptable, QueryAborted, QueryService, RefreshingStore
+from ptce_kg.runtime.query_service import NotAcceptable, QueryAborted, QueryService, RefreshingStore
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
 from tests.api.test_hostile_requests import CARTESIAN
@@ -280,7 +280,7 @@ from ptce_kg.cli import main
 
 if __name__ == "__main__":
     from pathlib import Path
-    from ptce_kg.query_service import QueryService
+    from ptce_kg.runtime.query_service import QueryService
     from ptce_kg.settings import Settings
     from ptce_kg.store import OxigraphStore
 

@@ -16,7 +16,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from ptce_kg.api.app import create_app
-from ptce_kg.initialise import initialise
+from ptce_kg.kg.initialise import initialise
 from ptce_kg.reconciliation.protocol import BATCH_SIZE
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore

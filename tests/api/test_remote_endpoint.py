@@ -16,7 +16,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from ptce_kg.errors import QueryError
-from ptce_kg.query_service import QueryService
+from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.store import RemoteStore
 from tests.api.conftest import free_port, make_store, start_server, stop_server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ptce_kg.errors import QueryError
-from ptce_kg.sparql_guard import add_using_clauses, check_iri, inspect_query, inspect_update
+from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
 
 ALLOWED = "https://query.wikidata.org/sparql"
 

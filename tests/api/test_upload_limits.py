@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from ptce_kg.errors import InputError
-from ptce_kg.paths import data_dir
-from ptce_kg.pole_data import check_upload
-from ptce_kg.upload_workers import UploadChecker, ValidationTimeout
+from ptce_kg.kg.submissions import check_upload
+from ptce_kg.rdf.resources import data_dir
+from ptce_kg.runtime.upload_workers import UploadChecker, ValidationTimeout
 
 SLOW_POLE = "charge-exemple"
 TOKEN = "upload-limits-token"

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ptce_kg import graphs
 from ptce_kg.cli import main
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import data_dir
 from ptce_kg.reconciliation.index import ReconIndex, index_path_for
 from ptce_kg.reconciliation.table import ADDED_COLUMNS
 from ptce_kg.store import OxigraphStore

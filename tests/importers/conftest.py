@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from ptce_kg import graphs, reference
+from ptce_kg.rdf import graphs
+from ptce_kg.reference import datasets as reference
 from ptce_kg.store import OxigraphStore
 
 DATA = Path(__file__).parent / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ptce_kg.cli import main
-from ptce_kg.importers.recherche_entreprises import read_results
+from ptce_kg.kg.importers.recherche_entreprises import read_results
 from ptce_kg.store import OxigraphStore
 from tests.importers.conftest import DATA, load_turtle
 

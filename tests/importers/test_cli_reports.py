@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.cli import main
-from ptce_kg.linking import check_files
+from ptce_kg.kg.linking import check_files
 from ptce_kg.store import OxigraphStore
 from tests.importers.conftest import DATA, load_turtle
 

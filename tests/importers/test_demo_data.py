@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 
-from ptce_kg.demo import KNOWN_PTCE_GRAPH, demo_graphs, example_files
-from ptce_kg.importers.recherche_entreprises import RECHERCHE_ENTREPRISES_GRAPH
-from ptce_kg.linking import link_report, rebuild_derived
-from ptce_kg.paths import data_dir
+from ptce_kg.kg.demo import KNOWN_PTCE_GRAPH, demo_graphs, example_files
+from ptce_kg.kg.importers.recherche_entreprises import RECHERCHE_ENTREPRISES_GRAPH
+from ptce_kg.kg.linking import link_report, rebuild_derived
+from ptce_kg.rdf.resources import data_dir
 
 PTCE = "https://w3id.org/ptce/ontology#"
 GRAPH = "https://w3id.org/ptce/graph/"

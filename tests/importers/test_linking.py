@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ptce_kg.importers.recherche_entreprises import import_recherche_entreprises
-from ptce_kg.importers.sirene import import_sirene
-from ptce_kg.linking import DERIVED_GRAPH, link_report, rebuild_derived
+from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
+from ptce_kg.kg.importers.sirene import import_sirene
+from ptce_kg.kg.linking import DERIVED_GRAPH, link_report, rebuild_derived
 from tests.importers.conftest import DATA, load_turtle
 
 PTCE = "https://w3id.org/ptce/ontology#"

@@ -7,15 +7,15 @@ import json
 import pytest
 
 from ptce_kg.errors import InputError
-from ptce_kg.importers.recherche_entreprises import (
+from ptce_kg.kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     import_recherche_entreprises,
     read_results,
     recherche_entreprises_quads,
 )
-from ptce_kg.importers.sirene import import_sirene
-from ptce_kg.linking import DERIVED_GRAPH, rebuild_derived
-from ptce_kg.paths import data_dir
+from ptce_kg.kg.importers.sirene import import_sirene
+from ptce_kg.kg.linking import DERIVED_GRAPH, rebuild_derived
+from ptce_kg.rdf.resources import data_dir
 from ptce_kg.store import OxigraphStore
 from tests.importers.conftest import DATA, dump
 

@@ -108,7 +108,8 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
 
 def test_only_ess_and_metadata_through_an_endpoint(endpoint, capsys):
     """--only-ess reads the legal forms from the server; every graph written is described."""
-    from ptce_kg import graphs, reference
+    from ptce_kg.rdf import graphs
+    from ptce_kg.reference import datasets as reference
     from tests.store.test_init_cli import assert_every_graph_described
 
     with RemoteStore(endpoint) as remote:

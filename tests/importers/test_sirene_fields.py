@@ -7,8 +7,8 @@ import csv
 
 import rdflib
 
-from ptce_kg import reference
-from ptce_kg.importers.sirene import SIRENE_GRAPH, import_sirene
+from ptce_kg.kg.importers.sirene import SIRENE_GRAPH, import_sirene
+from ptce_kg.reference import datasets as reference
 from tests.importers.conftest import DATA
 
 UL = DATA / "StockUniteLegale_test.csv"

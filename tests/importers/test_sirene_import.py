@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.errors import InputError
-from ptce_kg.importers.sirene import (
+from ptce_kg.kg.importers.sirene import (
     SIRENE_GRAPH,
     Filter,
     import_sirene,
     read_siren_list,
     statutory_ess_forms,
 )
-from ptce_kg.metadata import descriptions
-from ptce_kg.paths import data_dir
+from ptce_kg.kg.metadata import descriptions
+from ptce_kg.rdf.resources import data_dir
 from tests.importers.conftest import DATA, dump, load_turtle
 
 UL = DATA / "StockUniteLegale_test.csv"
@@ -246,7 +246,7 @@ def test_on_disk_first_import_and_reimport(tmp_path, monkeypatch, replace):
     """On disk, a first import streams into Oxigraph's bulk loader; a re-import replaces the
     graph (chunked clear then bulk load, or one transaction when small). Same graph as in
     memory, re-import unchanged, a file that fails half way leaves the store as it was."""
-    from ptce_kg.importers import common
+    from ptce_kg.kg.importers import common
     from ptce_kg.store import OxigraphStore, oxigraph
 
     with OxigraphStore() as memory:

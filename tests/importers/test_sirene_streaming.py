@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg.importers import sirene
+from ptce_kg.kg.importers import sirene
 from ptce_kg.store import OxigraphStore, staging
 from tests.importers.conftest import DATA
 

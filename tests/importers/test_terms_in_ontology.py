@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from ptce_kg.demo import demo_graphs
-from ptce_kg.importers.recherche_entreprises import import_recherche_entreprises
-from ptce_kg.importers.sirene import import_sirene
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.paths import ontology_dir
+from ptce_kg.kg.demo import demo_graphs
+from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
+from ptce_kg.kg.importers.sirene import import_sirene
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.rdf.resources import ontology_dir
 from tests.importers.conftest import DATA, load_turtle
 
 PTCE = "https://w3id.org/ptce/ontology#"

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from ptce_kg.cli import main
-from ptce_kg.docs import render_html
-from ptce_kg.paths import ontology_dir
+from ptce_kg.ontology.docs import render_html
+from ptce_kg.rdf.resources import ontology_dir
 
 
 def test_ontology_page_names_terms() -> None:
@@ -34,7 +34,7 @@ def test_docs_command_writes_index_and_one_page_per_scheme(tmp_path: Path) -> No
 def test_rendering_leaves_the_process_logging_alone() -> None:
     # A fresh interpreter, so pyLODE is imported here for the first time.
     code = (
-        "import logging; from ptce_kg.docs import render_html; from ptce_kg.paths import "
+        "import logging; from ptce_kg.ontology.docs import render_html; from ptce_kg.rdf.resources import "
         "ontology_dir; render_html(ontology_dir() / 'vocab' / 'job-unit.ttl'); "
         "print(logging.getLogger().level)"
     )

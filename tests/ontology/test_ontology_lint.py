@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ptce_kg.namespaces import PTCE, VANN, VOCAB, vocab
+from ptce_kg.rdf.namespaces import PTCE, VANN, VOCAB, vocab
 
 REPO = Path(__file__).resolve().parents[2]
 ONTOLOGY = REPO / "ontology"

@@ -23,8 +23,8 @@ from ptce_kg.errors import (
     ReasonerUnavailable,
     UnsafeInputError,
 )
-from ptce_kg.namespaces import ORG, PTCE
-from ptce_kg.reasoning import load_data, ontology_files, reason
+from ptce_kg.ontology.reasoning import load_data, ontology_files, reason
+from ptce_kg.rdf.namespaces import ORG, PTCE
 
 DATA = Path(__file__).parent / "data"
 needs_java = pytest.mark.skipif(

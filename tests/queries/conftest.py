@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from ptce_kg.initialise import initialise
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.queries import Catalogue, load_catalogue
-from ptce_kg.query_service import QueryService
+from ptce_kg.kg.initialise import initialise
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import Catalogue, load_catalogue
 from ptce_kg.store import OxigraphStore
 from tests.queries.sources import Sources
 

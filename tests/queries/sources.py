@@ -17,7 +17,7 @@ import rdflib
 from pyoxigraph import RdfFormat, Triple, serialize
 from rdflib import RDF, RDFS, Namespace, URIRef
 
-from ptce_kg.paths import data_dir, mappings_dir
+from ptce_kg.rdf.resources import data_dir, mappings_dir
 from ptce_kg.store import OxigraphStore
 
 PTCE = Namespace("https://w3id.org/ptce/ontology#")

@@ -9,7 +9,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from ptce_kg.errors import InputError, QueryError
-from ptce_kg.queries import Catalogue, Param, ParameterError, load_catalogue, read_query
+from ptce_kg.sparql.catalogue import Catalogue, Param, ParameterError, load_catalogue, read_query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, RDFS, URIRef
 
-from ptce_kg.queries import Catalogue
+from ptce_kg.sparql.catalogue import Catalogue
 from tests.queries.sources import GEO, ID, ORG, PTCE, VOCAB, Sources, key
 
 SKOS_BROADER = URIRef("http://www.w3.org/2004/02/skos/core#broader")
@@ -143,7 +143,7 @@ def test_naf_sections_by_pole(run, sources: Sources) -> None:
 def test_cooperation_levels(run, sources: Sources) -> None:
     import rdflib
 
-    from ptce_kg.paths import ontology_dir
+    from ptce_kg.rdf.resources import ontology_dir
 
     vocab = rdflib.Graph().parse(ontology_dir() / "vocab" / "cooperation-level.ttl")
     rank = {str(c): int(r) for c, r in vocab.subject_objects(PTCE.rank)}

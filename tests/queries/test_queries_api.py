@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ptce_kg.api.app import create_app
-from ptce_kg.queries import Catalogue
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import Catalogue
 from ptce_kg.store import OxigraphStore
 from tests.api.conftest import LiveServer, start_server, stop_server
 

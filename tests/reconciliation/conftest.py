@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ptce_kg.initialise import initialise
+from ptce_kg.kg.initialise import initialise
 from ptce_kg.reconciliation.index import ReconIndex
 from ptce_kg.store import OxigraphStore
 

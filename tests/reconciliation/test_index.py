@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from ptce_kg import graphs
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import data_dir
 from ptce_kg.reconciliation.index import ReconIndex
 from ptce_kg.reconciliation.matching import Query, reconcile
 from ptce_kg.reconciliation.service import Reconciler, index_location

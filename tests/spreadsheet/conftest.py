@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from ptce_kg.paths import resource_dir
+from ptce_kg.rdf.resources import resource_dir
 
 DATA = Path(__file__).parent / "data"
 

@@ -14,8 +14,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS, XSD
 
-from ptce_kg.namespaces import ORG, PTCE
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.namespaces import ORG, PTCE
+from ptce_kg.rdf.resources import ontology_dir
 from ptce_kg.spreadsheet import is_spreadsheet, to_rdf, to_rdf_bytes
 from ptce_kg.spreadsheet.export import serialize
 
@@ -284,7 +284,7 @@ def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) ->
 
     import yaml
 
-    from ptce_kg.paths import mappings_dir
+    from ptce_kg.rdf.resources import mappings_dir
 
     plm = yaml.safe_load((mappings_dir() / "sirene-columns.yaml").read_text(encoding="utf-8"))
     commune, (first, _last) = next(iter(plm["plm_arrondissements"].items()))
@@ -310,7 +310,7 @@ def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) ->
 
 
 def reference_column(name: str, column: str, **where: str) -> set[str]:
-    from ptce_kg.paths import data_dir
+    from ptce_kg.rdf.resources import data_dir
 
     with (data_dir() / "reference" / name).open(encoding="utf-8", newline="") as handle:
         return {

@@ -13,7 +13,7 @@ import rdflib
 from frictionless import Resource
 from rdflib.namespace import SKOS
 
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.resources import ontology_dir
 from ptce_kg.spreadsheet.mapping import load_mapping
 from ptce_kg.spreadsheet.readers import read_csv_folder, read_xlsx
 from ptce_kg.spreadsheet.schemas import SHEETS, table_specs

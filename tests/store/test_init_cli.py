@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg import graphs, reference
-from ptce_kg.initialise import ontology_files, vocab_files
-from ptce_kg.linking import rule_files
+from ptce_kg.kg.initialise import ontology_files, vocab_files
+from ptce_kg.kg.linking import rule_files
+from ptce_kg.rdf import graphs
+from ptce_kg.reference import datasets as reference
 from ptce_kg.store import OxigraphStore
 from tests.store.conftest import dump_dir, run
 

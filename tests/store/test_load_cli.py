@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg import graphs
 from ptce_kg.cli import main
-from ptce_kg.paths import resource_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import resource_dir
 from tests.api.test_pole_ownership import ESTUAIRE, HOSTILE, SARTHE, hostile_file
 from tests.store.conftest import DATA, dump_dir, run
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg import graphs
-from ptce_kg.metadata import LICENSE_NOT_STATED as NO_LICENSE
+from ptce_kg.kg.metadata import LICENSE_NOT_STATED as NO_LICENSE
+from ptce_kg.rdf import graphs
 from tests.importers.conftest import DATA as IMPORT_DATA
 from tests.store.conftest import DATA, dump_dir, run
 from tests.store.test_init_cli import assert_every_graph_described

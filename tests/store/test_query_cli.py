@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ptce_kg import reference
+from ptce_kg.reference import datasets as reference
 from ptce_kg.store import OxigraphStore
 from tests.store.conftest import run
 
@@ -82,7 +82,7 @@ def test_ask_construct_file_and_params(
 
 
 def test_catalogue_query_by_name(initialised_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    queries = pytest.importorskip("ptce_kg.queries")
+    queries = pytest.importorskip("ptce_kg.sparql.catalogue")
     named = queries.load_catalogue().get("poles-by-departement")
     if named is None:
         pytest.skip("the catalogue has no poles-by-departement query")

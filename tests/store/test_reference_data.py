@@ -13,8 +13,8 @@ import pytest
 import rdflib
 from pyoxigraph import RdfFormat, parse
 
-from ptce_kg import reference
-from ptce_kg.paths import mappings_dir, ontology_dir
+from ptce_kg.rdf.resources import mappings_dir, ontology_dir
+from ptce_kg.reference import datasets as reference
 from ptce_kg.store import OxigraphStore
 
 IGEO = "http://rdf.insee.fr/def/geo#"

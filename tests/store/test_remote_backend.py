@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from ptce_kg import graphs
 from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.rdf import graphs
 from ptce_kg.store import RemoteStore
 from tests.store.conftest import DATA, run
 

@@ -1,4 +1,4 @@
-"""ptce_kg.rdfio: syntax detection, located errors, refusals, size cap (no network: guarded)."""
+"""ptce_kg.rdf.parsing: syntax detection, located errors, refusals, size cap (no network: guarded)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from ptce_kg import rdfio
 from ptce_kg.errors import InputError, InputTooLarge, UnsafeInputError
+from ptce_kg.rdf import parsing as rdfio
 from ptce_kg.validation import validate
 
 DATA = Path(__file__).parent / "data"

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ptce_kg.paths import data_dir
+from ptce_kg.rdf.resources import data_dir
 
 STARTUP_SECONDS = 180  # init of a fresh store (reference data, demo, linking) comes first
 POLES = ("sarthe-exemple", "drome-non-conforme-exemple", "laval-exemple")

@@ -7,7 +7,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.resources import ontology_dir
 
 ONTOLOGY = rdflib.URIRef("https://w3id.org/ptce/ontology")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -73,7 +73,7 @@ def test_serve_initialised_the_fresh_store(live_server):
     pole's graph are in the store. (The one test of this: it needs no server of its own.)"""
     import csv
 
-    from ptce_kg.paths import data_dir
+    from ptce_kg.rdf.resources import data_dir
 
     with (data_dir() / "known-ptce" / "ptce-connus.csv").open(encoding="utf-8") as handle:
         known = sum(1 for _ in csv.DictReader(handle))

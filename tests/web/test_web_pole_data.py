@@ -10,9 +10,9 @@ import pytest
 import rdflib
 
 from ptce_kg.errors import InputError
-from ptce_kg.pole_data import check_pole_id, safe_name, submit_pole_data
+from ptce_kg.kg.submissions import check_pole_id, safe_name, submit_pole_data
+from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import OxigraphStore
-from ptce_kg.store.terms import triples_from_rdflib
 
 from .conftest import demo_file
 

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from ptce_kg.namespaces import PTCE
+from ptce_kg.rdf.namespaces import PTCE
 
 from .conftest import LiveServer, demo_file, template_file
 

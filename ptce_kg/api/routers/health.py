@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from ptce_kg import __version__
 from ptce_kg.api.dependencies import get_query_service
 from ptce_kg.errors import PtceError
-from ptce_kg.query_service import QueryService
+from ptce_kg.runtime.query_service import QueryService
 
 router = APIRouter(tags=["service"])
 

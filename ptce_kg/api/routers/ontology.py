@@ -29,12 +29,12 @@ from fastapi.responses import Response
 from pyoxigraph import RdfFormat, serialize
 from rdflib.namespace import SKOS
 
-from ptce_kg.api.conneg import choose_media_type
 from ptce_kg.api.dependencies import get_query_service, get_store
-from ptce_kg.docs import render_html
-from ptce_kg.graphs import REFERENCE_LEGAL_FORMS
-from ptce_kg.paths import ontology_dir
-from ptce_kg.query_service import QueryService
+from ptce_kg.ontology.docs import render_html
+from ptce_kg.rdf.graphs import REFERENCE_LEGAL_FORMS
+from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.runtime.query_service import QueryService
+from ptce_kg.sparql.negotiation import choose_media_type
 from ptce_kg.store.base import Store
 
 # media type → (rdflib serializer, short name for ?format=)

@@ -4,7 +4,7 @@ The file is read and validated (law + data quality) in a worker under the time l
 violation it replaces the pole's named graph
 (provenance in the metadata graph) and the query workers are refreshed; with violations nothing
 is stored and the report comes back with 422 (JSON, Turtle or HTML by ``Accept``). A file that
-says anything the pole may not write (``ptce_kg.ownership``) is refused as a whole: 422 with the
+says anything the pole may not write (``ptce_kg.kg.ownership``) is refused as a whole: 422 with the
 list of refused subjects.
 """
 
@@ -34,13 +34,13 @@ from ptce_kg.api.routers.validate import (
     check_choice,
     report_response,
 )
-from ptce_kg.ownership import OwnershipError
-from ptce_kg.pole_data import check_pole_id, submit_pole_data
-from ptce_kg.query_service import QueryService
+from ptce_kg.kg.ownership import OwnershipError
+from ptce_kg.kg.submissions import check_pole_id, submit_pole_data
 from ptce_kg.reconciliation.service import Reconciler
+from ptce_kg.runtime.query_service import QueryService
+from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
-from ptce_kg.upload_workers import UploadChecker
 from ptce_kg.validation import render
 
 router = APIRouter(tags=["pole data"])

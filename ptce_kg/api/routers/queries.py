@@ -17,10 +17,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from ptce_kg.api.conneg import RESULTS_MEDIA_TYPES
 from ptce_kg.api.dependencies import get_query_service
-from ptce_kg.queries import Catalogue, NamedQuery, ParameterError, load_catalogue
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.catalogue import Catalogue, NamedQuery, ParameterError, load_catalogue
+from ptce_kg.sparql.negotiation import RESULTS_MEDIA_TYPES
 
 QUERY_TEXT_MEDIA_TYPE = "application/sparql-query"
 _RESPONSES: dict[int | str, dict[str, Any]] = {

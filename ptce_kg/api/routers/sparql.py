@@ -18,10 +18,10 @@ import rdflib
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.api.dependencies import get_query_service, get_settings
-from ptce_kg.query_service import QueryService
+from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Uploa
 from fastapi.responses import Response
 
 from ptce_kg.api.app import EXPOSED_HEADERS
-from ptce_kg.api.conneg import choose_media_type
 from ptce_kg.api.dependencies import get_upload_checker
-from ptce_kg.upload_workers import UploadChecker
+from ptce_kg.runtime.upload_workers import UploadChecker
+from ptce_kg.sparql.negotiation import choose_media_type
 from ptce_kg.validation import RULE_SETS, Report, render
 from ptce_kg.validation.engine import LANGS
 

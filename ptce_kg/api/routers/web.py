@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-from ptce_kg.paths import resource_dir
+from ptce_kg.rdf.resources import resource_dir
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 YASGUI_PACKAGE = Path("@zazuko") / "yasgui" / "build"

@@ -17,15 +17,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.importers.common import (
+from ptce_kg.kg.importers.common import (
     ImportSummary,
     column_mapping,
     record_import,
     replace_graph_from_lines,
 )
-from ptce_kg.importers.model import (
+from ptce_kg.kg.importers.model import (
     SIREN_RE,
     SIRET_RE,
     CommuneMapper,
@@ -34,8 +33,9 @@ from ptce_kg.importers.model import (
     establishment_lines,
     legal_unit_lines,
 )
-from ptce_kg.metadata import graph_size
-from ptce_kg.paths import sparql_dir
+from ptce_kg.kg.metadata import graph_size
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import sparql_dir
 from ptce_kg.store.base import Store
 
 SIRENE_GRAPH = graphs.SIRENE

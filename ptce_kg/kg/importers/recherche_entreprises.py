@@ -28,15 +28,14 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 
-from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.importers.common import (
+from ptce_kg.kg.importers.common import (
     ImportSummary,
     column_mapping,
     record_import,
     replace_graph_from_lines,
 )
-from ptce_kg.importers.model import (
+from ptce_kg.kg.importers.model import (
     SIREN_RE,
     SIRET_RE,
     CommuneMapper,
@@ -47,14 +46,15 @@ from ptce_kg.importers.model import (
     legal_unit_lines,
     org_iri,
 )
-from ptce_kg.metadata import (
+from ptce_kg.kg.metadata import (
     GraphDescription,
     descriptions,
     graph_size,
     record_unless_same,
     sha256_of_text,
 )
-from ptce_kg.reference import LO2
+from ptce_kg.rdf import graphs
+from ptce_kg.reference.datasets import LO2
 from ptce_kg.store.base import Store
 
 RECHERCHE_ENTREPRISES_GRAPH = graphs.RECHERCHE_ENTREPRISES

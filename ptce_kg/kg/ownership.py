@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pyoxigraph import BlankNode, NamedNode, Triple
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.namespaces import ID, ONTOLOGY, ORG, PTCE, VOCAB
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.namespaces import ID, ONTOLOGY, ORG, PTCE, VOCAB
 
 POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 POLE_IRI = f"{ID}pole/{{}}"

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import RDF, SKOS, Graph
 
 from ptce_kg.errors import InputError
-from ptce_kg.paths import ontology_dir
+from ptce_kg.rdf.resources import ontology_dir
 
 
 def _pylode():  # noqa: ANN202 - returns the pylode module

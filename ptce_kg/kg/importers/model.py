@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ptce_kg.namespaces import ANNUAIRE, INSEE_GEO, NAF
-from ptce_kg.namespaces import ID as ID_NS
-from ptce_kg.namespaces import LEGAL_FORM as LEGAL_FORM_NS
-from ptce_kg.namespaces import PTCE as PTCE_NS
+from ptce_kg.rdf.namespaces import ANNUAIRE, INSEE_GEO, NAF
+from ptce_kg.rdf.namespaces import ID as ID_NS
+from ptce_kg.rdf.namespaces import LEGAL_FORM as LEGAL_FORM_NS
+from ptce_kg.rdf.namespaces import PTCE as PTCE_NS
 
 PTCE = str(PTCE_NS)
 ID = str(ID_NS)

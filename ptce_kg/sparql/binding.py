@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ptce_kg.errors import QueryError
-from ptce_kg.sparql_guard import tokens
+from ptce_kg.sparql.guard import tokens
 
 
 def where_group_offset(sparql: str) -> int:

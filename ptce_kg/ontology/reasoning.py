@@ -1,7 +1,7 @@
 """Check the ontology (and optional data) with HermiT through owlready2.
 
 The ontology, its SKOS schemes, the pinned declarations of ``ontology/imports/`` and the data
-(parsed by :mod:`ptce_kg.rdfio`, which never fetches anything) are merged with rdflib, written
+(parsed by :mod:`ptce_kg.rdf.parsing`, which never fetches anything) are merged with rdflib, written
 as N-Triples and classified by HermiT. owlready2 follows the ``owl:imports`` of whichever
 ontology header it meets first (over the network or from local files) and imports the Python
 module an ontology names: data declaring ``owl:imports`` is refused, and the merged graph is
@@ -28,8 +28,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ptce_kg.errors import InputError, QueryTimeout, ReasonerUnavailable
-from ptce_kg.paths import ontology_dir
-from ptce_kg.rdfio import parse_file, refuse_imports
+from ptce_kg.rdf.parsing import parse_file, refuse_imports
+from ptce_kg.rdf.resources import ontology_dir
 
 _OWLREADY_LOCK = threading.Lock()
 # Predicates owlready2 acts on while loading (fetching ontologies, importing Python modules).

@@ -54,7 +54,6 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
-from ptce_kg.api.conneg import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.errors import (
     EXIT_INPUT,
     PtceError,
@@ -64,7 +63,8 @@ from ptce_kg.errors import (
     StoreError,
 )
 from ptce_kg.settings import Settings
-from ptce_kg.sparql_guard import add_using_clauses, check_iri, inspect_query, inspect_update
+from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
+from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
 from ptce_kg.store.base import Store
 
 Kind = Literal["select", "ask", "graph"]
@@ -98,7 +98,7 @@ _HEAVY_NICE = 10
 # again in every worker, and Python 3.11 and 3.12 ignore a "__main__" preload (CPython
 # gh-126631): for ``ptce-kg`` (the console script, whose only import is ``ptce_kg.cli``) that
 # run then finds everything imported already, instead of costing half a second of CPU each.
-_FORKSERVER_PRELOAD = ["__main__", "ptce_kg.cli", __name__, "ptce_kg.upload_workers"]
+_FORKSERVER_PRELOAD = ["__main__", "ptce_kg.cli", __name__, "ptce_kg.runtime.upload_workers"]
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
 _COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 

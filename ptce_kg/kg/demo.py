@@ -24,16 +24,16 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from ptce_kg import graphs
-from ptce_kg.importers.model import ID, PTCE
-from ptce_kg.importers.recherche_entreprises import (
+from ptce_kg.kg.importers.model import ID, PTCE
+from ptce_kg.kg.importers.recherche_entreprises import (
     RECHERCHE_ENTREPRISES_GRAPH,
     recherche_entreprises_quads,
 )
-from ptce_kg.metadata import CC_BY
-from ptce_kg.namespaces import IGEO, INSEE_GEO
-from ptce_kg.paths import data_dir
-from ptce_kg.reference import LO2, cog_area
+from ptce_kg.kg.metadata import CC_BY
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.namespaces import IGEO, INSEE_GEO
+from ptce_kg.rdf.resources import data_dir
+from ptce_kg.reference.datasets import LO2, cog_area
 
 KNOWN_PTCE_GRAPH = graphs.KNOWN_PTCE
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -1,10 +1,10 @@
 """The ``load`` service: RDF files (or the spreadsheet template) into named graphs, atomically.
 
-Every file is parsed (through the safe parser ``ptce_kg.rdfio``) before anything is written, so
+Every file is parsed (through the safe parser ``ptce_kg.rdf.parsing``) before anything is written, so
 one bad file leaves the store exactly as it was. Each file goes to the graph of the pole it
 describes (``…/graph/pole/<slug>`` of its one ``…/id/pole/<slug>`` typed ptce:Pole) unless a
 graph is given (then all files go to that one graph). Whatever goes into a pole graph must pass
-the ownership check (``ptce_kg.ownership``), the same as a pole's upload through the API.
+the ownership check (``ptce_kg.kg.ownership``), the same as a pole's upload through the API.
 Loading replaces the target graph; loading the same file(s) again leaves it as it is; a graph
 that holds data from other sources is only overwritten with ``replace=True``. The graph's
 licence in the metadata graph is the one given, else the one the files state
@@ -19,19 +19,21 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import NamedNode, Triple
 
-from ptce_kg import graphs, rdfio, spreadsheet
+from ptce_kg import spreadsheet
 from ptce_kg.errors import InputError
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import (
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.kg.metadata import (
     LICENSE_NOT_STATED,
     GraphDescription,
     descriptions,
     sha256_of,
     write_described,
 )
-from ptce_kg.ownership import check_pole_graph, described_pole, known_poles, pole_of_graph
+from ptce_kg.kg.ownership import check_pole_graph, described_pole, known_poles, pole_of_graph
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf import parsing as rdfio
+from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store.base import Store
-from ptce_kg.store.terms import triples_from_rdflib
 
 # Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
 RESERVED = (graphs.METADATA, graphs.DERIVED)

@@ -20,11 +20,10 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import Quad, RdfFormat, Triple, parse
 
-from ptce_kg import demo as demo_data
-from ptce_kg import graphs
 from ptce_kg.errors import InputError
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.metadata import (
+from ptce_kg.kg import demo as demo_data
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.kg.metadata import (
     CC_BY,
     LICENSE_NOT_STATED,
     GraphDescription,
@@ -33,10 +32,11 @@ from ptce_kg.metadata import (
     sha256_of,
     write_described,
 )
-from ptce_kg.paths import ontology_dir
-from ptce_kg.reference import DATASETS
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import ontology_dir
+from ptce_kg.rdf.terms import triples_from_rdflib
+from ptce_kg.reference.datasets import DATASETS
 from ptce_kg.store.base import Store
-from ptce_kg.store.terms import triples_from_rdflib
 
 
 @dataclass

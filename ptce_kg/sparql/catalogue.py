@@ -27,7 +27,7 @@ import yaml
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from ptce_kg.errors import InputError, QueryError
-from ptce_kg.paths import ontology_dir, sparql_dir
+from ptce_kg.rdf.resources import ontology_dir, sparql_dir
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 VOCAB = "https://w3id.org/ptce/vocab/"

@@ -27,20 +27,20 @@ from pyoxigraph import Triple
 from rdflib.namespace import RDF
 
 from ptce_kg.errors import InputError
-from ptce_kg.graphs import METADATA, graph_iri
-from ptce_kg.linking import rebuild_derived
-from ptce_kg.loading import stated_license
-from ptce_kg.metadata import (
+from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.kg.loading import stated_license
+from ptce_kg.kg.metadata import (
     LICENSE_NOT_STATED,
     PROV,
     GraphDescription,
     describe_metadata_graph,
     record_update,
 )
-from ptce_kg.namespaces import PTCE
-from ptce_kg.ownership import POLE_IRI, check_pole_graph, check_pole_id, known_poles
+from ptce_kg.kg.ownership import POLE_IRI, check_pole_graph, check_pole_id, known_poles
+from ptce_kg.rdf.graphs import METADATA, graph_iri
+from ptce_kg.rdf.namespaces import PTCE
+from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import Store
-from ptce_kg.store.terms import triples_from_rdflib
 from ptce_kg.validation import Report, validate
 from ptce_kg.validation.engine import read_bytes
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ptce_kg.graphs import METADATA
+from ptce_kg.rdf.graphs import METADATA
 from ptce_kg.store.base import Store
 
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 from pyoxigraph import RdfFormat, parse
 
-from ptce_kg.metadata import GraphDescription, record_unless_same, sha256_of
-from ptce_kg.paths import mappings_dir
-from ptce_kg.reference import LO2
+from ptce_kg.kg.metadata import GraphDescription, record_unless_same, sha256_of
+from ptce_kg.rdf.resources import mappings_dir
+from ptce_kg.reference.datasets import LO2
 from ptce_kg.store.base import Store
 
 # Lines joined and encoded at a time by NTriplesStream (about 1 MB of N-Triples).

@@ -26,9 +26,9 @@ from pathlib import Path
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ptce_kg import graphs
-from ptce_kg.namespaces import IGEO, INSEE_GEO, LEGAL_FORM, NAF, VOCAB
-from ptce_kg.paths import data_dir, mappings_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.namespaces import IGEO, INSEE_GEO, LEGAL_FORM, NAF, VOCAB
+from ptce_kg.rdf.resources import data_dir, mappings_dir
 
 PTCE_NS = "https://w3id.org/ptce/ontology#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"

@@ -14,8 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ptce_kg import graphs
-from ptce_kg.metadata import (
+from ptce_kg.kg.metadata import (
     GraphDescription,
     describe_metadata_graph,
     descriptions,
@@ -23,7 +22,8 @@ from ptce_kg.metadata import (
     sha256_of,
     sha256_of_text,
 )
-from ptce_kg.paths import sparql_dir
+from ptce_kg.rdf import graphs
+from ptce_kg.rdf.resources import sparql_dir
 from ptce_kg.store.base import Store
 
 DERIVED_GRAPH = graphs.DERIVED
