@@ -18,7 +18,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sparql"}),
     frozenset({"store"}),
     frozenset({"reference", "spreadsheet", "ontology"}),
-    frozenset({"validation"}),
+    frozenset({"validation", "reconciliation"}),
     frozenset({"kg"}),
     frozenset({"runtime"}),
     frozenset({"api"}),

@@ -12,8 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
-from ptce_kg.api.routers import health, ontology, poles, queries, sparql, validate, web
+from ptce_kg.api.routers import health, ontology, poles, queries, reconcile, sparql, validate, web
 from ptce_kg.errors import PtceError
+from ptce_kg.reconciliation.service import Reconciler, index_location
 from ptce_kg.runtime.query_service import QueryService, RefreshingStore
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
@@ -105,12 +106,14 @@ def create_app(
     """The ptce-kg web service over ``store``; ``settings`` and the store are never global."""
     service = query_service or QueryService(settings, store)
     uploads = UploadChecker(settings.validation_timeout, settings.validation_workers)
+    reconciler = Reconciler(store, index_location(store, settings.store))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         uploads.close()
         service.close()
+        reconciler.close()
 
     app = FastAPI(
         title="ptce-kg",
@@ -122,6 +125,7 @@ def create_app(
     app.state.store = RefreshingStore(store, service)  # writes by routers refresh the workers
     app.state.query_service = service
     app.state.upload_checker = uploads
+    app.state.reconciler = reconciler
     install_error_handlers(app)
     # The web page (``/`` and its assets) comes last.
     for router in (
@@ -131,6 +135,7 @@ def create_app(
         validate.router,
         poles.router,
         ontology.router,
+        reconcile.make_router(),
         web.router,
     ):
         app.include_router(router)
@@ -143,4 +148,5 @@ def create_app(
             allow_headers=["Accept", "Content-Type", "Authorization"],
             expose_headers=list(validate.EXPOSED_HEADERS),
         )
+    app.add_middleware(reconcile.ReconcileCors)  # outermost: any origin on /reconcile
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from ptce_kg.reconciliation.service import Reconciler
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
@@ -24,3 +25,7 @@ def get_query_service(request: Request) -> QueryService:
 
 def get_upload_checker(request: Request) -> UploadChecker:
     return request.app.state.upload_checker
+
+
+def get_reconciler(request: Request) -> Reconciler:
+    return request.app.state.reconciler

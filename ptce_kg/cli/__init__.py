@@ -25,6 +25,7 @@ from ptce_kg.cli import (
     load,
     query,
     reason,
+    reconcile,
     serve,
     validate,
 )
@@ -54,6 +55,7 @@ for _command in (
     reason.reason,
     docs.docs,
     serve.serve,
+    reconcile.reconcile,
 ):
     cli.add_command(_command)
 

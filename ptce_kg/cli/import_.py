@@ -15,6 +15,7 @@ from ptce_kg.kg.importers.common import ImportSummary
 from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.kg.importers.sirene import Filter, import_sirene, read_siren_list, statutory_ess_forms
 from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.reconciliation.service import refresh_index
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
@@ -70,7 +71,8 @@ def sirene(
     """
     if only_ess and siren_list:
         raise click.UsageError("give --only-ess or --siren-list, not both")
-    with store_options.open(create=True) as store:
+    settings = store_options.settings()
+    with store_options.open(settings, create=True) as store:
         keep = Filter(
             only_ess_forms=statutory_ess_forms(store) if only_ess else None,
             sirens=read_siren_list(siren_list) if siren_list else None,
@@ -79,7 +81,8 @@ def sirene(
             store, unites_legales, etablissements, keep=keep, progress=sys.stderr.isatty()
         )
         derived = rebuild_derived(store)
-    _report(summary, derived)
+        _report(summary, derived)
+        click.echo(refresh_index(store, settings.store).text())
 
 
 @import_.command("recherche-entreprises")
@@ -101,7 +104,9 @@ def recherche_entreprises(
     count before and after. The API's est_ess (SIRENE flag O OR ESS France list) is kept as
     ptce:directoryEssClaim, never as the SIRENE flag.
     """
-    with store_options.open(create=True) as store:
+    settings = store_options.settings()
+    with store_options.open(settings, create=True) as store:
         summary = import_recherche_entreprises(store, files, replace=replace)
         derived = rebuild_derived(store)
-    _report(summary, derived)
+        _report(summary, derived)
+        click.echo(refresh_index(store, settings.store).text())

@@ -6,6 +6,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.kg.initialise import initialise
+from ptce_kg.reconciliation.service import refresh_index
 
 
 @click.command("init")
@@ -18,6 +19,8 @@ from ptce_kg.kg.initialise import initialise
 @store_options
 def init(demo: bool, store_options: StoreOptions) -> None:
     """Create or update the store (idempotent: unchanged graphs are kept as they are)."""
-    with store_options.open(create=True) as store:
+    settings = store_options.settings()
+    with store_options.open(settings, create=True) as store:
         summary = initialise(store, demo=demo)
-    click.echo(summary.text())
+        click.echo(summary.text())
+        click.echo(refresh_index(store, settings.store).text())

@@ -9,6 +9,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.kg.loading import load_files
+from ptce_kg.reconciliation.service import refresh_index
 
 
 @click.command("load")
@@ -53,7 +54,8 @@ def load(
     pole, its own resources and the actors it names (else exit 2, with the refused subjects).
     Each graph is reported with its triple count before and after.
     """
-    with store_options.open(create=True) as store:
+    settings = store_options.settings()
+    with store_options.open(settings, create=True) as store:
         results = load_files(
             store,
             list(files),
@@ -63,14 +65,15 @@ def load(
             link=not no_link,
             license=license,
         )
-    for result in results:
-        names = ", ".join(str(p) for p in result.files)
-        if result.changed:
-            click.echo(
-                f"replaced <{result.graph}>: {result.before} triples before, "
-                f"{result.triples} after ({names})"
-            )
-        else:
-            click.echo(
-                f"unchanged <{result.graph}>: {result.triples} triples, same files ({names})"
-            )
+        for result in results:
+            names = ", ".join(str(p) for p in result.files)
+            if result.changed:
+                click.echo(
+                    f"replaced <{result.graph}>: {result.before} triples before, "
+                    f"{result.triples} after ({names})"
+                )
+            else:
+                click.echo(
+                    f"unchanged <{result.graph}>: {result.triples} triples, same files ({names})"
+                )
+        click.echo(refresh_index(store, settings.store).text())

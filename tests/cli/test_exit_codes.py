@@ -25,6 +25,7 @@ from tests.helpers.stores import run_process
 DATA = Path(__file__).parent / "data"
 BAD_TTL = DATA / "malformed-missing-dot.ttl"
 SARTHE = REPO / "data" / "demo" / "sarthe-exemple.ttl"  # shipped fictitious example pole
+TEMPLATE_MEMBERS = REPO / "templates" / "exemple" / "membres.csv"  # the template's member sheet
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,20 @@ CASES = [
         lambda t: ["docs", f"{_a_file(t)}/html"],
         2,
         ("a-file/html/index.html", "cannot write", "Not a directory"),
+    ),
+    Case(
+        "reconcile-missing-column",
+        lambda t: [
+            "reconcile",
+            str(TEMPLATE_MEMBERS),
+            "--name",
+            "Raison sociale",
+            *_store(t),
+            "-o",
+            str(t / "out.csv"),
+        ],
+        2,
+        (TEMPLATE_MEMBERS.name, "no column 'Raison sociale'"),
     ),
     Case("serve-bad-port", lambda t: ["serve", "--port", "70000"], 2, ("--port", "70000")),
     Case("serve-store-is-a-file", lambda t: ["serve", "--store", _a_file(t)], 2, ("--store",)),

@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ptce_kg.api.dependencies import (
     get_query_service,
+    get_reconciler,
     get_settings,
     get_store,
     get_upload_checker,
@@ -34,6 +35,7 @@ from ptce_kg.api.routers.validate import (
 )
 from ptce_kg.kg.ownership import OwnershipError
 from ptce_kg.kg.submissions import submit_pole_data
+from ptce_kg.reconciliation.service import Reconciler
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
@@ -91,6 +93,7 @@ def submit(
     store: Annotated[Store, Depends(get_store)],
     queries: Annotated[QueryService, Depends(get_query_service)],
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
+    reconciler: Annotated[Reconciler, Depends(get_reconciler)],
     file: UploadField,
     lang: LangField = "fr",
     input_format: FormatField = None,
@@ -113,6 +116,7 @@ def submit(
     if not submission.stored:
         return report_response(submission.report, accept, lang, status=422)
     queries.refresh()  # the query workers see the new graph from the next query on
+    reconciler.mark_stale()  # the pole's names and members, for reconciliation
     return JSONResponse(
         {
             "pole": pole_id,
