@@ -82,7 +82,9 @@ def sirene(
         )
         derived = rebuild_derived(store)
         _report(summary, derived)
-        click.echo(refresh_index(store, settings.store).text())
+        index = refresh_index(store, settings.store)
+        if index is not None:
+            click.echo(index.text())
 
 
 @import_.command("recherche-entreprises")
@@ -109,4 +111,6 @@ def recherche_entreprises(
         summary = import_recherche_entreprises(store, files, replace=replace)
         derived = rebuild_derived(store)
         _report(summary, derived)
-        click.echo(refresh_index(store, settings.store).text())
+        index = refresh_index(store, settings.store)
+        if index is not None:
+            click.echo(index.text())

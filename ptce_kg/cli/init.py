@@ -23,4 +23,6 @@ def init(demo: bool, store_options: StoreOptions) -> None:
     with store_options.open(settings, create=True) as store:
         summary = initialise(store, demo=demo)
         click.echo(summary.text())
-        click.echo(refresh_index(store, settings.store).text())
+        index = refresh_index(store, settings.store)
+        if index is not None:
+            click.echo(index.text())

@@ -76,4 +76,6 @@ def load(
                 click.echo(
                     f"unchanged <{result.graph}>: {result.triples} triples, same files ({names})"
                 )
-        click.echo(refresh_index(store, settings.store).text())
+        index = refresh_index(store, settings.store)
+        if index is not None:
+            click.echo(index.text())

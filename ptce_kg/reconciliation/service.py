@@ -14,20 +14,23 @@ log = logging.getLogger("ptce_kg.reconciliation")
 
 
 def index_location(store: Store, store_path: Path) -> Path | None:
-    """Where the index of ``store`` lives: beside its folder; ``None`` (in memory) for a store
-    in memory; beside ``store_path`` (the ``PTCE_STORE`` setting) for a remote endpoint or a
-    read-only view (the snapshot a running server made of the store at ``store_path``)."""
-    if not hasattr(store, "path"):
-        return index_path_for(store_path)
-    own = store.path  # OxigraphStore, or the API's proxy of it
+    """Where the index of ``store`` lives: beside its folder, or beside ``store_path`` (the
+    ``PTCE_STORE`` setting) for a read-only view (the snapshot a running server made of the
+    store at ``store_path``); ``None``, in memory, for a store in memory or a remote endpoint
+    (no folder of ours: ``serve`` and ``reconcile`` build it when first needed)."""
+    own = getattr(store, "path", None)  # OxigraphStore, or the API's proxy of it
     if own is None:
         return None
     return index_path_for(store_path if getattr(store, "read_only", False) else Path(own))
 
 
-def refresh_index(store: Store, store_path: Path) -> RefreshSummary:
-    """Bring the index of ``store`` up to date (what ``init``, ``load`` and ``import`` run)."""
-    index = ReconIndex(index_location(store, store_path))
+def refresh_index(store: Store, store_path: Path) -> RefreshSummary | None:
+    """Bring the index of ``store`` up to date (what ``init``, ``load`` and ``import`` run);
+    ``None`` when it is kept in memory (nothing to keep up to date on disk)."""
+    location = index_location(store, store_path)
+    if location is None:
+        return None
+    index = ReconIndex(location)
     try:
         return index.refresh(store)
     finally:
