@@ -21,7 +21,7 @@ from typing import Any
 
 from ptce_kg.errors import PtceError, QueryError, StoreError
 from ptce_kg.runtime.pool import WorkerPool
-from ptce_kg.runtime.snapshots import Snapshots, store_folder
+from ptce_kg.runtime.snapshots import Snapshots
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
 from ptce_kg.sparql.serialisation import SerialisedResult, negotiate, serialise, short_message
@@ -95,7 +95,7 @@ class QueryService:
         self.generation = next(self._generation)
         self._triples: tuple[int, int] | None = None  # (generation, count)
         self._refresh_lock = threading.Lock()
-        folder = store_folder(store)
+        folder = store.folder
         self._pool: WorkerPool | None = None
         self._snapshots: Snapshots | None = None
         if folder is not None:

@@ -88,21 +88,13 @@ def served_snapshot(store_folder: Path) -> tuple[int, Path] | None:
     return None
 
 
-def store_folder(store: Store) -> Path | None:
-    """The on-disk folder of an embedded store that can be snapshotted, or None."""
-    path = getattr(store, "path", None)
-    raw = getattr(store, "raw", None)
-    if path is None or not Path(path).is_dir() or not hasattr(raw, "backup"):
-        return None
-    return Path(path).resolve()
-
-
 class Snapshots:
-    """This service's snapshots of ``store``, in a new folder beside it (removed on close)."""
+    """This service's snapshots of ``store`` (one whose ``folder`` is not None), in a new
+    folder beside it (removed on close)."""
 
-    def __init__(self, store: Store, folder: Path) -> None:
+    def __init__(self, store: Store, store_folder: Path) -> None:
         self.store = store
-        self.folder = _snapshot_folder(folder)
+        self.folder = _snapshot_folder(store_folder)
 
     def make(self, generation: int) -> None:
         """Checkpoint the store as ``generation``; keep the last few for queries still running.
@@ -110,8 +102,8 @@ class Snapshots:
         Raises StoreError.
         """
         try:
-            self.store.raw.backup(snapshot_path(self.folder, generation))  # type: ignore[attr-defined]
-        except (OSError, RuntimeError) as exc:
+            self.store.snapshot(Path(snapshot_path(self.folder, generation)))
+        except StoreError as exc:
             raise StoreError(f"cannot snapshot the store for the query workers: {exc}") from exc
         for old in range(generation - _KEPT_SNAPSHOTS, 0, -1):
             path = snapshot_path(self.folder, old)

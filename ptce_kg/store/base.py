@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pyoxigraph import NamedNode, Quad, Triple
@@ -73,6 +74,15 @@ class Store(Protocol):
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Iterate the quads of a graph (all graphs when None)."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The store's folder on disk when ``snapshot`` can copy it, else None."""
+
+    def snapshot(self, path: Path) -> None:
+        """Write a consistent copy of the store to the new folder ``path``, for read-only use
+        (on disk, hard links where it can: a few ms). Raises ``StoreError`` when this store
+        cannot (``folder`` is None: in memory, remote) or the copy fails."""
 
     def close(self) -> None:
         """Release resources."""

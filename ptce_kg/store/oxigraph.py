@@ -6,9 +6,9 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
-from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode, Quad, QuerySolutions, QueryTriples, RdfFormat, Triple, parse
 from pyoxigraph import Store as _OxStore
 
 from ptce_kg.errors import InputError, QueryError, StoreError, StoreInUse, StoreNotFound
@@ -68,6 +68,26 @@ class OxigraphStore:
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
 
     @property
+    def folder(self) -> Path | None:
+        """The store's folder when it is a writable store on disk (``snapshot`` copies it)."""
+        if self.path is None or self.read_only or not self.path.is_dir():
+            return None
+        return self.path.resolve()
+
+    def snapshot(self, path: Path) -> None:
+        """A RocksDB checkpoint of the store in the new folder ``path`` (hard links, a few ms),
+        complete once ``path`` appears; open it with ``OxigraphStore(path, read_only=True)``.
+
+        Raises StoreError for a store in memory or read-only, or when the checkpoint fails.
+        """
+        if self.folder is None:
+            raise StoreError("only a writable store on disk can be snapshotted")
+        try:
+            self._store.backup(str(path))
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot snapshot the store: {exc}") from exc
+
+    @property
     def raw(self) -> _OxStore:
         """The underlying pyoxigraph store (for bulk loaders that need it)."""
         return self._store
@@ -86,7 +106,7 @@ class OxigraphStore:
         Substitutions go in as a VALUES block, like on the remote backend: pyoxigraph's own
         ``substitutions`` only accepts variables of the SELECT projection.
         """
-        kwargs: dict[str, object] = {"use_default_graph_as_union": use_default_graph_as_union}
+        kwargs: dict[str, Any] = {"use_default_graph_as_union": use_default_graph_as_union}
         if default_graph is not None:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
         if named_graphs is not None:
@@ -231,7 +251,8 @@ class OxigraphStore:
 
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their triple counts (empty graphs count 0)."""
-        sizes = {row["g"].value: int(row["n"].value) for row in self._store.query(GRAPH_SIZES)}
+        rows = cast(QuerySolutions, self._store.query(GRAPH_SIZES))
+        sizes = {row["g"].value: int(row["n"].value) for row in rows}
         for node in self._store.named_graphs():
             if isinstance(node, NamedNode):
                 sizes.setdefault(node.value, 0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -16,6 +18,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -61,7 +64,7 @@ class RemoteStore:
             timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False
         )
 
-    def _post(self, url: str, **kwargs: object) -> httpx.Response:
+    def _post(self, url: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as exc:
@@ -149,25 +152,37 @@ class RemoteStore:
 
     def graphs(self) -> list[GraphInfo]:
         """The non-empty named graphs with their triple counts."""
-        rows = self.query(GRAPH_SIZES)
+        rows = cast(QuerySolutions, self.query(GRAPH_SIZES))
         return sorted(
             (GraphInfo(r["g"].value, int(r["n"].value)) for r in rows), key=lambda g: g.iri
         )
 
     def graph_names(self) -> list[str]:
         """The named graphs' IRIs, sorted (``GRAPH ?g {}`` lists them without reading them)."""
-        return sorted(r["g"].value for r in self.query(GRAPH_NAMES))
+        return sorted(r["g"].value for r in cast(QuerySolutions, self.query(GRAPH_NAMES)))
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""
         if graph:
-            rows = self.query(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"
+            rows = cast(
+                QuerySolutions,
+                self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"),
             )
             node = NamedNode(graph)
             return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = cast(
+            QuerySolutions, self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        )
         return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
+
+    @property
+    def folder(self) -> Path | None:
+        """None: the data is on the endpoint's side."""
+        return None
+
+    def snapshot(self, path: Path) -> None:
+        """Refused: a remote endpoint cannot be copied to a local folder (StoreError)."""
+        raise StoreError("a remote SPARQL endpoint cannot be snapshotted")
 
     def close(self) -> None:
         """Close the HTTP connections."""
