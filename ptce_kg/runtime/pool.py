@@ -9,7 +9,9 @@ never holds up a light one. Each worker's address space is capped, so a job that
 much memory kills its own worker, not the machine.
 
 A job is any picklable object with a ``generation`` (the snapshot it must read) and a
-``run(query)`` method, ``query`` being the Store protocol's ``query`` over that snapshot.
+``run(query)`` method, ``query`` being ``Store.query`` of the snapshot opened as a read-only
+``OxigraphStore``: a query runs the same way, with the same parameter binding, in a worker as
+from the command line or on an in-process store.
 """
 
 from __future__ import annotations
@@ -21,17 +23,15 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from pyoxigraph import NamedNode, Variable
-from pyoxigraph import Store as OxStore
-
 from ptce_kg.errors import PtceError, QueryError, QueryTimeout, ResultTooLarge, StoreError
 from ptce_kg.runtime.snapshots import snapshot_path
 from ptce_kg.sparql.serialisation import NotAcceptable, short_message
+from ptce_kg.store.oxigraph import OxigraphStore
 
 _SPARE = 1  # workers kept ready or starting beyond those that waiting requests will take
 _START_SECONDS = 120  # a worker that has not opened its snapshot by then is given up
@@ -73,29 +73,10 @@ class Job(Protocol):
         """The job's answer, ``query`` being ``Store.query`` over the snapshot."""
 
 
-def _protocol_query(store: OxStore) -> Callable[..., Any]:
-    """``store.query`` with the Store protocol's argument types (names and IRIs as strings)."""
-
-    def query(
-        sparql: str,
-        *,
-        substitutions: Mapping[str, Any] | None,
-        default_graph: Sequence[str] | None,
-        named_graphs: Sequence[str] | None,
-        use_default_graph_as_union: bool,
-    ) -> Any:
-        kwargs: dict[str, Any] = {"use_default_graph_as_union": use_default_graph_as_union}
-        if substitutions:
-            kwargs["substitutions"] = {
-                Variable(k.lstrip("?$")): v for k, v in substitutions.items()
-            }
-        if default_graph is not None:
-            kwargs["default_graph"] = [NamedNode(g) for g in default_graph]
-        if named_graphs is not None:
-            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        return store.query(sparql, **kwargs)
-
-    return query
+def _open(snapshots: str, generation: int) -> OxigraphStore:
+    """Snapshot ``generation``, read-only: jobs query it through ``Store.query`` like every
+    other query (one parameter-binding rule). Raises StoreError, StoreNotFound."""
+    return OxigraphStore(Path(snapshot_path(snapshots, generation)), read_only=True)
 
 
 def _pack(message: Any) -> bytes:
@@ -127,10 +108,10 @@ def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is for it
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    store: OxStore | None = None
+    store: OxigraphStore | None = None
     try:
-        store = OxStore.read_only(snapshot_path(snapshots, generation))
-    except (OSError, RuntimeError):
+        store = _open(snapshots, generation)
+    except PtceError:
         generation = -1  # reported with the first job
     try:
         conn.send_bytes(_pack(_READY))
@@ -144,9 +125,9 @@ def _worker_main(conn: Connection, snapshots: str, generation: int, memory_limit
         try:
             if store is None or job.generation != generation:
                 store = None  # release the old snapshot before opening the new one
-                store = OxStore.read_only(snapshot_path(snapshots, job.generation))
+                store = _open(snapshots, job.generation)
                 generation = job.generation
-            reply: tuple = ("ok", job.run(_protocol_query(store)))
+            reply: tuple = ("ok", job.run(store.query))
         except _ERRORS as exc:
             reply = ("error", exc)
         except PtceError as exc:

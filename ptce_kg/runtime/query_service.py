@@ -74,7 +74,7 @@ class QueryJob:
         except SyntaxError as exc:
             raise QueryError(short_message(str(exc), len(prefix)), "query") from exc
         except QueryError as exc:
-            raise QueryError(short_message(exc.message, len(prefix)), exc.where) from exc
+            raise QueryError(short_message(exc.message, len(prefix)), exc.where or "query") from exc
         except PtceError:
             raise
         except OSError as exc:
