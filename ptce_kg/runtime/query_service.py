@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -218,20 +219,41 @@ class QueryService:
 class RefreshingStore:
     """The store as the API's routers see it: every write is followed by ``service.refresh()``,
     so a router that writes (a pole's data upload…) cannot leave the query workers on old data.
-    Everything else is passed through to the wrapped store."""
+    Writes inside ``unit_of_work()`` (a pole submission: its graph, provenance, derived graph
+    and metadata) refresh once, when the outermost unit of the thread ends. Everything else is
+    passed through to the wrapped store."""
 
     def __init__(self, store: Store, service: QueryService) -> None:
         self._store = store
         self._service = service
+        self._units = threading.local()  # units of work open in each request's thread
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
+
+    def _depth(self) -> int:
+        depth: int = getattr(self._units, "depth", 0)
+        return depth
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Writes inside refresh the query workers once, at the end (even after an error: a
+        failed write may have changed something)."""
+        self._units.depth = self._depth() + 1
+        try:
+            with self._store.unit_of_work():
+                yield
+        finally:
+            self._units.depth -= 1
+            if not self._units.depth:
+                self._service.refresh()
 
     def _written(self, write: Callable[..., Any], *args: Any) -> Any:
         try:
             return write(*args)
         finally:  # even a failed write may have changed something
-            self._service.refresh()
+            if not self._depth():
+                self._service.refresh()
 
     def update(self, sparql: str) -> None:
         self._written(self._store.update, sparql)

@@ -11,6 +11,7 @@ leaves the store exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -74,6 +75,11 @@ class Store(Protocol):
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Iterate the quads of a graph (all graphs when None)."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Mark the writes made inside it as one change. The stores write each call at once
+        (this is no transaction); a wrapper that acts after writes (the query service's
+        ``RefreshingStore``) acts once, when the outermost unit ends."""
 
     @property
     def folder(self) -> Path | None:

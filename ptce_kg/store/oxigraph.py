@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -66,6 +67,10 @@ class OxigraphStore:
             if "LOCK" in str(exc):
                 raise StoreInUse(f"the store at {path} is in use by another process") from exc
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Nothing to do here: each write is written at once (see ``Store.unit_of_work``)."""
+        return nullcontext()
 
     @property
     def folder(self) -> Path | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -174,6 +175,10 @@ class RemoteStore:
             QuerySolutions, self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         )
         return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Nothing to do here: each write is written at once (see ``Store.unit_of_work``)."""
+        return nullcontext()
 
     @property
     def folder(self) -> Path | None:
