@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import click
 
 from ptce_kg.errors import InputError, StoreError, StoreInUse, StoreNotFound
+from ptce_kg.runtime.snapshots import served_snapshot
 from ptce_kg.settings import Settings, default_store_path
 from ptce_kg.store import OxigraphStore, Store, open_store
 
@@ -92,8 +93,6 @@ def served_view(path: Path, *, read_only: bool) -> OxigraphStore:
     started. Raises ``StoreInUse`` with what to do when the command writes (``read_only``
     False) or when the holder is not a server (a command still running, a server starting).
     """
-    from ptce_kg.runtime.query_service import served_snapshot  # only here: it loads the API stack
-
     for _attempt in range(_VIEW_ATTEMPTS):
         served = served_snapshot(path)
         if served is None:

@@ -165,7 +165,7 @@ def submit_pole_data(
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     if not report.conforms:
         return Submission(pole_id, graph, report, False, 0, digest, submitted_by, when)
-    with _WRITES:
+    with _WRITES, store.unit_of_work():  # one change: the query workers refresh once
         triples = store.replace_graph(graph, checked.triples)
         submission = Submission(pole_id, graph, report, True, triples, digest, submitted_by, when)
         record_provenance(store, submission, client_file_name(filename), checked.triples)

@@ -23,7 +23,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from ptce_kg.errors import PtceError
 from ptce_kg.kg.submissions import CheckedUpload, check_upload
-from ptce_kg.runtime.query_service import forkserver_context, worker_memory_limit
+from ptce_kg.runtime.pool import forkserver_context, worker_memory_limit
 
 _TASKS_PER_WORKER = 50
 _START_SECONDS = 120

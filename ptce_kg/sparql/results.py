@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import io
+from typing import cast
 
 from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
     QueryBoolean,
-    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
-    RdfFormat,
     Triple,
     serialize,
 )
+
+from ptce_kg.sparql.serialisation import GRAPH_FORMATS, RESULT_FORMATS
 
 #: What ``Store.query`` returns: solutions (SELECT), a boolean (ASK; use ``bool(result)``),
 #: or triples (CONSTRUCT/DESCRIBE: ``QueryTriples`` embedded, a list of ``Triple`` remote).
@@ -23,10 +23,13 @@ QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 # csv/tsv/json are the W3C SPARQL 1.1 results formats; turtle/ntriples apply to CONSTRUCT/DESCRIBE.
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
-_RESULTS = {
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-    "json": QueryResultsFormat.JSON,
+# The command line's format names for media types of ``serialisation``'s one format map.
+_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
 }
 
 
@@ -53,19 +56,16 @@ def _table(solutions: QuerySolutions) -> str:
 
 def render(result: QueryResult, fmt: str) -> bytes:
     """``result`` in ``fmt`` (one of ``FORMATS``); graph results are N-Triples unless ``turtle``."""
-    out = io.BytesIO()
     if isinstance(result, QuerySolutions):
-        if fmt in _RESULTS:
-            result.serialize(out, format=_RESULTS[fmt])
-            return out.getvalue()
+        if fmt in ("csv", "tsv", "json"):
+            return cast(bytes, result.serialize(format=RESULT_FORMATS[_MEDIA_TYPES[fmt]]))
         return _table(result).encode()
     if isinstance(result, (QueryBoolean, bool)):
         if fmt == "json":
             return f'{{"head":{{}},"boolean":{str(bool(result)).lower()}}}\n'.encode()
         return f"{str(bool(result)).lower()}\n".encode()
-    rdf_format = RdfFormat.TURTLE if fmt == "turtle" else RdfFormat.N_TRIPLES
-    serialize(result, out, format=rdf_format)
-    return out.getvalue()
+    media_type = _MEDIA_TYPES.get(fmt, "application/n-triples")  # table: N-Triples
+    return cast(bytes, serialize(result, format=GRAPH_FORMATS[media_type]))
 
 
 def solutions(result: QueryResult) -> QuerySolutions:

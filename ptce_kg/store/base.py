@@ -11,7 +11,9 @@ leaves the store exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from pyoxigraph import NamedNode, Quad, Triple
@@ -73,6 +75,20 @@ class Store(Protocol):
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """Iterate the quads of a graph (all graphs when None)."""
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Mark the writes made inside it as one change. The stores write each call at once
+        (this is no transaction); a wrapper that acts after writes (the query service's
+        ``RefreshingStore``) acts once, when the outermost unit ends."""
+
+    @property
+    def folder(self) -> Path | None:
+        """The store's folder on disk when ``snapshot`` can copy it, else None."""
+
+    def snapshot(self, path: Path) -> None:
+        """Write a consistent copy of the store to the new folder ``path``, for read-only use
+        (on disk, hard links where it can: a few ms). Raises ``StoreError`` when this store
+        cannot (``folder`` is None: in memory, remote) or the copy fails."""
 
     def close(self) -> None:
         """Release resources."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import BinaryIO
 
@@ -77,6 +78,30 @@ class OxigraphStore:
             if "LOCK" in str(exc):
                 raise StoreInUse(f"the store at {path} is in use by another process") from exc
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Nothing to do here: each write is written at once (see ``Store.unit_of_work``)."""
+        return nullcontext()
+
+    @property
+    def folder(self) -> Path | None:
+        """The store's folder when it is a writable store on disk (``snapshot`` copies it)."""
+        if self.path is None or self.read_only or not self.path.is_dir():
+            return None
+        return self.path.resolve()
+
+    def snapshot(self, path: Path) -> None:
+        """A RocksDB checkpoint of the store in the new folder ``path`` (hard links, a few ms),
+        complete once ``path`` appears; open it with ``OxigraphStore(path, read_only=True)``.
+
+        Raises StoreError for a store in memory or read-only, or when the checkpoint fails.
+        """
+        if self.folder is None:
+            raise StoreError("only a writable store on disk can be snapshotted")
+        try:
+            self._store.backup(str(path))
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"cannot snapshot the store: {exc}") from exc
 
     @property
     def raw(self) -> _OxStore:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -170,6 +172,19 @@ class RemoteStore:
             return iter([Quad(r["s"], r["p"], r["o"], node) for r in rows])
         rows = solutions(self.query(statement("store/quads")))
         return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
+
+    def unit_of_work(self) -> AbstractContextManager[None]:
+        """Nothing to do here: each write is written at once (see ``Store.unit_of_work``)."""
+        return nullcontext()
+
+    @property
+    def folder(self) -> Path | None:
+        """None: the data is on the endpoint's side."""
+        return None
+
+    def snapshot(self, path: Path) -> None:
+        """Refused: a remote endpoint cannot be copied to a local folder (StoreError)."""
+        raise StoreError("a remote SPARQL endpoint cannot be snapshotted")
 
     def close(self) -> None:
         """Close the HTTP connections."""

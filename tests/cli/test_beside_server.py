@@ -19,7 +19,7 @@ import pytest
 
 from ptce_kg.cli import main
 from ptce_kg.errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK
-from ptce_kg.runtime.query_service import served_snapshot
+from ptce_kg.runtime.snapshots import served_snapshot
 from tests.helpers.files import demo_file
 from tests.helpers.servers import LiveServer, start_server, stop_server
 from tests.helpers.stores import run_process

@@ -104,3 +104,31 @@ def test_refused_upload_records_no_description(app_store) -> None:
     assert response.status_code == 422
     assert graph_of(BAD) not in descriptions(store)
     assert sorted(str(q) for q in store.quads(METADATA)) == before
+
+
+def test_one_submission_makes_one_snapshot(tmp_path: Path, monkeypatch) -> None:
+    """Graph, provenance, derived graph and metadata are one unit of work: the query workers'
+    store is snapshotted once for them, not after each of the writes (about 16 before)."""
+    snapshots: list[Path] = []
+    take = OxigraphStore.snapshot
+
+    def counted(self: OxigraphStore, path: Path) -> None:
+        snapshots.append(path)
+        take(self, path)
+
+    monkeypatch.setattr(OxigraphStore, "snapshot", counted)
+    store = OxigraphStore(tmp_path / "store")
+    settings = Settings(
+        store=tmp_path / "store", pole_tokens=TOKENS, validation_workers=1, query_workers=1
+    )
+    with TestClient(create_app(settings, store)) as client:
+        before = len(snapshots)
+        response = send(client, GOOD, LICENSED, f"{GOOD}.ttl")
+        assert response.status_code == 200, response.text
+        assert len(snapshots) == before + 1
+        # and the workers read it: the new graph is there from the next query on
+        answer = client.get(
+            "/sparql", params={"query": f"ASK {{ GRAPH <{graph_of(GOOD)}> {{ ?s ?p ?o }} }}"}
+        )
+        assert answer.json()["boolean"] is True
+    store.close()

@@ -23,8 +23,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from ptce_kg.errors import QueryError, QueryTimeout, ResultTooLarge
-from ptce_kg.runtime.query_service import NotAcceptable, QueryAborted, QueryService, RefreshingStore
+from ptce_kg.runtime.pool import QueryAborted
+from ptce_kg.runtime.query_service import QueryService, RefreshingStore
 from ptce_kg.settings import Settings
+from ptce_kg.sparql.serialisation import NotAcceptable
 from ptce_kg.store import OxigraphStore
 from tests.helpers.inputs import CARTESIAN
 from tests.helpers.servers import running

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from ptce_kg.errors import QueryError
-from ptce_kg.store import OxigraphStore, oxigraph, staging
+from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.store import OxigraphStore, RemoteStore, oxigraph, staging
 from tests.helpers.files import demo_file
 from tests.helpers.stores import dump
 
@@ -182,7 +182,25 @@ def test_add_constructed_appends_a_construct_result(store: OxigraphStore) -> Non
         store.add_constructed(derived, "CONSTRUCT { ?s ?p ?o } WHERE {")
 
 
-def test_graph_names_include_empty_graphs(store: OxigraphStore) -> None:
-    fill(store)
-    store.replace_graph(G, [])
-    assert store.graph_names() == [g.iri for g in store.graphs()] == [OTHER, G]
+def test_only_a_writable_store_on_disk_can_be_snapshotted(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "store") as store:
+        store.add_to_graph(
+            "http://example.org/g",
+            [Triple(NamedNode("http://a"), NamedNode("http://p"), Literal("x"))],
+        )
+        assert store.folder == (tmp_path / "store").resolve()
+        store.snapshot(tmp_path / "copy")
+    with OxigraphStore(tmp_path / "copy", read_only=True) as copy:
+        assert copy.graph_names() == ["http://example.org/g"]
+        assert copy.folder is None
+        with pytest.raises(StoreError):
+            copy.snapshot(tmp_path / "again")
+    memory = OxigraphStore()
+    assert memory.folder is None
+    with pytest.raises(StoreError):
+        memory.snapshot(tmp_path / "memory")
+    remote = RemoteStore("http://127.0.0.1:9/sparql")
+    assert remote.folder is None
+    with pytest.raises(StoreError):
+        remote.snapshot(tmp_path / "remote")
+    remote.close()

@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ptce_kg.api.dependencies import (
-    get_query_service,
     get_reconciler,
     get_settings,
     get_store,
@@ -36,7 +35,6 @@ from ptce_kg.api.routers.validate import (
 from ptce_kg.kg.ownership import OwnershipError
 from ptce_kg.kg.submissions import submit_pole_data
 from ptce_kg.reconciliation.service import Reconciler
-from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
@@ -91,7 +89,6 @@ def submit(
     pole_id: str,
     owner: Annotated[str, Depends(authorised_pole)],
     store: Annotated[Store, Depends(get_store)],
-    queries: Annotated[QueryService, Depends(get_query_service)],
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
     reconciler: Annotated[Reconciler, Depends(get_reconciler)],
     file: UploadField,
@@ -115,7 +112,6 @@ def submit(
         return JSONResponse(exc.as_dict(), status_code=exc.http_status)
     if not submission.stored:
         return report_response(submission.report, accept, lang, status=422)
-    queries.refresh()  # the query workers see the new graph from the next query on
     reconciler.mark_stale()  # the pole's names and members, for reconciliation
     return JSONResponse(
         {
