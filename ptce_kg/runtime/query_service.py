@@ -18,15 +18,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
+from typing import Any, ClassVar
 
-from ptce_kg.errors import PtceError, QueryError, StoreError
-from ptce_kg.runtime.pool import WorkerPool
+from ptce_kg.errors import PtceError, QueryError, QueryTimeout, ResultTooLarge, StoreError
+from ptce_kg.runtime.pool import QueryAborted, WorkerPool
 from ptce_kg.runtime.snapshots import Snapshots
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
-from ptce_kg.sparql.serialisation import SerialisedResult, negotiate, serialise, short_message
+from ptce_kg.sparql.serialisation import (
+    NotAcceptable,
+    SerialisedResult,
+    negotiate,
+    serialise,
+    short_message,
+)
 from ptce_kg.store.base import Store
 
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
@@ -51,6 +57,28 @@ class QueryJob:
     max_rows: int = 0
     max_bytes: int = 0
     generation: int = 0
+    # Errors a worker sends back as they are (they pickle whole); any other is a StoreError.
+    errors: ClassVar[tuple[type[BaseException], ...]] = (
+        QueryError,
+        ResultTooLarge,
+        StoreError,
+        NotAcceptable,
+    )
+
+    def timed_out(self, limit: float, started: bool) -> PtceError:
+        """QueryTimeout: the query ran past ``limit``, or (not ``started``) no worker was free."""
+        if not started:
+            return QueryTimeout("every query worker is busy; try again shortly")
+        return QueryTimeout(
+            f"the query ran past the {limit:g} s limit and was stopped; narrow it or add LIMIT"
+        )
+
+    def aborted(self, memory_mb: int) -> PtceError:
+        """QueryAborted: the worker died, most likely past its ``memory_mb`` cap."""
+        return QueryAborted(
+            f"the query worker stopped: the query needed more than {memory_mb} MB of memory, "
+            "or the worker crashed"
+        )
 
     def run(self, query: Callable[..., Any]) -> SerialisedResult:
         """Check, run and serialise the query with ``query`` (the Store protocol's ``query``).

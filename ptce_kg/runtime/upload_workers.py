@@ -2,11 +2,11 @@
 
 pySHACL and the RDF / spreadsheet readers cannot be interrupted inside a thread, so a hostile
 upload (a file crafted to be slow to parse or to validate) would hold a server thread for as
-long as it likes. ``UploadChecker`` runs ``pole_data.check_upload`` in a small pool of worker
-processes (pebble's ``ProcessPool``, ``forkserver`` like the query workers): past the limit the
-worker is killed and replaced, and the caller gets ``ValidationTimeout`` (HTTP 503). Each worker's
-address space is capped like a query worker's, so a file that needs too much memory stops its
-own worker (``ValidationAborted``, 503) rather than the machine.
+long as it likes. ``UploadChecker`` runs ``submissions.check_upload`` as an ``UploadJob`` on its
+own ``WorkerPool`` (the query workers' implementation, with its own size, memory cap and time
+limit, and no store): past the limit the worker is killed and replaced, and the caller gets
+``ValidationTimeout`` (HTTP 503). Each worker's address space is capped, so a file that needs
+too much memory stops its own worker (``ValidationAborted``, 503) rather than the machine.
 
 The pool starts on the first upload (a service that validates nothing never pays for it) and
 workers stay warm between uploads.
@@ -14,19 +14,18 @@ workers stay warm between uploads.
 
 from __future__ import annotations
 
-import resource
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from pebble import ProcessExpired, ProcessPool
-
-from ptce_kg.errors import PtceError
+from ptce_kg.errors import PtceError, StoreError
 from ptce_kg.kg.submissions import CheckedUpload, check_upload
-from ptce_kg.runtime.pool import forkserver_context, worker_memory_limit
+from ptce_kg.runtime.pool import WorkerPool
 
-_TASKS_PER_WORKER = 50
-_START_SECONDS = 120
+# Python rarely gives memory back: a worker that parsed a big upload is replaced now and then
+# rather than kept at its peak size for ever.
+_JOBS_PER_WORKER = 50
 
 
 class ValidationTimeout(PtceError):
@@ -41,14 +40,45 @@ class ValidationAborted(PtceError):
     http_status = 503
 
 
-def _start_worker(memory_limit: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+def _warm_up() -> None:
     # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
     check_upload(b"", "warm-up.ttl")
 
 
-def _ready() -> bool:
-    return True
+@dataclass(frozen=True)
+class UploadJob:
+    """One ``check_upload`` call for a worker (picklable); it reads no store."""
+
+    data: bytes
+    filename: str
+    options: dict[str, Any] = field(default_factory=dict)
+    generation: int = 0  # unused: upload workers open no snapshot
+    # An error raised by the check comes back whole (PtceError pickles with its fields); a
+    # MemoryError comes back to be reported as ValidationAborted.
+    errors: ClassVar[tuple[type[BaseException], ...]] = (PtceError, MemoryError)
+
+    def run(self, query: Callable[..., Any]) -> CheckedUpload:
+        """``check_upload(data, filename, **options)``; raises what it raises."""
+        return check_upload(self.data, self.filename, **self.options)
+
+    def timed_out(self, limit: float, started: bool) -> PtceError:
+        """ValidationTimeout: the check ran past ``limit``, or (not ``started``) no worker was
+        free until then."""
+        if not started:
+            return ValidationTimeout(
+                f"every validation worker stayed busy for {limit:g} s; try again shortly"
+            )
+        return ValidationTimeout(
+            f"reading and validating the file ran past the {limit:g} s limit and was "
+            "stopped; send a smaller file, or validate it locally with `ptce-kg validate`"
+        )
+
+    def aborted(self, memory_mb: int) -> PtceError:
+        """ValidationAborted: the worker died, most likely past its ``memory_mb`` cap."""
+        return ValidationAborted(
+            f"the validation worker stopped: the file needed more than {memory_mb} MB of "
+            "memory, or the worker crashed"
+        )
 
 
 class UploadChecker:
@@ -57,29 +87,28 @@ class UploadChecker:
     def __init__(self, timeout: float, workers: int) -> None:
         self.timeout = timeout
         self.workers = max(workers, 1)
-        self.memory_limit = worker_memory_limit(self.workers)
-        self._pool: ProcessPool | None = None
+        self._pool: WorkerPool | None = None
         self._lock = threading.Lock()
 
-    def _started(self) -> ProcessPool:
+    def _started(self) -> WorkerPool:
+        """The pool, started on first use (it waits until its workers are warm: the time limit
+        is for the upload, not for starting the pool). Raises ValidationAborted."""
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPool(
-                    max_workers=self.workers,
-                    # Python rarely gives memory back: a worker that parsed a big upload is
-                    # replaced now and then rather than kept at its peak size for ever.
-                    max_tasks=_TASKS_PER_WORKER,
-                    initializer=_start_worker,
-                    initargs=(self.memory_limit,),
-                    context=forkserver_context(),  # the query workers' fork server
-                )
-                # The time limit is for the upload, not for starting the pool: wait until a
-                # worker answers (imports and warm-up take seconds on a busy machine).
                 try:
-                    self._pool.schedule(_ready).result(timeout=_START_SECONDS)
-                except (FutureTimeout, ProcessExpired) as exc:
-                    self._pool.stop()
-                    self._pool = None
+                    self._pool = WorkerPool(
+                        None,
+                        self.workers,
+                        self.workers,
+                        0,
+                        name="validation",
+                        warm_up=_warm_up,
+                        jobs_per_worker=_JOBS_PER_WORKER,
+                        # An upload takes longer than a query: demoting (and so replacing) the
+                        # worker after each would make the next upload wait for a warm-up.
+                        demote=False,
+                    )
+                except StoreError as exc:
                     raise ValidationAborted("the validation workers did not start") from exc
             return self._pool
 
@@ -90,30 +119,16 @@ class UploadChecker:
         The limit counts from the request, waiting for a free worker included, so a flood of
         slow uploads holds no server thread longer than the limit either.
         """
-        # An error raised in the worker comes back whole (PtceError pickles with its fields).
-        future = self._started().schedule(check_upload, args=(data, filename), kwargs=options)
+        pool = self._started()
+        job = UploadJob(data, filename, options)
         try:
-            outcome: CheckedUpload = future.result(timeout=self.timeout)
-        except FutureTimeout as exc:
-            started = future.running()
-            future.cancel()  # a running check is stopped with its worker, which is replaced
-            raise ValidationTimeout(
-                f"reading and validating the file ran past the {self.timeout:g} s limit and was "
-                "stopped; send a smaller file, or validate it locally with `ptce-kg validate`"
-                if started
-                else f"every validation worker stayed busy for {self.timeout:g} s; "
-                "try again shortly"
-            ) from exc
-        except (ProcessExpired, MemoryError) as exc:
-            raise ValidationAborted(
-                "the validation worker stopped: the file needed more than "
-                f"{self.memory_limit // 2**20} MB of memory, or the worker crashed"
-            ) from exc
+            outcome: CheckedUpload = pool.run(job, self.timeout)
+        except MemoryError as exc:
+            raise job.aborted(pool.memory_limit // 2**20) from exc
         return outcome
 
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.stop()
-            pool.join()
+            pool.close()

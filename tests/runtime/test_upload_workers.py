@@ -17,8 +17,12 @@ import httpx
 import pytest
 
 from ptce_kg.errors import InputError
-from ptce_kg.kg.submissions import check_upload
-from ptce_kg.runtime.upload_workers import UploadChecker, ValidationTimeout
+from ptce_kg.runtime.upload_workers import (
+    UploadChecker,
+    UploadJob,
+    ValidationAborted,
+    ValidationTimeout,
+)
 from tests.helpers.files import demo_file
 from tests.helpers.servers import running
 
@@ -54,7 +58,7 @@ def test_timeout_stops_the_worker_and_the_pool_recovers() -> None:
     try:
         assert checker.check(SMALL.read_bytes(), SMALL.name).report.results is not None
         workers = {
-            p.pid for p in multiprocessing.active_children() if p.name == "pebble_pool_worker"
+            p.pid for p in multiprocessing.active_children() if p.name == "ptce-validation-worker"
         }
         assert workers
         checker.timeout = SHORT
@@ -79,13 +83,62 @@ def test_waiting_for_a_busy_worker_counts_against_the_limit() -> None:
     checker = UploadChecker(timeout=SHORT, workers=1)
     try:
         # the slow file holds the worker, with no limit of its own, until the pool stops
-        held = checker._started().schedule(check_upload, args=(slow_file(), "c.ttl"))
+        pool = checker._started()
+        held: list[BaseException] = []
+
+        def hold() -> None:
+            try:
+                pool.run(UploadJob(slow_file(), "c.ttl"), timeout=100 * GENEROUS)
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                held.append(exc)
+
+        holder = threading.Thread(target=hold, daemon=True)
+        holder.start()
         deadline = time.monotonic() + GENEROUS
-        while not held.running() and time.monotonic() < deadline:
+        while not pool._busy and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert held.running()
+        assert pool._busy
         with pytest.raises(ValidationTimeout, match="busy"):
             checker.check(SMALL.read_bytes(), SMALL.name)
+    finally:
+        checker.close()
+    # closing the pool stopped the worker holding the slow file too
+    holder.join(GENEROUS)
+    assert not holder.is_alive()
+    assert len(held) == 1 and isinstance(held[0], ValidationAborted)
+
+
+def test_a_worker_that_dies_gives_validation_aborted_and_is_replaced() -> None:
+    """A worker stopped mid-check (as past its memory cap) is a 503 naming the cap; the next
+    upload gets a replacement."""
+    import multiprocessing
+    import os
+    import signal
+
+    checker = UploadChecker(timeout=100 * GENEROUS, workers=1)
+    try:
+        checker._started()
+        outcome: list[BaseException] = []
+
+        def slow() -> None:
+            try:
+                checker.check(slow_file(), "charge.ttl")
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                outcome.append(exc)
+
+        thread = threading.Thread(target=slow, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + GENEROUS
+        while not checker._started()._busy and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for p in multiprocessing.active_children():
+            if p.name == "ptce-validation-worker" and p.pid is not None:
+                os.kill(p.pid, signal.SIGKILL)
+        thread.join(GENEROUS)
+        assert len(outcome) == 1 and isinstance(outcome[0], ValidationAborted)
+        assert "MB of memory" in str(outcome[0])
+        checker.timeout = GENEROUS
+        assert checker.check(SMALL.read_bytes(), SMALL.name).report.conforms in (True, False)
     finally:
         checker.close()
 
