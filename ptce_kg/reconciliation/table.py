@@ -18,7 +18,7 @@ from typing import Any
 from ptce_kg.errors import InputError
 from ptce_kg.reconciliation.index import ReconIndex
 from ptce_kg.reconciliation.matching import Candidate, Query, reconcile
-from ptce_kg.spreadsheet.readers import MAX_FILE_BYTES, MAX_ROWS, _check_zip, cell_text, file_bytes
+from ptce_kg.spreadsheet.readers import MAX_FILE_BYTES, MAX_ROWS, cell_text, check_zip, file_bytes
 
 ADDED_COLUMNS = (
     "match_id",  # the entity's IRI
@@ -116,7 +116,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     import openpyxl
 
     data = file_bytes(path)
-    _check_zip(data, str(path))  # size and zip bombs, as for the spreadsheet template
+    check_zip(data, str(path))  # size and zip bombs, as for the spreadsheet template
     try:
         book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False

@@ -92,8 +92,9 @@ def file_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _check_zip(data: bytes, where: str) -> None:
-    """Refuse what is not a zip, or a zip that would unpack to far more than a workbook."""
+def check_zip(data: bytes, where: str) -> None:
+    """Refuse what is not a zip, or a zip that would unpack to far more than a workbook (raises
+    UnsafeSpreadsheet); used for the template and for ``ptce-kg reconcile``'s workbooks."""
     _check_size(len(data), where)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -118,7 +119,7 @@ def read_workbook(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str,
     sheet name is a table error. Raises UnsafeSpreadsheet, TableErrors."""
     import openpyxl  # imported here: the CSV path and the CLI's start-up do not need it
 
-    _check_zip(data, where)
+    check_zip(data, where)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
@@ -172,7 +173,7 @@ def read_ods(data: bytes, where: str, sheets: tuple[str, ...]) -> dict[str, RawT
     :func:`read_workbook`. Raises UnsafeSpreadsheet, TableErrors."""
     from defusedxml import ElementTree
 
-    _check_zip(data, where)
+    check_zip(data, where)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             root = ElementTree.fromstring(archive.read("content.xml"))
