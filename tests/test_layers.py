@@ -18,7 +18,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sparql"}),
     frozenset({"store"}),
     frozenset({"reference", "spreadsheet", "ontology"}),
-    frozenset({"validation", "reconciliation"}),
+    frozenset({"validation", "reconciliation", "statistics"}),
     frozenset({"kg"}),
     frozenset({"runtime"}),
     frozenset({"api"}),

@@ -15,14 +15,18 @@ from ptce_kg.kg.importers.common import ImportSummary
 from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.kg.importers.sirene import Filter, import_sirene, read_siren_list, statutory_ess_forms
 from ptce_kg.kg.linking import rebuild_derived
+from ptce_kg.kg.statistics import StatisticsOutcome, refresh_statistics
+from ptce_kg.rdf import graphs
 from ptce_kg.reconciliation.service import refresh_index
+from ptce_kg.statistics.facts import RegistryFacts
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
 
 @click.group("import")
 def import_() -> None:
-    """Import national registries into the store (then rebuild the derived graph).
+    """Import national registries into the store (then rebuild the derived graph and the
+    statistics cube).
 
     `sirene` REPLACES graph `sirene`; `recherche-entreprises` ADDS units to graph
     `recherche-entreprises` (--replace to replace it). Each prints the graph's triple count
@@ -30,9 +34,10 @@ def import_() -> None:
     """
 
 
-def _report(summary: ImportSummary, derived: int) -> None:
+def _report(summary: ImportSummary, derived: int, statistics: StatisticsOutcome) -> None:
     click.echo(summary.text())
     click.echo(f"derived graph rebuilt: {derived} triples")
+    click.echo(statistics.text())
 
 
 @import_.command("sirene")
@@ -77,11 +82,17 @@ def sirene(
             only_ess_forms=statutory_ess_forms(store) if only_ess else None,
             sirens=read_siren_list(siren_list) if siren_list else None,
         )
+        facts = RegistryFacts()
         summary = import_sirene(
-            store, unites_legales, etablissements, keep=keep, progress=sys.stderr.isatty()
+            store,
+            unites_legales,
+            etablissements,
+            keep=keep,
+            progress=sys.stderr.isatty(),
+            facts=facts,
         )
         derived = rebuild_derived(store)
-        _report(summary, derived)
+        _report(summary, derived, refresh_statistics(store, imported={graphs.SIRENE: facts}))
         index = refresh_index(store, settings.store)
         if index is not None:
             click.echo(index.text())
@@ -110,7 +121,7 @@ def recherche_entreprises(
     with store_options.open(settings, create=True) as store:
         summary = import_recherche_entreprises(store, files, replace=replace)
         derived = rebuild_derived(store)
-        _report(summary, derived)
+        _report(summary, derived, refresh_statistics(store))
         index = refresh_index(store, settings.store)
         if index is not None:
             click.echo(index.text())

@@ -32,6 +32,7 @@ from ptce_kg.kg.metadata import (
     sha256_of,
     write_described,
 )
+from ptce_kg.kg.statistics import StatisticsOutcome, refresh_statistics
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.resources import ontology_files, vocab_files
 from ptce_kg.rdf.terms import triples_from_rdflib
@@ -45,6 +46,7 @@ class InitSummary:
 
     graphs: list[GraphOutcome] = field(default_factory=list)
     derived_triples: int | None = None
+    statistics: StatisticsOutcome | None = None
     seconds: float = 0.0
 
     def text(self) -> str:
@@ -55,6 +57,8 @@ class InitSummary:
         ]
         if self.derived_triples is not None:
             lines.append(f"derived  {self.derived_triples:>8}  <{graphs.DERIVED}>")
+        if self.statistics is not None and self.statistics.changed:
+            lines.append(f"derived  {self.statistics.triples:>8}  <{graphs.STATISTICS}>")
         lines.append(f"init done in {self.seconds:.1f} s")
         return "\n".join(lines)
 
@@ -157,5 +161,7 @@ def initialise(store: Store, *, demo: bool = True, link: bool = True) -> InitSum
     changed = any(g.changed for g in summary.graphs)
     if link and (changed or graphs.DERIVED not in sizes):
         summary.derived_triples = rebuild_derived(store)
+    if link:
+        summary.statistics = refresh_statistics(store)
     summary.seconds = time.perf_counter() - started
     return summary

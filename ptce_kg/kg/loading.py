@@ -29,6 +29,7 @@ from ptce_kg.kg.metadata import (
     write_described,
 )
 from ptce_kg.kg.ownership import check_pole_graph, described_pole, known_poles, pole_of_graph
+from ptce_kg.kg.statistics import refresh_statistics
 from ptce_kg.rdf import graphs
 from ptce_kg.rdf.iris import pole_graph
 from ptce_kg.rdf.terms import triples_from_rdflib
@@ -36,7 +37,7 @@ from ptce_kg.store.base import Store
 from ptce_kg.validation.inputs import read_input
 
 # Graphs only ptce-kg itself writes: loading user files into them would be silently undone.
-RESERVED = (graphs.METADATA, graphs.DERIVED)
+RESERVED = (graphs.METADATA, graphs.DERIVED, graphs.STATISTICS)
 DCTERMS_LICENSE = NamedNode(DCTERMS.license)
 
 
@@ -133,4 +134,5 @@ def load_files(
         )
     if link and any(r.changed for r in results):
         rebuild_derived(store)
+        refresh_statistics(store)  # a no-op unless a registry graph was loaded into
     return results

@@ -16,6 +16,7 @@ SIRENE = GRAPH_BASE + "sirene"
 RECHERCHE_ENTREPRISES = GRAPH_BASE + "recherche-entreprises"
 KNOWN_PTCE = GRAPH_BASE + "known-ptce"
 DERIVED = GRAPH_BASE + "derived"
+STATISTICS = GRAPH_BASE + "statistics"
 METADATA = GRAPH_BASE + "metadata"
 
 

@@ -25,6 +25,11 @@ POLES = f"{ID}pole/"
 POLE_GRAPHS = graph_iri("pole/")
 ORGS = f"{ID}org/"
 ESTABLISHMENTS = f"{ID}establishment/"
+# The statistics cube: its one dataset, and its observations under a period and their key
+# (``observation/ess-registry/<date>/<measure>/<area>/<codes…>``, built in ``statistics.cube``).
+STATISTICS_DATASET = f"{ID}dataset/ess-registry"
+OBSERVATIONS = f"{ID}observation/ess-registry/"
+CUBE_STRUCTURE = "https://w3id.org/ptce/ontology/cube#structure"
 
 # The SKOS schemes of the reference data: NAF rév. 2 (INSEE's IRI) and the legal forms.
 NAF_SCHEME = str(NAF["naf"])

@@ -27,6 +27,9 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 INSEE = Namespace("http://id.insee.fr/")
 INSEE_GEO = Namespace(INSEE + "geo/")
 NAF = Namespace(INSEE + "codes/nafr2/")
+FRANCE = URIRef(INSEE + "geo/pays/france")  # INSEE's IRI of France (the cube's national area)
+QB = Namespace("http://purl.org/linked-data/cube#")  # W3C RDF Data Cube
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 
 VOCAB = Namespace(BASE + "vocab/")
 ID = Namespace(BASE + "id/")
@@ -72,16 +75,22 @@ class PTCE(DefinedNamespace):
     activity: URIRef  # main activity
     activityType: URIRef  # activity type
     actorCategory: URIRef  # actor category
+    administrativeStatus: URIRef  # administrative status
     commune: URIRef  # commune
     concernsProject: URIRef  # concerns project
     cooperationLevel: URIRef  # cooperation level
+    departement: URIRef  # département
     economicActivity: URIRef  # economic activity
+    epci: URIRef  # EPCI
+    essCategory: URIRef  # ESS category
     essEvidence: URIRef  # ESS evidence
     essFamily: URIRef  # ESS family
+    essFlagCode: URIRef  # SIRENE ESS flag code
     establishmentOf: URIRef  # establishment of
     esusApproval: URIRef  # ESUS approval
     financialYear: URIRef  # financial year
     hasEstablishment: URIRef  # has establishment
+    headcountBandCode: URIRef  # employer size band code
     innovationType: URIRef  # innovation type
     issuingPrefecture: URIRef  # issuing prefecture
     jobObservation: URIRef  # job observation
@@ -93,6 +102,7 @@ class PTCE(DefinedNamespace):
     linkedPartner: URIRef  # linked partner
     localSkill: URIRef  # local skill
     municipalArrondissement: URIRef  # municipal arrondissement
+    nafSection: URIRef  # NAF section
     partOfArea: URIRef  # part of area
     participant: URIRef  # participant
     partner: URIRef  # partner
@@ -100,6 +110,7 @@ class PTCE(DefinedNamespace):
     project: URIRef  # project
     projectDimension: URIRef  # project dimension
     pursuedObjective: URIRef  # pursued objective
+    region: URIRef  # région
     reserveIncorporation: URIRef  # reserve incorporation
     sector: URIRef  # sector
     servesStrategy: URIRef  # serves strategy
@@ -112,6 +123,8 @@ class PTCE(DefinedNamespace):
     strategyMode: URIRef  # strategy mode
     territory: URIRef  # territory
     theme: URIRef  # theme
+    touchesDepartement: URIRef  # touches département
+    touchesRegion: URIRef  # touches région
     withinGrouping: URIRef  # within grouping
     # Datatype properties
     activityCode: URIRef  # activity code
@@ -139,6 +152,7 @@ class PTCE(DefinedNamespace):
     endDate: URIRef  # end date
     equity: URIRef  # equity
     essRegistryMention: URIRef  # ESS registry mention
+    establishmentCount: URIRef  # number of establishments
     expiryDate: URIRef  # expiry date
     fictitiousExample: URIRef  # fictitious example
     firstIncorporation: URIRef  # first incorporation
@@ -149,6 +163,7 @@ class PTCE(DefinedNamespace):
     incorporatedAmount: URIRef  # incorporated amount
     incorporationDate: URIRef  # incorporation date
     jobCount: URIRef  # job count
+    legalUnitCount: URIRef  # number of legal units
     liquidationSurplusToEss: URIRef  # liquidation surplus to an ESS enterprise
     listedOnMarket: URIRef  # listed on a market
     localDevelopmentContribution: URIRef  # sustainable local development contribution

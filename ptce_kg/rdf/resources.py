@@ -26,13 +26,15 @@ def ontology_dir() -> Path:
 
 def ontology_files(*, alignments: bool = True) -> list[Path]:
     """The ontology's files: ``ptce.ttl``, the pinned declarations of ``imports/`` and, unless
-    ``alignments`` is False, the alignments of ``alignments/`` (all three are the ontology
-    graph; the reasoner leaves the alignments out, docs/ontology.md)."""
+    ``alignments`` is False, the alignments of ``alignments/`` and the statistics cube's
+    structure of ``cube/`` (all four are the ontology graph; the reasoner leaves the last two
+    out, docs/ontology.md)."""
     folder = ontology_dir()
+    extra = ("alignments", "cube") if alignments else ()
     return [
         folder / "ptce.ttl",
         *sorted((folder / "imports").glob("*.ttl")),
-        *(sorted((folder / "alignments").glob("*.ttl")) if alignments else ()),
+        *(path for name in extra for path in sorted((folder / name).glob("*.ttl"))),
     ]
 
 

@@ -116,6 +116,30 @@ def epci_of_commune() -> dict[str, str]:
     return {row["commune"]: row["epci"] for row in _rows("epci-membres.csv")}
 
 
+@lru_cache(maxsize=1)
+def commune_levels() -> dict[str, tuple[str, str, str]]:
+    """Commune (COM) code -> (SIREN of its EPCI, département code, région code), "" where the
+    COG gives none: the areas the statistics cube counts a commune's units in."""
+    epci = epci_of_commune()
+    return {
+        row["code"]: (epci.get(row["code"], ""), row["departement"], row["region"])
+        for row in _rows("communes.csv")
+        if row["typecom"] == "COM"
+    }
+
+
+@lru_cache(maxsize=1)
+def naf_sections() -> dict[str, str]:
+    """NAF rév. 2 sub-class code (``88.99B``) -> its section letter (``Q``)."""
+    return {row["code_sous_classe"]: row["code_section"] for row in _rows("naf-rev2-5-niveaux.csv")}
+
+
+@lru_cache(maxsize=1)
+def headcount_bands() -> frozenset[str]:
+    """INSEE's employee headcount band codes (``NN``, ``00``…``53``)."""
+    return frozenset(row["code"] for row in _rows("tranches-effectifs.csv"))
+
+
 def _parents(kind: str, row: dict[str, str]) -> list[str]:
     """Every area above a COG area (its ``partOfArea`` objects)."""
     if kind in ("Departement", "Arrondissement"):

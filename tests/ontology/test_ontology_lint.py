@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ptce_kg.rdf.namespaces import PTCE, VANN, VOCAB, vocab
+from ptce_kg.rdf.namespaces import PTCE, QB, VANN, VOCAB, vocab
 from tests.helpers.files import REPO
 
 ONTOLOGY = REPO / "ontology"
@@ -250,6 +250,11 @@ def test_no_instance_data_in_ontology_folder(path: Path) -> None:
         SKOS.ConceptScheme,
         SKOS.Collection,
         SKOS.OrderedCollection,
+        # the statistics cube's structure (ontology/cube/): schema in RDF Data Cube's terms
+        QB.DataStructureDefinition,
+        QB.DimensionProperty,
+        QB.MeasureProperty,
+        QB.CodedProperty,
     }
     bad = {(s, t) for s, t in g.subject_objects(RDF.type) if t not in allowed}
     assert not bad, f"instance data in {_rel(path)}: {bad}"

@@ -25,6 +25,8 @@ from ptce_kg.kg.importers.common import (
     replace_graph_from_lines,
 )
 from ptce_kg.kg.importers.model import (
+    COMMUNE_RE,
+    NAF2_RE,
     SIREN_RE,
     SIRET_RE,
     CommuneMapper,
@@ -37,6 +39,7 @@ from ptce_kg.kg.metadata import graph_size
 from ptce_kg.rdf import graphs
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.results import solutions
+from ptce_kg.statistics.facts import RegistryFacts
 from ptce_kg.store.base import Store
 
 SIRENE_GRAPH = graphs.SIRENE
@@ -170,11 +173,13 @@ def import_sirene(
     *,
     keep: Filter = Filter(),
     progress: bool = False,
+    facts: RegistryFacts | None = None,
 ) -> ImportSummary:
     """Import the stock files into graph ``sirene`` (replacing it); return the summary.
 
     Both headers are checked before any row is read, and the graph is replaced only after
-    both files were read to the end.
+    both files were read to the end. ``facts``, when given, receives what the statistics cube
+    counts of each unit and establishment written (``ptce_kg.kg.statistics``).
     """
     mapping = column_mapping()
     units = _CsvSource(unites_legales, mapping["unites_legales"])
@@ -185,9 +190,12 @@ def import_sirene(
         raise
     summary = ImportSummary(graph=SIRENE_GRAPH, before=graph_size(store, SIRENE_GRAPH))
     kept: set[str] | None = set() if keep.active else None
-    batches = _unit_lines(units, keep, mapping, summary, kept, progress)
+    facts = RegistryFacts() if facts is None else facts
+    batches = _unit_lines(units, keep, mapping, summary, kept, progress, facts)
     if sites is not None:
-        batches = chain(batches, _establishment_lines(sites, kept, mapping, summary, progress))
+        batches = chain(
+            batches, _establishment_lines(sites, kept, mapping, summary, progress, facts)
+        )
     try:
         summary.triples = summary.after = replace_graph_from_lines(store, SIRENE_GRAPH, batches)
     finally:
@@ -237,8 +245,10 @@ def _unit_lines(
     summary: ImportSummary,
     kept: set[str] | None,
     progress: bool,
+    facts: RegistryFacts,
 ) -> Iterator[list[str]]:
-    """The N-Triples lines of each kept legal unit; adds their SIRENs to ``kept`` (if given).
+    """The N-Triples lines of each kept legal unit; adds their SIRENs to ``kept`` (if given)
+    and their facts to ``facts``.
 
     The fields every row is tested on are read first; the others only for kept rows (with
     ``--only-ess`` most rows of the national file are skipped).
@@ -292,6 +302,8 @@ def _unit_lines(
             mission_flag=mission,
         )
         yield legal_unit_lines(record, linked)
+        naf = activity if nomenclature == linked and NAF2_RE.match(activity) else ""
+        facts.add_unit(siren, legal_form, ess_flag, state, naf, band)
         summary.units_kept += 1
         if kept is not None:
             kept.add(siren)
@@ -303,8 +315,10 @@ def _establishment_lines(
     mapping: dict,
     summary: ImportSummary,
     progress: bool,
+    facts: RegistryFacts,
 ) -> Iterator[list[str]]:
-    """The N-Triples lines of the establishments of kept units (all when no filter is on)."""
+    """The N-Triples lines of the establishments of kept units (all when no filter is on);
+    adds their facts to ``facts``."""
     i_siren, i_siret = source.position("siren"), source.position("siret")
     pick = source.picker(_ESTABLISHMENT_FIELDS)
     width = source.width
@@ -337,4 +351,6 @@ def _establishment_lines(
             nomenclature=nomenclature,
         )
         yield establishment_lines(record, communes, linked)
+        located = (communes.parent(commune) or commune) if COMMUNE_RE.match(commune) else ""
+        facts.add_site(siret, siren, located, state)
         summary.establishments_kept += 1

@@ -1,0 +1,172 @@
+"""The cube's observations: counts of legal units and establishments by territory, ESS category,
+SIRENE ESS flag, NAF section, headcount band and administrative status, computed with Polars.
+
+Which combinations are materialised (the full cross product of every level of every dimension
+would be tens of millions of cells at national scale; docs/statistics.md):
+
+* every territory (commune, EPCI, département, région, France) by ESS category × status;
+* départements, régions and France also by ESS category × status × one of flag, NAF section,
+  headcount band;
+* France by ESS category × status × flag × NAF section × band.
+
+Each of ESS category and status is also totalled ("_T"); only cells with a count above zero
+are kept. A legal unit is counted in a territory when it has an open establishment there
+(always in France); an establishment in the territory of its commune, with its legal unit's
+category, flag, activity and band.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import polars as pl
+
+from ptce_kg.rdf.iris import commune_iri, departement_iri, epci_iri, region_iri
+from ptce_kg.rdf.namespaces import FRANCE
+from ptce_kg.reference.datasets import commune_levels, headcount_bands, naf_sections
+from ptce_kg.statistics.facts import RegistryFacts
+
+TOTAL = "_T"
+UNKNOWN = "unknown"
+NOT_ESS = "not-ess"
+ACTIVE, CEASED = "active", "ceased"
+LEGAL_UNITS, ESTABLISHMENTS = "legal-units", "establishments"
+# The coded dimensions, in the order of the observation keys; "area" is always grouped on.
+DIMENSIONS = ("category", "flag", "naf", "band", "status")
+_LEVELS = ("commune", "epci", "departement", "region")
+_DETAILED_LEVELS = ("departement", "region", "france")
+
+
+def _subsets(dims: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [c for n in range(len(dims) + 1) for c in combinations(dims, n)]
+
+
+# (territory levels, grouping sets of coded dimensions): the materialised slices.
+_CORE = _subsets(("category", "status"))
+SLICES: tuple[tuple[tuple[str, ...], list[tuple[str, ...]]], ...] = (
+    ((*_LEVELS, "france"), _CORE),
+    (_DETAILED_LEVELS, [(*core, one) for core in _CORE for one in ("flag", "naf", "band")]),
+    (("france",), [(*core, "flag", "naf", "band") for core in _CORE]),
+)
+
+
+def _areas() -> pl.DataFrame:
+    """Commune code -> the key and IRI of each territory it counts in (one row per level)."""
+    rows: dict[str, list[str]] = {"commune": [], "level": [], "area_key": [], "area": []}
+    for code, (epci, departement, region) in commune_levels().items():
+        for level, key, iri in (
+            ("commune", code, commune_iri(code)),
+            ("epci", epci, epci_iri(epci) if epci else ""),
+            ("departement", departement, departement_iri(departement) if departement else ""),
+            ("region", region, region_iri(region) if region else ""),
+        ):
+            if key:
+                rows["commune"].append(code)
+                rows["level"].append(level)
+                rows["area_key"].append(f"{level}-{key}")
+                rows["area"].append(iri)
+    return pl.DataFrame(rows)
+
+
+def _units(facts: RegistryFacts, families: dict[str, str]) -> pl.DataFrame:
+    """One row per legal unit (first of each SIREN) with its coded dimensions."""
+    units = pl.DataFrame(
+        {
+            "siren": facts.unit_siren,
+            "flag": facts.unit_flag,
+            "state": facts.unit_state,
+            "activity": facts.unit_activity,
+            "band": facts.unit_band,
+        },
+        schema=dict.fromkeys(("siren", "flag", "state", "activity", "band"), pl.String),
+    ).unique(subset="siren", keep="first", maintain_order=True)
+    family = pl.DataFrame(
+        {"siren": list(families), "family": list(families.values())},
+        schema={"siren": pl.String, "family": pl.String},
+    )
+    sections = naf_sections()
+    return units.join(family, on="siren", how="left").select(
+        "siren",
+        pl.coalesce(
+            "family",
+            pl.when(pl.col("flag") == "N").then(pl.lit(NOT_ESS)).otherwise(pl.lit(UNKNOWN)),
+        ).alias("category"),
+        pl.when(pl.col("flag").is_in(["O", "N"]))
+        .then("flag")
+        .otherwise(pl.lit(UNKNOWN))
+        .alias("flag"),
+        pl.col("activity")
+        .replace_strict(sections, default=UNKNOWN, return_dtype=pl.String)
+        .alias("naf"),
+        pl.when(pl.col("band").is_in(list(headcount_bands())))
+        .then("band")
+        .otherwise(pl.lit(UNKNOWN))
+        .alias("band"),
+        pl.when(pl.col("state") == "C")
+        .then(pl.lit(CEASED))
+        .otherwise(pl.lit(ACTIVE))
+        .alias("status"),
+    )
+
+
+def _france(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        level=pl.lit("france"), area_key=pl.lit("france"), area=pl.lit(str(FRANCE))
+    )
+
+
+def _count(located: pl.DataFrame, measure: str) -> pl.DataFrame:
+    """The materialised slices of ``located`` (one row per counted thing and territory)."""
+    parts = []
+    for levels, grouping_sets in SLICES:
+        rows = located.filter(pl.col("level").is_in(levels))
+        for grouped in grouping_sets:
+            counted = rows.group_by("area_key", "area", *grouped).agg(n=pl.len())
+            parts.append(
+                counted.with_columns(
+                    pl.lit(TOTAL).alias(dim) for dim in DIMENSIONS if dim not in grouped
+                ).select("area_key", "area", *DIMENSIONS, "n")
+            )
+    return pl.concat(parts).with_columns(measure=pl.lit(measure))
+
+
+def observations(facts: RegistryFacts, families: dict[str, str]) -> pl.DataFrame:
+    """Every materialised observation: ``measure``, ``area_key``, ``area`` (IRI), the coded
+    dimensions of ``DIMENSIONS`` (a category is an ESS family IRI or a code) and ``n``."""
+    units = _units(facts, families)
+    sites = pl.DataFrame(
+        {
+            "siret": facts.site_siret,
+            "siren": facts.site_siren,
+            "commune": facts.site_commune,
+            "state": facts.site_state,
+        },
+        schema=dict.fromkeys(("siret", "siren", "commune", "state"), pl.String),
+    ).unique(subset="siret", keep="first", maintain_order=True)
+    areas = _areas()
+    # a legal unit in the territories of its open establishments (once each), and in France
+    open_areas = (
+        sites.filter(pl.col("state") != "F")
+        .join(areas, on="commune")
+        .select("siren", "level", "area_key", "area")
+        .unique()
+    )
+    unit_rows = pl.concat(
+        [
+            units.join(open_areas, on="siren"),
+            _france(units),
+        ],
+        how="diagonal",
+    )
+    site_facts = sites.select(
+        "siren",
+        "commune",
+        pl.when(pl.col("state") == "F")
+        .then(pl.lit(CEASED))
+        .otherwise(pl.lit(ACTIVE))
+        .alias("status"),
+    ).join(units.drop("status"), on="siren")
+    site_rows = pl.concat(
+        [site_facts.join(areas, on="commune"), _france(site_facts)], how="diagonal"
+    )
+    return pl.concat([_count(unit_rows, LEGAL_UNITS), _count(site_rows, ESTABLISHMENTS)])
