@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.kg.importers.sirene import import_sirene
 from ptce_kg.kg.linking import DERIVED_GRAPH, link_report, rebuild_derived
+from tests.helpers.files import REPO
 from tests.helpers.stores import load_turtle
 
 DATA = Path(__file__).parent / "data"
@@ -18,6 +20,11 @@ ID = "https://w3id.org/ptce/id/"
 POLE_GRAPH = "https://w3id.org/ptce/graph/pole/test-liens"
 FAMILY = "https://w3id.org/ptce/vocab/ess-family/"
 EVIDENCE = "https://w3id.org/ptce/vocab/ess-evidence/"
+GEO = "http://id.insee.fr/geo/"
+SHORTCUTS = {
+    name: PTCE + name
+    for name in ("departement", "region", "epci", "touchesDepartement", "touchesRegion")
+}
 
 
 @pytest.fixture
@@ -85,11 +92,44 @@ def test_located_in_pole_territory(linked):
 def test_derived_graph_holds_what_the_insert_rules_gave(linked):
     # derived-expected.nt: the derived graph of this store when the rules were SPARQL INSERTs,
     # each run as its own transaction (before 2026-11-29), sorted N-Triples.
+    # The territory shortcuts (rules 60-61) came later: test_territory_shortcuts checks them.
     expected = (DATA / "derived-expected.nt").read_text(encoding="utf-8").splitlines()
     for _ in range(2):  # the second rebuild drops a full derived graph first
         rebuild_derived(linked)
-        got = sorted(f"{q.subject} {q.predicate} {q.object} ." for q in linked.quads(DERIVED_GRAPH))
+        got = sorted(
+            f"{q.subject} {q.predicate} {q.object} ."
+            for q in linked.quads(DERIVED_GRAPH)
+            if q.predicate.value not in SHORTCUTS.values()
+        )
         assert got == expected
+
+
+def test_territory_shortcuts(linked):
+    # Each establishment with a commune -> its département, région and EPCI as the COG files
+    # say (a municipal arrondissement's establishment: those of its commune).
+    store = linked
+    rebuild_derived(store)
+    reference = REPO / "data" / "reference"
+    with open(reference / "communes.csv", encoding="utf-8") as f:
+        communes = {r["code"]: r for r in csv.DictReader(f) if r["typecom"] == "COM"}
+    with open(reference / "epci-membres.csv", encoding="utf-8") as f:
+        epci = {r["commune"]: r["epci"] for r in csv.DictReader(f)}
+    sites = store.query(
+        f"SELECT ?site ?commune WHERE {{ GRAPH ?g {{ ?site <{PTCE}commune> ?commune }} }}"
+    )
+    checked = 0
+    for row in sites:
+        site, code = row["site"].value, row["commune"].value.rsplit("/", 1)[1]
+        want = {
+            "departement": {f"{GEO}departement/{communes[code]['departement']}"},
+            "region": {f"{GEO}region/{communes[code]['region']}"},
+            "epci": {f"{GEO}intercommunalite/{epci[code]}"} if code in epci else set(),
+        }
+        for name, prop in SHORTCUTS.items():
+            if name in want:
+                assert derived(store, site, prop) == want[name], (site, name)
+        checked += 1
+    assert checked >= 10
 
 
 def test_derived_is_rebuilt_not_accumulated(linked):
