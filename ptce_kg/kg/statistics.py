@@ -133,7 +133,9 @@ def refresh_statistics(
         substitutions={"period": Literal(period, datatype=NamedNode(XSD.date))},
     )
     earlier = [f"{triple} .\n" for triple in kept]  # type: ignore[union-attr]
-    lines = chain([dataset_lines(), earlier], observation_lines(cells, period) if period else [])
+    lines = chain(
+        [dataset_lines(period), earlier], observation_lines(cells, period) if period else []
+    )
     count = replace_graph_from_lines(store, STATISTICS_GRAPH, lines)
     record(store, replace(description, triples=count))
     return StatisticsOutcome(

@@ -117,12 +117,17 @@ def epci_of_commune() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def commune_levels() -> dict[str, tuple[str, str, str]]:
-    """Commune (COM) code -> (SIREN of its EPCI, département code, région code), "" where the
-    COG gives none: the areas the statistics cube counts a commune's units in."""
+def commune_levels() -> dict[str, tuple[str, str, str, str]]:
+    """Commune (COM) code -> (SIREN of its EPCI, arrondissement, département and région
+    codes), "" where the COG gives none: the areas the statistics cube counts a commune in."""
     epci = epci_of_commune()
     return {
-        row["code"]: (epci.get(row["code"], ""), row["departement"], row["region"])
+        row["code"]: (
+            epci.get(row["code"], ""),
+            row["arrondissement"],
+            row["departement"],
+            row["region"],
+        )
         for row in _rows("communes.csv")
         if row["typecom"] == "COM"
     }

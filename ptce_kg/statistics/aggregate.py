@@ -4,7 +4,8 @@ SIRENE ESS flag, NAF section, headcount band and administrative status, computed
 Which combinations are materialised (the full cross product of every level of every dimension
 would be tens of millions of cells at national scale; docs/statistics.md):
 
-* every territory (commune, EPCI, département, région, France) by ESS category × status;
+* every territory (commune, EPCI, arrondissement, département, région, France) by ESS
+  category × status;
 * départements, régions and France also by ESS category × status × one of flag, NAF section,
   headcount band;
 * France by ESS category × status × flag × NAF section × band.
@@ -21,7 +22,13 @@ from itertools import combinations
 
 import polars as pl
 
-from ptce_kg.rdf.iris import commune_iri, departement_iri, epci_iri, region_iri
+from ptce_kg.rdf.iris import (
+    arrondissement_iri,
+    commune_iri,
+    departement_iri,
+    epci_iri,
+    region_iri,
+)
 from ptce_kg.rdf.namespaces import FRANCE
 from ptce_kg.reference.datasets import commune_levels, headcount_bands, naf_sections
 from ptce_kg.statistics.facts import RegistryFacts
@@ -33,7 +40,7 @@ ACTIVE, CEASED = "active", "ceased"
 LEGAL_UNITS, ESTABLISHMENTS = "legal-units", "establishments"
 # The coded dimensions, in the order of the observation keys; "area" is always grouped on.
 DIMENSIONS = ("category", "flag", "naf", "band", "status")
-_LEVELS = ("commune", "epci", "departement", "region")
+_LEVELS = ("commune", "epci", "arrondissement", "departement", "region")
 _DETAILED_LEVELS = ("departement", "region", "france")
 
 
@@ -53,10 +60,15 @@ SLICES: tuple[tuple[tuple[str, ...], list[tuple[str, ...]]], ...] = (
 def _areas() -> pl.DataFrame:
     """Commune code -> the key and IRI of each territory it counts in (one row per level)."""
     rows: dict[str, list[str]] = {"commune": [], "level": [], "area_key": [], "area": []}
-    for code, (epci, departement, region) in commune_levels().items():
+    for code, (epci, arrondissement, departement, region) in commune_levels().items():
         for level, key, iri in (
             ("commune", code, commune_iri(code)),
             ("epci", epci, epci_iri(epci) if epci else ""),
+            (
+                "arrondissement",
+                arrondissement,
+                arrondissement_iri(arrondissement) if arrondissement else "",
+            ),
             ("departement", departement, departement_iri(departement) if departement else ""),
             ("region", region, region_iri(region) if region else ""),
         ):

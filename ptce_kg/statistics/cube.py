@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import polars as pl
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ptce_kg.rdf.iris import CUBE_STRUCTURE, OBSERVATIONS, STATISTICS_DATASET, naf_iri
 from ptce_kg.rdf.namespaces import PTCE, QB, SDMX_DIMENSION, VOCAB
@@ -44,10 +44,12 @@ def _naf_iri() -> pl.Expr:
     )
 
 
-def dataset_lines() -> list[str]:
-    """The dataset node: its structure and labels."""
+def dataset_lines(period: str) -> list[str]:
+    """The dataset node: its structure, labels and, as ``dcterms:date``, its newest period
+    (what the catalogue's territorial queries answer for)."""
     s = f"<{STATISTICS_DATASET}>"
-    return [
+    newest = [f'{s} <{DCTERMS.date}> "{period}"^^<{XSD.date}> .\n'] if period else []
+    return newest + [
         f"{s} <{RDF.type}> <{QB.DataSet}> .\n",
         f"{s} <{QB.structure}> <{CUBE_STRUCTURE}> .\n",
         f'{s} <{RDFS.label}> "Unités légales et établissements du répertoire par territoire '

@@ -413,3 +413,52 @@ def test_poles_search(run_query, sources: Sources) -> None:
     assert all(
         sources.g.value(URIRef(r["pole"]), RDF.type) == PTCE.Pole for r in run_query("poles-search")
     )
+
+
+@pytest.mark.parametrize("level", ["departement", "region", "intercommunalite"])
+def test_ess_units_by_territory(run_query, sources: Sources, level: str) -> None:
+    expected: Counter[tuple[str, str]] = Counter()
+    for unit in sources.registry_units():
+        family = sources.ess_family(unit)
+        if family and not sources.ceased(unit):
+            areas = {a for c in sources.site_communes(unit) for a in sources.areas_of_commune(c)}
+            for area in areas:
+                if f"/{level}/" in area:
+                    expected[(area, family)] += 1
+    assert expected
+    kind = {
+        "departement": "Departement",
+        "region": "Region",
+        "intercommunalite": "Intercommunalite",
+    }
+    rows = run_query("ess-units-by-territory", level=kind[level])
+    got = {(r["area"], key(r["essFamily"], f"{VOCAB}ess-family/")): int(r["units"]) for r in rows}
+    assert got == dict(expected)
+
+
+def test_ess_share_by_territory(run_query, sources: Sources) -> None:
+    counts: dict[str, list[int]] = {}
+    for unit in sources.registry_units():
+        for site in sources.open_sites(unit):
+            for commune in sources.g.objects(site, PTCE.commune):
+                row = sources.communes[key(commune, f"{GEO}commune/")]
+                ess_total = counts.setdefault(f"{GEO}departement/{row['departement']}", [0, 0])
+                ess_total[0] += 1 if sources.ess_family(unit) else 0
+                ess_total[1] += 1
+    assert counts
+    rows = run_query("ess-share-by-territory", level="Departement")
+    got = {r["area"]: [int(r["essEstablishments"]), int(r["establishments"])] for r in rows}
+    assert got == counts
+    for r in rows:
+        assert Decimal(r["essShare"]) == pytest.approx(
+            Decimal(r["essEstablishments"]) / Decimal(r["establishments"])
+        )
+
+
+def test_units_by_ess_family_and_flag(run_query, sources: Sources) -> None:
+    # the shipped units have no SIRENE flag: every unit is "unknown" on the flag dimension
+    expected = Counter(sources.ess_family(u) or "unknown" for u in sources.registry_units())
+    rows = run_query("units-by-ess-family-and-flag")
+    assert {key(r["flag"], f"{VOCAB}sirene-ess-flag/") for r in rows} == {"unknown"}
+    got = {r["essCategory"].rsplit("/", 1)[1]: int(r["units"]) for r in rows}
+    assert got == dict(expected)

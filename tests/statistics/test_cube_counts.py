@@ -38,6 +38,7 @@ SELECT ?measure ?area ?category ?flag ?naf ?band ?status ?n WHERE {
 LEVEL_OF = {
     "commune": "/geo/commune/",
     "epci": "/geo/intercommunalite/",
+    "arrondissement": "/geo/arrondissement/",
     "departement": "/geo/departement/",
     "region": "/geo/region/",
     "france": "/geo/pays/",
@@ -59,6 +60,7 @@ def _areas_of_commune() -> dict[str, dict[str, str]]:
                 "epci": f"http://id.insee.fr/geo/intercommunalite/{epci[r['code']]}"
                 if r["code"] in epci
                 else "",
+                "arrondissement": f"http://id.insee.fr/geo/arrondissement/{r['arrondissement']}",
                 "departement": f"http://id.insee.fr/geo/departement/{r['departement']}",
                 "region": f"http://id.insee.fr/geo/region/{r['region']}",
             }
@@ -174,6 +176,7 @@ SLICES = [
     ("departement", ("status", "band")),
     ("departement", ("flag",)),
     ("epci", ("category", "status")),
+    ("arrondissement", ("category",)),
     ("commune", ("category",)),
 ]
 
