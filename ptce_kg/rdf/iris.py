@@ -25,10 +25,12 @@ POLES = f"{ID}pole/"
 POLE_GRAPHS = graph_iri("pole/")
 ORGS = f"{ID}org/"
 ESTABLISHMENTS = f"{ID}establishment/"
-# The statistics cube: its one dataset, and its observations under a period and their key
-# (``observation/ess-registry/<date>/<measure>/<area>/<codes…>``, built in ``statistics.cube``).
+# The statistics cube: its one dataset, its observations under a period and their key
+# (``observation/ess-registry/<date>/<measure>/<area>/<category>/<flag>/<naf>/<band>/<status>``,
+# built in ``statistics.cube``; the catalogue's queries build the same keys to look cells up).
 STATISTICS_DATASET = f"{ID}dataset/ess-registry"
 OBSERVATIONS = f"{ID}observation/ess-registry/"
+SLICES = f"{ID}slice/ess-registry/"  # one per period: …/slice/ess-registry/<date>
 CUBE_STRUCTURE = "https://w3id.org/ptce/ontology/cube#structure"
 
 # The SKOS schemes of the reference data: NAF rév. 2 (INSEE's IRI) and the legal forms.

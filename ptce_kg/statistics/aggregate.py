@@ -29,7 +29,7 @@ from ptce_kg.rdf.iris import (
     epci_iri,
     region_iri,
 )
-from ptce_kg.rdf.namespaces import FRANCE
+from ptce_kg.rdf.namespaces import FRANCE, INSEE_GEO
 from ptce_kg.reference.datasets import commune_levels, headcount_bands, naf_sections
 from ptce_kg.statistics.facts import RegistryFacts
 
@@ -57,6 +57,12 @@ SLICES: tuple[tuple[tuple[str, ...], list[tuple[str, ...]]], ...] = (
 )
 
 
+def area_key(iri: str) -> str:
+    """An area's key in its observations' IRIs: INSEE's path with a dash (``departement-72``,
+    ``intercommunalite-200000172``, ``pays-france``), so that a query can build it."""
+    return iri.removeprefix(str(INSEE_GEO)).replace("/", "-")
+
+
 def _areas() -> pl.DataFrame:
     """Commune code -> the key and IRI of each territory it counts in (one row per level)."""
     rows: dict[str, list[str]] = {"commune": [], "level": [], "area_key": [], "area": []}
@@ -75,7 +81,7 @@ def _areas() -> pl.DataFrame:
             if key:
                 rows["commune"].append(code)
                 rows["level"].append(level)
-                rows["area_key"].append(f"{level}-{key}")
+                rows["area_key"].append(area_key(iri))
                 rows["area"].append(iri)
     return pl.DataFrame(rows)
 
@@ -123,7 +129,7 @@ def _units(facts: RegistryFacts, families: dict[str, str]) -> pl.DataFrame:
 
 def _france(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        level=pl.lit("france"), area_key=pl.lit("france"), area=pl.lit(str(FRANCE))
+        level=pl.lit("france"), area_key=pl.lit(area_key(str(FRANCE))), area=pl.lit(str(FRANCE))
     )
 
 

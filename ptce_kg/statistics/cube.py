@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import polars as pl
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ptce_kg.rdf.iris import CUBE_STRUCTURE, OBSERVATIONS, STATISTICS_DATASET, naf_iri
-from ptce_kg.rdf.namespaces import PTCE, QB, SDMX_DIMENSION, VOCAB
+from ptce_kg.rdf.iris import CUBE_STRUCTURE, OBSERVATIONS, SLICES, STATISTICS_DATASET, naf_iri
+from ptce_kg.rdf.namespaces import FRANCE, IGEO, PTCE, QB, SDMX_DIMENSION, VOCAB
 from ptce_kg.statistics.aggregate import ESTABLISHMENTS, LEGAL_UNITS, TOTAL, UNKNOWN
 
 _LINES_PER_BATCH = 50_000
@@ -45,17 +45,34 @@ def _naf_iri() -> pl.Expr:
 
 
 def dataset_lines(period: str) -> list[str]:
-    """The dataset node: its structure, labels and, as ``dcterms:date``, its newest period
-    (what the catalogue's territorial queries answer for)."""
-    s = f"<{STATISTICS_DATASET}>"
-    newest = [f'{s} <{DCTERMS.date}> "{period}"^^<{XSD.date}> .\n'] if period else []
-    return newest + [
+    """The dataset node (structure, labels, ``dcterms:date`` its newest period: what the
+    catalogue's territorial queries answer for), the slice of the period, and France as an
+    ``igeo:Pays`` (the COG has no node for it) so that queries find it as any other area."""
+    s, france = f"<{STATISTICS_DATASET}>", f"<{FRANCE}>"
+    lines = [
         f"{s} <{RDF.type}> <{QB.DataSet}> .\n",
         f"{s} <{QB.structure}> <{CUBE_STRUCTURE}> .\n",
         f'{s} <{RDFS.label}> "Unités légales et établissements du répertoire par territoire '
         'et catégorie ESS"@fr .\n',
         f'{s} <{RDFS.label}> "Registry legal units and establishments by territory and ESS '
         'category"@en .\n',
+        f"{france} <{RDF.type}> <{IGEO.Pays}> .\n",
+        f'{france} <{IGEO.nom}> "France"@fr .\n',
+    ]
+    if period:
+        date = f'"{period}"^^<{XSD.date}>'
+        lines += [f"{s} <{DCTERMS.date}> {date} .\n", *period_lines(period)]
+    return lines
+
+
+def period_lines(period: str) -> list[str]:
+    """The slice of one period: the dataset lists its periods (``qb:slice``), so a series
+    needs no scan of the observations."""
+    slice_ = f"<{SLICES}{period}>"
+    return [
+        f"<{STATISTICS_DATASET}> <{QB.slice}> {slice_} .\n",
+        f"{slice_} <{RDF.type}> <{QB.Slice}> .\n",
+        f'{slice_} <{SDMX_DIMENSION.refPeriod}> "{period}"^^<{XSD.date}> .\n',
     ]
 
 

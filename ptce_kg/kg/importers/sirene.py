@@ -190,7 +190,6 @@ def import_sirene(
         raise
     summary = ImportSummary(graph=SIRENE_GRAPH, before=graph_size(store, SIRENE_GRAPH))
     kept: set[str] | None = set() if keep.active else None
-    facts = RegistryFacts() if facts is None else facts
     batches = _unit_lines(units, keep, mapping, summary, kept, progress, facts)
     if sites is not None:
         batches = chain(
@@ -245,10 +244,10 @@ def _unit_lines(
     summary: ImportSummary,
     kept: set[str] | None,
     progress: bool,
-    facts: RegistryFacts,
+    facts: RegistryFacts | None,
 ) -> Iterator[list[str]]:
-    """The N-Triples lines of each kept legal unit; adds their SIRENs to ``kept`` (if given)
-    and their facts to ``facts``.
+    """The N-Triples lines of each kept legal unit; adds their SIRENs to ``kept`` and their
+    facts to ``facts`` (each if given).
 
     The fields every row is tested on are read first; the others only for kept rows (with
     ``--only-ess`` most rows of the national file are skipped).
@@ -302,8 +301,9 @@ def _unit_lines(
             mission_flag=mission,
         )
         yield legal_unit_lines(record, linked)
-        naf = activity if nomenclature == linked and NAF2_RE.match(activity) else ""
-        facts.add_unit(siren, legal_form, ess_flag, state, naf, band)
+        if facts is not None:
+            naf = activity if nomenclature == linked and NAF2_RE.match(activity) else ""
+            facts.add_unit(siren, legal_form, ess_flag, state, naf, band)
         summary.units_kept += 1
         if kept is not None:
             kept.add(siren)
@@ -315,10 +315,10 @@ def _establishment_lines(
     mapping: dict,
     summary: ImportSummary,
     progress: bool,
-    facts: RegistryFacts,
+    facts: RegistryFacts | None,
 ) -> Iterator[list[str]]:
     """The N-Triples lines of the establishments of kept units (all when no filter is on);
-    adds their facts to ``facts``."""
+    adds their facts to ``facts`` (if given)."""
     i_siren, i_siret = source.position("siren"), source.position("siret")
     pick = source.picker(_ESTABLISHMENT_FIELDS)
     width = source.width
@@ -351,6 +351,7 @@ def _establishment_lines(
             nomenclature=nomenclature,
         )
         yield establishment_lines(record, communes, linked)
-        located = (communes.parent(commune) or commune) if COMMUNE_RE.match(commune) else ""
-        facts.add_site(siret, siren, located, state)
+        if facts is not None:
+            located = (communes.parent(commune) or commune) if COMMUNE_RE.match(commune) else ""
+            facts.add_site(siret, siren, located, state)
         summary.establishments_kept += 1
