@@ -44,6 +44,13 @@ COMMUNE_TYPES = {
     "COMA": ("communeAssociee", "CommuneAssociee"),
     "ARM": ("arrondissementMunicipal", "ArrondissementMunicipal"),
 }
+# COG area level -> IRI segment of id.insee.fr/geo (communes: COMMUNE_TYPES)
+AREA_SEGMENTS = {
+    "arrondissement": "arrondissement",
+    "departement": "departement",
+    "region": "region",
+    "epci": "intercommunalite",
+}
 # NAF level (naf-rev2-codes.csv ``niveau``) -> IRI segment of id.insee.fr/codes/nafr2
 NAF_LEVELS = {
     "section": "section",
@@ -107,22 +114,22 @@ def commune_iri(code: str, typecom: str = "COM") -> str:
 
 def departement_iri(code: str) -> str:
     """The INSEE IRI of a département (``72``, ``2A``, ``974``)."""
-    return f"{INSEE_GEO}departement/{_checked(code, _KEY, 'a COG code')}"
+    return f"{INSEE_GEO}{AREA_SEGMENTS['departement']}/{_checked(code, _KEY, 'a COG code')}"
 
 
 def region_iri(code: str) -> str:
     """The INSEE IRI of a région (``52``)."""
-    return f"{INSEE_GEO}region/{_checked(code, _KEY, 'a COG code')}"
+    return f"{INSEE_GEO}{AREA_SEGMENTS['region']}/{_checked(code, _KEY, 'a COG code')}"
 
 
 def arrondissement_iri(code: str) -> str:
     """The INSEE IRI of an arrondissement départemental (``011``, ``2A1``, ``9741``)."""
-    return f"{INSEE_GEO}arrondissement/{_checked(code, _KEY, 'a COG code')}"
+    return f"{INSEE_GEO}{AREA_SEGMENTS['arrondissement']}/{_checked(code, _KEY, 'a COG code')}"
 
 
 def epci_iri(siren: str) -> str:
     """The INSEE IRI of an EPCI (intercommunalité), by its SIREN."""
-    return f"{INSEE_GEO}intercommunalite/{_checked(siren, _SIREN, 'a SIREN')}"
+    return f"{INSEE_GEO}{AREA_SEGMENTS['epci']}/{_checked(siren, _SIREN, 'a SIREN')}"
 
 
 def legal_form_iri(code: str) -> str:

@@ -117,23 +117,6 @@ def epci_of_commune() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def commune_levels() -> dict[str, tuple[str, str, str, str]]:
-    """Commune (COM) code -> (SIREN of its EPCI, arrondissement, département and région
-    codes), "" where the COG gives none: the areas the statistics cube counts a commune in."""
-    epci = epci_of_commune()
-    return {
-        row["code"]: (
-            epci.get(row["code"], ""),
-            row["arrondissement"],
-            row["departement"],
-            row["region"],
-        )
-        for row in _rows("communes.csv")
-        if row["typecom"] == "COM"
-    }
-
-
-@lru_cache(maxsize=1)
 def naf_sections() -> dict[str, str]:
     """NAF rév. 2 sub-class code (``88.99B``) -> its section letter (``Q``)."""
     return {row["code_sous_classe"]: row["code_section"] for row in _rows("naf-rev2-5-niveaux.csv")}
