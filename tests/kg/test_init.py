@@ -63,7 +63,11 @@ def test_metadata_gives_sha256_count_and_licence(
     assert set(found[graphs.DERIVED]["derived_from"]) == set(found) - {
         graphs.DERIVED,
         graphs.METADATA,
+        graphs.STATISTICS,  # computed by ptce-kg after the rules, read by none
     }
+    # The statistics cube names the registry, reference and derived graphs it counts from.
+    assert graphs.RECHERCHE_ENTREPRISES in found[graphs.STATISTICS]["derived_from"]
+    assert graphs.DERIVED in found[graphs.STATISTICS]["derived_from"]
     # The metadata graph describes every graph, itself included.
     assert set(found[graphs.METADATA]["source"]) == set(found) - {graphs.METADATA}
     # Example poles are marked fictitious in their metadata too.
