@@ -58,7 +58,7 @@ class InitSummary:
         if self.derived_triples is not None:
             lines.append(f"derived  {self.derived_triples:>8}  <{graphs.DERIVED}>")
         if self.statistics is not None and self.statistics.changed:
-            lines.append(f"derived  {self.statistics.triples:>8}  <{graphs.STATISTICS}>")
+            lines.append(f"cube     {self.statistics.triples:>8}  <{graphs.STATISTICS}>")
         lines.append(f"init done in {self.seconds:.1f} s")
         return "\n".join(lines)
 

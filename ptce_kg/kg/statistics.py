@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from itertools import chain
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 from rdflib.namespace import XSD
@@ -62,7 +63,7 @@ class StatisticsOutcome:
         )
 
 
-def _builder_files() -> list:
+def _builder_files() -> list[Path]:
     return [
         *sorted((sparql_dir() / "statistics").glob("*.rq")),
         *sorted((ontology_dir() / "cube").glob("*.ttl")),
