@@ -85,5 +85,10 @@ def test_only_ess_and_metadata_through_an_endpoint(endpoint, capsys):
     assert main(["graphs", "--endpoint", endpoint, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     described = [r for r in rows if r["graph"] != graphs.REFERENCE_LEGAL_FORMS]  # put by hand
-    assert {r["graph"] for r in described} == {graphs.SIRENE, graphs.DERIVED, graphs.METADATA}
+    assert {r["graph"] for r in described} == {
+        graphs.SIRENE,
+        graphs.DERIVED,
+        graphs.STATISTICS,
+        graphs.METADATA,
+    }
     assert_every_graph_described(described)
