@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -65,6 +67,16 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
     )
     assert int(next(iter(units))["n"].value) == expected
     capsys.readouterr()
+    # The statistics cube was written through the endpoint, and the catalogue reads it there
+    # (the query that needs neither LATERAL nor the vocabularies, absent without init).
+    args = ["query", "--endpoint", endpoint, "--format", "csv", "ess-population-by-family"]
+    assert main([*args, "--param", "area=http://id.insee.fr/geo/pays/france"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    # without the legal-form reference data (no init here), the one family the rules derive
+    # for an active unit is that of the SAS with flag O
+    assert {r["essFamily"].rsplit("/", 1)[1]: r["units"] for r in rows} == {
+        "commercial-ess-company": "1"
+    }
     assert main(["link", "--endpoint", endpoint]) == 0  # no pole loaded: nothing to report
     assert "nothing to report" in capsys.readouterr().out
     # With the test pole on the server, the findings come back and the exit code is 1.
