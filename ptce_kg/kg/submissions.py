@@ -35,7 +35,7 @@ from ptce_kg.rdf.iris import pole_graph, pole_iri
 from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import Store
-from ptce_kg.validation import Report, read_input_bytes, validate_input
+from ptce_kg.validation import Report, read_input_bytes, validate
 from ptce_kg.validation.engine import input_file
 from ptce_kg.validation.report import InputLocations
 
@@ -117,7 +117,7 @@ def check_upload(
     )
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate_input(
+    report = validate(
         graph,
         rules=rules,
         lang=lang,

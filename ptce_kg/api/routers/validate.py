@@ -29,10 +29,19 @@ REPORT_FORMATS = {
     "text/html": "html",
     "text/csv": "csv",
 }
+# ?format= names (the renderer's, and ttl) → media type, for links that cannot set Accept
+FORMAT_PARAMETER = {
+    "json": "application/json",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "html": "text/html",
+    "csv": "text/csv",
+}
 CONFORMS_HEADER, VIOLATIONS_HEADER = "X-Validation-Conforms", "X-Validation-Violations"
 # The verdict's headers, which a page on another origin may read (CORS, in ptce_kg.api.app).
 EXPOSED_HEADERS = (CONFORMS_HEADER, VIOLATIONS_HEADER)
 
+FORMATS = tuple(FORMAT_PARAMETER)
 UploadField = Annotated[
     UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")
 ]
@@ -45,9 +54,15 @@ AcceptHeader = Annotated[str | None, Header()]
 router = APIRouter(tags=["validation"])
 
 
-def report_response(report: Report, accept: str | None, lang: str, status: int = 200) -> Response:
-    """The report in the negotiated format, with the verdict in headers (406 if unacceptable)."""
-    media_type = choose_media_type(accept, list(REPORT_FORMATS))
+def report_response(
+    report: Report, accept: str | None, lang: str, status: int = 200, format: str | None = None
+) -> Response:
+    """The report in ``format`` (a key of FORMAT_PARAMETER, 422 for another) or else the
+    negotiated one, with the verdict in headers (406 if unacceptable)."""
+    if format is not None:
+        media_type: str | None = FORMAT_PARAMETER[check_choice("format", format, FORMATS)]
+    else:
+        media_type = choose_media_type(accept, list(REPORT_FORMATS))
     if media_type is None:
         raise HTTPException(406, f"the report is available as {', '.join(REPORT_FORMATS)}")
     body = render(report, REPORT_FORMATS[media_type], lang)
