@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ptce_kg.cli import main
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
+from tests.helpers.files import REPO, demo_file
 from tests.helpers.stores import graph_of, run
 
 GOOD, BAD = "sarthe-exemple", "drome-non-conforme-exemple"
@@ -66,3 +67,22 @@ def test_chosen_poles_to_a_file(initialised_dir: Path, tmp_path: Path, capsys) -
     # a pole with no data: exit 2, and the -o file no longer holds the earlier report
     assert main([*argv[:3], "--pole", "no-such-pole", "--format", "html", "-o", str(output)]) == 2
     assert "Verdict by pole" not in output.read_text(encoding="utf-8")
+
+
+def test_a_pole_behind_a_sparql_endpoint(fresh_oxigraph_server: str, initialised_dir, capsys):
+    """The pole's graph and the registry unit it names, loaded into a real ``oxigraph serve``:
+    the report is the embedded store's (same data)."""
+    endpoint = ["--endpoint", fresh_oxigraph_server]
+    unit = REPO / "data" / "demo" / "recherche-entreprises" / "search-338365059.json"
+    assert run(capsys, "load", *endpoint, "--no-link", str(demo_file(GOOD)))[0] == EXIT_OK
+    assert run(capsys, "import", "recherche-entreprises", *endpoint, str(unit))[0] == EXIT_OK
+    argv = ["validate", "--pole", GOOD, "--format", "json", "--as-of", "2026-06-01"]
+    code, out, err = run(capsys, *argv, *endpoint)
+    assert code == EXIT_OK, err
+    remote = json.loads(out)
+    _, out, _ = run(capsys, *argv, "--store", str(initialised_dir))
+    embedded = json.loads(out)
+    assert remote["results"] == embedded["results"]
+    assert "CENTRE SOCIAL 'CAP DE TOUT' (SIREN 338365059)" in {
+        r["focus_label"].split(" — ")[0] for r in remote["results"]
+    }
