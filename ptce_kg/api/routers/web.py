@@ -14,10 +14,10 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-from ptce_kg.rdf.resources import resource_dir
+from ptce_kg.rdf.resources import node_package
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-YASGUI_PACKAGE = Path("@zazuko") / "yasgui" / "build"
+YASGUI_PACKAGE = "@zazuko/yasgui"
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -28,16 +28,10 @@ _MEDIA_TYPES = {
 
 def yasgui_dir() -> Path | None:
     """The YASGUI build folder installed by ``npm ci`` (repository root or current folder)."""
-    candidates = [Path.cwd() / "node_modules"]
-    try:
-        candidates.insert(0, resource_dir("node_modules"))
-    except FileNotFoundError:
-        pass
-    for node_modules in candidates:
-        build = node_modules / YASGUI_PACKAGE
-        if (build / "yasgui.min.js").is_file():
-            return build
-    return None
+    package = node_package(YASGUI_PACKAGE)
+    if package is None or not (package / "build" / "yasgui.min.js").is_file():
+        return None
+    return package / "build"
 
 
 def _listing(folder: Path | None) -> dict[str, Path]:
