@@ -170,12 +170,13 @@ def _render(
         f"data-credit={quoteattr(credit)}>",
         '<g class="inset-frames">',
     ]
-    # Frames first, so that they lie under the areas and never catch a click.
+    # Frames first, under the areas: a click between small islands lands on the frame, which
+    # stands for its département.
     for index, a in enumerate(x for x in areas if x.transform):
         left = index * slot_width
         lines.append(
             f'<rect x="{left + 2:g}" y="{height + 2:g}" width="{slot_width - 4:g}" '
-            f'height="{row - 4:g}" rx="4"/>'
+            f'height="{row - 4:g}" rx="4" data-departement="{a.code}"/>'
             f'<text x="{left + slot_width / 2:g}" y="{height + row - 8:g}" '
             f'text-anchor="middle">{escape(a.name)}</text>'
         )

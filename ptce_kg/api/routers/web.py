@@ -1,4 +1,5 @@
-"""The web page at ``/``: our page and assets, and the YASGUI build from ``node_modules``.
+"""The web page at ``/`` and the map at ``/map``: our pages and assets, the YASGUI build from
+``node_modules`` and the map's boundaries (``ptce_kg/geo/boundaries.py``).
 
 The page loads catalogue queries through the catalogue router (``/queries``,
 ``/queries/{name}/text``).
@@ -12,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
+from ptce_kg.geo.boundaries import france_svg
 from ptce_kg.rdf.resources import node_package
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -24,6 +26,7 @@ _MEDIA_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".map": "application/json",
 }
+SVG = "image/svg+xml"
 
 
 def yasgui_dir() -> Path | None:
@@ -57,6 +60,19 @@ def _build_router() -> APIRouter:
     @router.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return _serve(assets, "index.html")
+
+    @router.get("/map", include_in_schema=False)
+    def map_page() -> FileResponse:
+        return _serve(assets, "map.html")
+
+    @router.get("/map/france.svg", include_in_schema=False)
+    def map_boundaries() -> Response:
+        svg = france_svg()
+        if svg is None:
+            raise HTTPException(
+                status_code=404, detail="the map's boundaries are not installed: run `npm ci`"
+            )
+        return Response(svg, media_type=SVG, headers={"Cache-Control": "public, max-age=3600"})
 
     @router.get("/assets/{name}", include_in_schema=False)
     def asset(name: str) -> FileResponse:
