@@ -268,6 +268,7 @@ async function drawPole(slug) {
   document.getElementById("map-heading").textContent = t("poleHeading", label);
   const codes = new Set(mine.map((row) => areaOf(row.departement).code));
   for (const path of paths()) path.classList.toggle("territory", codes.has(path.dataset.departement));
+  paint();  // names on the areas (no colour scale on a pole's map)
   const layer = state.svg.querySelector(".points");
   layer.replaceChildren();
   let outside = 0;
@@ -281,7 +282,7 @@ async function drawPole(slug) {
     circle.setAttribute("r", "3.5");
     circle.dataset.establishment = row.establishment.value;
     const name = row.memberLabel ? row.memberLabel.value : row.member.value;
-    const where = row.communeName ? ` (${row.communeName.value})` : "";
+    const where = row.communeLabel ? ` (${row.communeLabel.value})` : "";
     const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
     title.textContent = name + where;
     circle.append(title);
@@ -291,7 +292,7 @@ async function drawPole(slug) {
   document.getElementById("map-note").textContent = points.rows.length ? t("points", drawn, outside) : t("noPoints");
   document.getElementById("area-heading").textContent = t("members");
   document.getElementById("area-content").replaceChildren(
-    points.rows.length ? table(["memberLabel", "communeName", "establishment", "wkt"], points.rows) : el("p", {}, t("noPoints")));
+    points.rows.length ? table(["memberLabel", "communeLabel", "establishment", "wkt"], points.rows) : el("p", {}, t("noPoints")));
 }
 
 async function loadSvg() {
