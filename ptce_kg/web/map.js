@@ -3,6 +3,7 @@
 //   /map?query=NAME&p=v…      any catalogue query with a territory column (INSEE département or
 //                             région IRI) and a number (else its rows are counted)
 //   /map?pole=SLUG            the pole's départements and its members' establishments as points
+//   …&embed=1                 without the page header, to be framed in another page
 // No framework, no build step; the boundaries are /map/france.svg, everything is same-origin.
 "use strict";
 
@@ -326,6 +327,8 @@ function applyLanguage(lang) {
 }
 
 async function start() {
+  // ?embed=1: the map alone (no header), for a frame in another page such as a pole's sheet.
+  if (params.get("embed")) document.body.classList.add("embed");
   applyLanguage((params.get("lang") || navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr");
   document.getElementById("lang-switch").addEventListener("click", () => {
     applyLanguage(state.lang === "fr" ? "en" : "fr");
@@ -349,7 +352,7 @@ async function start() {
     const name = params.get("query") || "poles-count-by-area";
     state.mode = params.get("query") ? "query" : "poles";
     const bindings = {};
-    for (const [k, v] of params) if (!["query", "lang", "level"].includes(k)) bindings[k] = v;
+    for (const [k, v] of params) if (!["query", "lang", "level", "embed"].includes(k)) bindings[k] = v;
     const { vars, rows } = await runQuery(name, bindings);
     state.vars = vars;
     state.rows = rows;
