@@ -91,3 +91,23 @@ def test_member_locations_are_the_registry_coordinates(run_query) -> None:
         assert abs(float(lon) - api[siret][0]) < 1e-6 and abs(float(lat) - api[siret][1]) < 1e-6
     sarthe = run_query("member-locations", pole="sarthe-exemple")
     assert {r["pole"] for r in sarthe} == {"https://w3id.org/ptce/id/pole/sarthe-exemple"}
+
+
+def test_establishments_with_coordinates_by_source(run_query) -> None:
+    geo = rdflib.Namespace("http://www.opengis.net/ont/geosparql#")
+    expected = {}
+    for path in sorted((data_dir() / "demo").glob("*.ttl")):
+        graph = rdflib.Graph().parse(path, format="turtle")
+        sites = set(graph.subjects(rdflib.RDF.type, PTCE.Establishment))
+        located = {s for s in sites if (s, geo.hasGeometry, None) in graph}
+        expected[f"https://w3id.org/ptce/graph/pole/{path.stem}"] = (len(sites), len(located))
+    samples = sorted((data_dir() / "demo" / "recherche-entreprises").glob("*.json"))
+    heads = [json.loads(p.read_text(encoding="utf-8"))["results"][0]["siege"] for p in samples]
+    expected["https://w3id.org/ptce/graph/recherche-entreprises"] = (
+        len(heads),
+        sum(1 for site in heads if site.get("latitude") and site.get("longitude")),
+    )
+    rows = run_query("establishments-with-coordinates")
+    assert {
+        r["graph"]: (int(r["establishments"]), int(r["withCoordinates"])) for r in rows
+    } == expected
