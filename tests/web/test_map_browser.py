@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_region_view_and_an_overseas_inset(page, live_server) -> None:
     open_map(page, live_server)
     page.click(".level[data-level=region]")
     page.wait_for_function(
-        "document.querySelector('#dep-72').getAttribute('aria-label').startsWith('Pays')",
+        "document.querySelector('#dep-72')?.getAttribute('aria-label')?.startsWith('Pays')",
         timeout=TIMEOUT,
     )
     coloured = fills(page)
@@ -159,3 +160,26 @@ def test_map_on_a_phone(phone_page, live_server) -> None:
     phone_page.click("#dep-44")
     phone_page.wait_for_selector("#area-content li", timeout=TIMEOUT)
     assert phone_page.text_content("#area-heading") == "Loire-Atlantique"
+
+
+def test_catalogue_queries_with_a_territory_open_on_the_map(page, live_server) -> None:
+    with live_server.client() as client:
+        catalogue = client.get("/queries", headers={"Accept": "application/json"}).json()
+    entries = catalogue if isinstance(catalogue, list) else catalogue["queries"]
+    tagged = {e["name"] for e in entries if "carte" in e.get("tags", [])}
+    assert {"poles-count-by-area", "poles-by-region"} <= tagged
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(".map-link", timeout=TIMEOUT)
+    links = page.eval_on_selector_all(".map-link", "as => as.map((a) => a.getAttribute('href'))")
+    assert set(links) == {f"/map?query={name}" for name in tagged}
+    page.click('.map-link[href="/map?query=poles-by-region"]')
+    page.wait_for_function(
+        "document.querySelector('#dep-72')?.getAttribute('aria-label')?.startsWith('Pays')",
+        timeout=TIMEOUT,
+    )
+    # poles-by-region has no number column: its rows (one per pole and région) are counted.
+    regions = Counter(r["region"] for r in rows(live_server, "poles-by-region"))
+    assert page.get_attribute("#dep-72", "aria-label").endswith(
+        f": {regions['http://id.insee.fr/geo/region/52']}"
+    )
+    assert page.is_hidden(".map-controls")
