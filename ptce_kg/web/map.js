@@ -31,6 +31,10 @@ const TEXT = {
     noPoints: "Aucun établissement de membre n'a de coordonnées connues.",
     known: "PTCE connu",
     members: "Établissements des membres",
+    member: "Membre",
+    commune: "Commune",
+    establishment: "Établissement",
+    point: "Point (WGS84)",
     error: "Erreur",
     credit: "Contours : ",
   },
@@ -50,6 +54,10 @@ const TEXT = {
     noPoints: "No member establishment has known coordinates.",
     known: "known PTCE",
     members: "Members' establishments",
+    member: "Member",
+    commune: "Commune",
+    establishment: "Establishment",
+    point: "Point (WGS84)",
     error: "Error",
     credit: "Boundaries: ",
   },
@@ -293,7 +301,18 @@ async function drawPole(slug) {
   document.getElementById("map-note").textContent = points.rows.length ? t("points", drawn, outside) : t("noPoints");
   document.getElementById("area-heading").textContent = t("members");
   document.getElementById("area-content").replaceChildren(
-    points.rows.length ? table(["memberLabel", "communeLabel", "establishment", "wkt"], points.rows) : el("p", {}, t("noPoints")));
+    points.rows.length ? pointsTable(points.rows) : el("p", {}, t("noPoints")));
+}
+
+// One row per located establishment: member, commune, establishment (by its key), WKT point.
+function pointsTable(rows) {
+  const head = el("tr", {}, ...["member", "commune", "establishment", "point"].map((k) => el("th", {}, t(k))));
+  const body = rows.map((row) => el("tr", {},
+    el("td", {}, localLink(row.member.value, row.memberLabel ? row.memberLabel.value : row.member.value)),
+    el("td", {}, row.communeLabel ? row.communeLabel.value : ""),
+    el("td", {}, localLink(row.establishment.value, row.establishment.value.split("/").pop())),
+    el("td", {}, row.wkt.value)));
+  return el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)));
 }
 
 async function loadSvg() {
