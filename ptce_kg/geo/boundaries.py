@@ -45,24 +45,21 @@ def map_settings() -> dict:
         return yaml.safe_load(handle)
 
 
-def _paths(package: str, file: str) -> dict[str, str] | None:
-    """Path data by element id in an installed package's SVG, or None if it is not installed."""
+def _svg(package: str, file: str) -> ET.Element | None:
+    """The root of an installed package's SVG file, or None if the package is not installed."""
     folder = node_package(package)
     if folder is None or not (folder / file).is_file():
         return None
-    root = ET.parse(folder / file).getroot()
+    return ET.parse(folder / file).getroot()
+
+
+def _paths(root: ET.Element) -> dict[str, str]:
+    """Path data by element id."""
     return {
         element.attrib["id"]: element.attrib["d"]
         for element in root.iter(f"{_SVG}path")
         if "id" in element.attrib and "d" in element.attrib
     }
-
-
-def _view_box(package: str, file: str) -> tuple[float, float]:
-    folder = node_package(package)
-    assert folder is not None
-    box = ET.parse(folder / file).getroot().attrib["viewBox"].split()
-    return float(box[2]), float(box[3])
 
 
 def bounding_box(path: str) -> tuple[float, float, float, float]:
@@ -131,11 +128,12 @@ def france_svg() -> str | None:
     """The map as SVG text, or None when the boundary packages are not installed."""
     settings = map_settings()
     metro, overseas = settings["departements"], settings["overseas"]
-    metro_paths = _paths(metro["package"], metro["file"])
-    world_paths = _paths(overseas["package"], overseas["file"])
-    if metro_paths is None or world_paths is None:
+    metro_svg = _svg(metro["package"], metro["file"])
+    world_svg = _svg(overseas["package"], overseas["file"])
+    if metro_svg is None or world_svg is None:
         return None
-    width, height = _view_box(metro["package"], metro["file"])
+    metro_paths, world_paths = _paths(metro_svg), _paths(world_svg)
+    _, _, width, height = (float(v) for v in metro_svg.attrib["viewBox"].split())
     departements, regions = _names()
 
     def area(code: str, path: str, transform: str = "") -> Area:

@@ -73,7 +73,9 @@ class ConicConformal:
         return _latitude_series(self.e)
 
     def to_geographic(self, x: float, y: float) -> tuple[float, float]:
-        """(longitude, latitude) in radians of the projected point (x, y) (ALG0004)."""
+        """(longitude, latitude) in radians of the projected point (x, y) (ALG0004).
+
+        Raises ValueError at the cone's apex (xs, ys), OverflowError far beyond it."""
         dx, dy = x - self.xs, y - self.ys
         iso = -math.log(abs(math.hypot(dx, dy) / self.c)) / self.n
         chi = 2 * math.atan(math.exp(iso)) - math.pi / 2  # conformal latitude
@@ -93,7 +95,10 @@ def lambert93_to_wgs84(x: float, y: float) -> tuple[float, float] | None:
     """(longitude, latitude) in degrees of Lambert-93 metres (x, y); None when the point falls
     outside the projection's area of use (metropolitan France), e.g. an overseas establishment
     whose coordinates SIRENE gives in a local UTM zone."""
-    lon, lat = LAMBERT_93.to_geographic(x, y)
+    try:
+        lon, lat = LAMBERT_93.to_geographic(x, y)
+    except (ValueError, OverflowError):  # the apex or beyond: nowhere near France
+        return None
     lon, lat = math.degrees(lon), math.degrees(lat)
     if not (_WEST <= lon <= _EAST and _SOUTH <= lat <= _NORTH):
         return None

@@ -241,7 +241,7 @@ def _point(x: str, y: str, commune: str) -> tuple[float, float] | None:
         return None
     try:
         return lambert93_to_wgs84(float(x), float(y))
-    except (ValueError, OverflowError, ZeroDivisionError):
+    except ValueError:  # not a number
         return None
 
 
