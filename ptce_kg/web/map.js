@@ -37,6 +37,7 @@ const TEXT = {
     point: "Point (WGS84)",
     error: "Erreur",
     credit: "Contours : ",
+    labelled: (area, value) => `${area} : ${value}`,
   },
   en: {
     poles: (n) => `${n} pole${n > 1 ? "s" : ""}`,
@@ -60,6 +61,7 @@ const TEXT = {
     point: "Point (WGS84)",
     error: "Error",
     credit: "Boundaries: ",
+    labelled: (area, value) => `${area}: ${value}`,
   },
 };
 
@@ -169,7 +171,7 @@ function paint() {
     const entry = values.get(areaIri(path));
     const value = entry ? entry.value : 0;
     path.style.fill = state.mode === "pole" ? "" : colour(value, limits);
-    const label = state.mode === "pole" ? areaName(path) : `${areaName(path)} : ${valueText(value)}`;
+    const label = state.mode === "pole" ? areaName(path) : t("labelled", areaName(path), valueText(value));
     path.setAttribute("aria-label", label);
     path.querySelector("title").textContent = label;
     path.classList.toggle("selected", state.selected === areaIri(path));
