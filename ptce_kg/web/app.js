@@ -18,8 +18,9 @@ const TEXT = {
     validating: "Validation en cours…",
     conforms: "Conforme : aucune violation.",
     violations: (n) => `Non conforme : ${n} violation${n > 1 ? "s" : ""}.`,
-    chooseFile: "Choisir un fichier.",
+    chooseFile: "Choisir un fichier ou un dossier.",
     error: "Erreur",
+    onMap: "carte",
   },
   en: {
     noYasgui: "YASGUI is not installed on this server (run “make web” or “npm ci”): plain editor instead.",
@@ -33,8 +34,9 @@ const TEXT = {
     validating: "Validating…",
     conforms: "Conforms: no violation.",
     violations: (n) => `Does not conform: ${n} violation${n > 1 ? "s" : ""}.`,
-    chooseFile: "Choose a file.",
+    chooseFile: "Choose a file or a folder.",
     error: "Error",
+    onMap: "map",
   },
 };
 
@@ -199,7 +201,16 @@ function renderCatalogue() {
     button.setAttribute("aria-pressed",
       String(document.getElementById("query-panel").dataset.loaded === entry.name));
     button.addEventListener("click", () => loadNamedQuery(entry.name));
-    list.appendChild(document.createElement("li")).appendChild(button);
+    const item = list.appendChild(document.createElement("li"));
+    item.appendChild(button);
+    // Queries tagged "carte" have a territory column and a number: /map draws them.
+    const required = (entry.parameters || []).some((p) => p.required);
+    if ((entry.tags || []).includes("carte") && !required) {
+      const link = item.appendChild(document.createElement("a"));
+      link.className = "map-link";
+      link.href = `/map?query=${encodeURIComponent(entry.name)}`;
+      link.textContent = t("onMap");
+    }
   }
 }
 
@@ -233,17 +244,26 @@ async function loadNamedQuery(name) {
 
 /* ---------- validation form ---------- */
 
+// The files chosen, and the CSV files of the folder chosen (the sheets of one template: the
+// server reads them together, as `ptce-kg validate FOLDER` reads a folder).
+function chosenFiles() {
+  const files = Array.from(document.getElementById("validate-file").files);
+  const folder = Array.from(document.getElementById("validate-folder").files);
+  return files.concat(folder.filter((file) => file.name.toLowerCase().endsWith(".csv")));
+}
+
 async function validateFile(event) {
   event.preventDefault();
   const status = document.getElementById("validate-status");
   const frame = document.getElementById("validate-report");
-  const file = document.getElementById("validate-file").files[0];
-  if (!file) {
+  const files = chosenFiles();
+  if (files.length === 0) {
     status.textContent = t("chooseFile");
+    status.className = "status";
     return;
   }
   const form = new FormData();
-  form.append("file", file, file.name);
+  for (const file of files) form.append("file", file, file.name);
   form.append("rules", document.getElementById("validate-rules").value);
   form.append("lang", state.lang);
   status.textContent = t("validating");
