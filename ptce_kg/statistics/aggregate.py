@@ -149,18 +149,46 @@ def _france(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _count(located: pl.DataFrame, measure: str) -> pl.DataFrame:
-    """The materialised slices of ``located`` (one row per counted thing and territory)."""
+    """The materialised slices of ``located`` (one row per counted thing and territory).
+
+    The keys are grouped as categoricals (integers; 4x faster than the strings at 300 000
+    units) and the area's IRI is joined back once at the end.
+    """
+    keys = located.select(
+        pl.col("level"),
+        *(pl.col(c).cast(pl.Categorical) for c in ("area_key", *DIMENSIONS)),
+    )
     parts = []
     for levels, grouping_sets in SLICES:
-        rows = located.filter(pl.col("level").is_in(levels))
-        for grouped in grouping_sets:
-            counted = rows.group_by("area_key", "area", *grouped).agg(n=pl.len())
+        rows = keys.filter(pl.col("level").is_in(levels))
+        # Counts add up: a grouping set is summed from a finer one already counted (a few
+        # thousand rows) when there is one, instead of grouping the million rows again.
+        done: dict[tuple[str, ...], pl.DataFrame] = {}
+        for grouped in sorted(grouping_sets, key=len, reverse=True):
+            finer = [g for g in done if set(grouped) < set(g)]
+            if finer:
+                source = done[min(finer, key=len)]
+                counted = source.group_by("area_key", *grouped).agg(pl.col("n").sum())
+            else:
+                counted = rows.group_by("area_key", *grouped).agg(n=pl.len())
+            done[grouped] = counted
             parts.append(
-                counted.with_columns(
-                    pl.lit(TOTAL).alias(dim) for dim in DIMENSIONS if dim not in grouped
-                ).select("area_key", "area", *DIMENSIONS, "n")
+                counted.select(
+                    pl.col("area_key").cast(pl.String),
+                    *(
+                        pl.col(dim).cast(pl.String) if dim in grouped else pl.lit(TOTAL).alias(dim)
+                        for dim in DIMENSIONS
+                    ),
+                    "n",
+                )
             )
-    return pl.concat(parts).with_columns(measure=pl.lit(measure))
+    iris = located.select("area_key", "area").unique("area_key")
+    return (
+        pl.concat(parts)
+        .join(iris, on="area_key")
+        .select("area_key", "area", *DIMENSIONS, "n")
+        .with_columns(measure=pl.lit(measure))
+    )
 
 
 def observations(facts: RegistryFacts, families: dict[str, str]) -> pl.DataFrame:
