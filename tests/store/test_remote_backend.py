@@ -1,4 +1,5 @@
-"""The remote backend against a live ``oxigraph serve``: commands work as on the embedded store."""
+"""The remote backend against live SPARQL engines (``oxigraph serve``, Virtuoso): commands work
+as on the embedded store."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.rdf import graphs
 from ptce_kg.store import RemoteStore
 from tests.helpers.files import demo_file
+from tests.helpers.servers import Endpoint
 from tests.helpers.stores import graph_listing, run
 
 pytestmark = pytest.mark.server
@@ -22,10 +24,11 @@ SELECT ?area ?name WHERE { ?c igeo:codeINSEE ?code ; ptce:partOfArea ?area . ?ar
 ORDER BY ?area"""
 
 
-def remote_dump(base: str) -> list[str]:
-    """Every graph's size, and every quad outside the big COG graph (its size is compared)."""
-    with RemoteStore(base) as store:
-        infos = store.graphs()
+def remote_dump(endpoint: Endpoint) -> list[str]:
+    """Every graph's size, and every quad outside the big COG graph (its size is compared);
+    the engine's own graphs left out."""
+    with endpoint.store() as store:
+        infos = [info for info in store.graphs() if info.iri not in endpoint.own_graphs]
         quads = [
             str(q)
             for info in infos
@@ -36,17 +39,19 @@ def remote_dump(base: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def initialised_server(oxigraph_server: str) -> str:
+def initialised_server(remote_endpoint: Endpoint) -> Endpoint:
     from ptce_kg.cli import main
 
-    assert main(["init", "--endpoint", f"{oxigraph_server}/query"]) == 0
-    return oxigraph_server
+    assert main(["init", *remote_endpoint.options]) == 0
+    return remote_endpoint
 
 
 def test_init_graphs_and_query_match_the_embedded_store(
-    initialised_server: str, initialised_dir: Path, capsys: pytest.CaptureFixture[str]
+    initialised_server: Endpoint, initialised_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    remote = graph_listing(capsys, "--endpoint", initialised_server)
+    remote = graph_listing(capsys, *initialised_server.options)
+    assert set(remote) >= initialised_server.own_graphs
+    remote = {g: row for g, row in remote.items() if g not in initialised_server.own_graphs}
     local = graph_listing(capsys, "--store", str(initialised_dir))
 
     def same(rows: dict[str, dict]) -> dict[str, tuple]:
@@ -58,7 +63,7 @@ def test_init_graphs_and_query_match_the_embedded_store(
 
     assert same(remote) == same(local)
     outputs = []
-    for where in (["--endpoint", initialised_server], ["--store", str(initialised_dir)]):
+    for where in (initialised_server.options, ["--store", str(initialised_dir)]):
         code, out, err = run(
             capsys, "query", *where, "--format", "csv", "--param", "code=72181", QUERY
         )
@@ -69,19 +74,19 @@ def test_init_graphs_and_query_match_the_embedded_store(
 
 
 def test_init_again_changes_nothing(
-    initialised_server: str, capsys: pytest.CaptureFixture[str]
+    initialised_server: Endpoint, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = remote_dump(initialised_server)
-    code, out, err = run(capsys, "init", "--endpoint", initialised_server)
+    code, out, err = run(capsys, "init", *initialised_server.options)
     assert code == 0, err
     assert "loaded" not in out
     assert remote_dump(initialised_server) == before
 
 
 def test_load_through_the_graph_store_protocol(
-    initialised_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    initialised_server: Endpoint, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    where = ["--endpoint", initialised_server, "--gsp-endpoint", f"{initialised_server}/store"]
+    where = initialised_server.options
     target = "https://example.org/graph/remote-test"  # not a pole graph: sarthe's data fits
     code, _, err = run(capsys, "load", *where, "--graph", target, "--no-link", str(EXAMPLE))
     assert code == 0, err
@@ -100,10 +105,10 @@ def test_load_through_the_graph_store_protocol(
     assert remote_dump(initialised_server) == before
 
 
-def test_remote_store_api(oxigraph_server: str) -> None:
+def test_remote_store_api(remote_endpoint: Endpoint) -> None:
     graph = graphs.graph_iri("pole/remote-api")
     a, p = NamedNode("https://example.org/a"), NamedNode("https://example.org/p")
-    with RemoteStore(oxigraph_server) as store:
+    with remote_endpoint.store() as store:
         assert (
             store.replace_graph(graph, [Triple(a, p, Literal("1")), Triple(a, p, Literal("2"))])
             == 2
