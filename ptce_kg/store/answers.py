@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results
+from rdflib.namespace import XSD
 
 from ptce_kg.errors import StoreError
 from ptce_kg.sparql.results import QueryResult
@@ -28,7 +29,7 @@ RDF_FORMATS = {
 }
 
 _VIRTUOSO_BLANK = "nodeID://"
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = str(XSD.boolean)
 _CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
 
 

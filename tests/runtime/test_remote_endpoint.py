@@ -107,9 +107,16 @@ def test_serve_in_front_of_the_endpoint(service: QueryService, tmp_path: Path) -
     assert refused.status_code == 400 and "SERVICE" in refused.json()["detail"]
 
 
-def test_allow_listed_service_is_called(service: QueryService, tmp_path: Path) -> None:
+def test_allow_listed_service_is_called(
+    service: QueryService, remote_endpoint: Endpoint, tmp_path: Path
+) -> None:
     """SERVICE to an endpoint of PTCE_SERVICE_ALLOWLIST runs (from a query worker); any other
     endpoint is still refused."""
+    if remote_endpoint.engine == "virtuoso":
+        pytest.skip(
+            "Virtuoso 7.2 never answers a query POSTed as application/sparql-query, the one way "
+            "Oxigraph's SERVICE client sends it (README: engines)"
+        )
     endpoint = service.settings.endpoint
     store = conformance_store(tmp_path / "store")
     server = start_server(

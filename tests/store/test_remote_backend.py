@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.rdf import graphs
+from ptce_kg.sparql.results import solutions
 from ptce_kg.store import RemoteStore
 from tests.helpers.files import demo_file
 from tests.helpers.servers import Endpoint
@@ -22,6 +23,7 @@ QUERY = """PREFIX igeo: <http://rdf.insee.fr/def/geo#>
 PREFIX ptce: <https://w3id.org/ptce/ontology#>
 SELECT ?area ?name WHERE { ?c igeo:codeINSEE ?code ; ptce:partOfArea ?area . ?area igeo:nom ?name }
 ORDER BY ?area"""
+P = NamedNode("https://example.org/p")
 
 
 def remote_dump(endpoint: Endpoint) -> list[str]:
@@ -139,6 +141,82 @@ def test_remote_store_api(remote_endpoint: Endpoint) -> None:
         store.drop_graph(copy)
         assert not {graph, copy} & {g.iri for g in store.graphs()}
         assert not {graph, copy} & set(store.graph_names())
+
+
+def _typed(value: str, datatype: str) -> Literal:
+    return Literal(value, datatype=NamedNode(f"http://www.w3.org/2001/XMLSchema#{datatype}"))
+
+
+# Terms as our data writes them (canonical lexical forms), each on its own predicate: Virtuoso
+# stores values, so it rewrites other forms ("0012" → "12", "+00:00" → "Z", doubles, durations)
+# and keeps one of two equal values of one subject and predicate (a date and a gYear...).
+TERMS = [
+    _typed("true", "boolean"),
+    _typed("false", "boolean"),
+    _typed("12", "integer"),
+    _typed("-3.5", "decimal"),
+    _typed("2024-01-01", "date"),
+    _typed("2024-02-03T04:05:06Z", "dateTime"),
+    _typed("2026", "gYear"),
+    _typed("007", "string"),
+    _typed("http://example.org/a", "anyURI"),
+    Literal("abc", datatype=NamedNode("https://example.org/datatype")),
+    Literal("bonjour", language="fr"),
+    Literal("Sarthe", language="fr-fr"),
+    Literal('quote " backslash \\ newline \n tab \t é 漢 😀'),
+    Literal("x" * 100_000),
+    NamedNode("https://example.org/é?q=1#f"),
+]
+
+
+def test_terms_come_back_as_written(remote_endpoint: Endpoint) -> None:
+    """Typed literals, booleans, language tags, long and escaped literals and blank nodes go
+    through the Graph Store Protocol and come back the same from queries."""
+    graph = "https://example.org/graph/terms"
+    subject, blank = NamedNode("https://example.org/s"), BlankNode()
+    triples = [
+        Triple(subject, NamedNode(f"https://example.org/p{i}"), t) for i, t in enumerate(TERMS)
+    ]
+    triples += [Triple(subject, P, blank), Triple(blank, P, Literal("in a blank node"))]
+    with remote_endpoint.store() as store:
+        assert store.replace_graph(graph, triples) == len(triples)
+        back = list(store.quads(graph))
+        objects = {q.predicate.value: q.object for q in back}
+        assert [objects[f"https://example.org/p{i}"] for i in range(len(TERMS))] == TERMS
+        (node,) = [q.object for q in back if q.predicate == P and q.subject == subject]
+        assert isinstance(node, BlankNode)
+        assert [q.object for q in back if q.subject == node] == [Literal("in a blank node")]
+        count = solutions(
+            store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        )
+        assert [r["n"] for r in count] == [_typed(str(len(triples)), "integer")]
+        bound = store.query(
+            f"SELECT ?p WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            substitutions={"o": TERMS[0]},
+        )
+        assert [r["p"].value for r in solutions(bound)] == ["https://example.org/p0"]
+        assert store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p {TERMS[1]} }} }}")
+        store.drop_graph(graph)
+
+
+# What an update of two statements leaves when the second fails: nothing on Oxigraph (one
+# transaction), the first statement's triples on Virtuoso (each statement is committed).
+KEPT_BY_A_FAILED_UPDATE = {"oxigraph-server": False, "virtuoso": True}
+
+
+def test_a_failed_update_of_several_statements(remote_endpoint: Endpoint) -> None:
+    graph, existing = "https://example.org/graph/atomic", "https://example.org/graph/existing"
+    with remote_endpoint.store() as store:
+        store.add_to_graph(existing, [Triple(NamedNode("https://example.org/a"), P, Literal("1"))])
+        with pytest.raises((QueryError, StoreError)):
+            store.update(
+                f'INSERT DATA {{ GRAPH <{graph}> {{ <https://example.org/a> {P} "2" }} }} ;'
+                f" CREATE GRAPH <{existing}>"
+            )
+        kept = bool(store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        store.drop_graph(graph)
+        store.drop_graph(existing)
+    assert kept is KEPT_BY_A_FAILED_UPDATE[remote_endpoint.engine]
 
 
 def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
