@@ -83,8 +83,8 @@ KNOWN_DIFFERENCES = {
     "virtuoso": {
         "eligible-poles-state-call": "a comparison's value is the integer 1 or 0, not a boolean",
         "ess-population-by-family": "ptce:partOfArea? from a bound area finds no commune below it",
-        "known-ptce-without-members": 'an aggregate over no value is "", not unbound',
-        "organisation-by-siren": 'an aggregate over no value is "", not unbound',
+        "known-ptce-without-members": "GROUP_CONCAT over no value is a string, not unbound",
+        "organisation-by-siren": "GROUP_CONCAT over no value is a string, not unbound",
         "members-outside-territory": "GROUP_CONCAT drops the names' common language tag",
         "potential-members": "GROUP_CONCAT drops the names' common language tag",
         "poles-search": "the default empty text matches nothing (an empty string is SQL NULL)",
