@@ -127,7 +127,10 @@ class RemoteStore:
 
     def add_constructed(self, graph: str, construct: str) -> None:
         """Fetch the CONSTRUCT result, then POST it to the graph (nothing posted when empty,
-        so an empty result creates no graph, as a SPARQL INSERT would not)."""
+        so an empty result creates no graph, as a SPARQL INSERT would not). Raises
+        ``QueryError`` for another query form, before anything is sent."""
+        if query_form(construct) != "graph":
+            raise QueryError("a CONSTRUCT query was expected", where=graph)
         triples = self.query(construct)
         if not isinstance(triples, list):
             raise QueryError("a CONSTRUCT query was expected", where=graph)
