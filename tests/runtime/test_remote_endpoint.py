@@ -115,7 +115,7 @@ def test_allow_listed_service_is_called(
     if remote_endpoint.engine == "virtuoso":
         pytest.skip(
             "Virtuoso 7.2 never answers a query POSTed as application/sparql-query, the one way "
-            "Oxigraph's SERVICE client sends it (README: engines)"
+            "Oxigraph's SERVICE client sends it (docs/store.md#engines-tested)"
         )
     endpoint = service.settings.endpoint
     store = conformance_store(tmp_path / "store")
