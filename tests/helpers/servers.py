@@ -134,15 +134,16 @@ class Endpoint:
 
     @property
     def options(self) -> list[str]:
-        """``--endpoint`` and, where the engine's differ from the defaults, the others."""
-        return [
-            "--endpoint",
-            self.query,
-            "--update-endpoint",
-            self.update,
-            "--gsp-endpoint",
-            self.gsp,
-        ]
+        """``--endpoint``, and the update and GSP endpoints where the engine's differ from the
+        defaults ptce-kg derives (``oxigraph serve``'s: those defaults are tested too)."""
+        defaults = RemoteStore(self.query)
+        defaults.close()
+        options = ["--endpoint", self.query]
+        if self.update != defaults.update_endpoint:
+            options += ["--update-endpoint", self.update]
+        if self.gsp != defaults.gsp_endpoint:
+            options += ["--gsp-endpoint", self.gsp]
+        return options
 
     def store(self, timeout: float = 60.0) -> RemoteStore:
         return RemoteStore(self.query, self.update, self.gsp, timeout=timeout)
