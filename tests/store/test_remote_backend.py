@@ -77,7 +77,7 @@ def test_init_graphs_and_query_match_the_embedded_store(
     assert outputs[0] == outputs[1] and outputs[0].count("\r\n") == 5
 
 
-# The named queries whose answers differ on an engine, and why (docs/store.md#engines-tested).
+# The named queries whose answers may differ on an engine, and why (docs/store.md#engines-tested).
 KNOWN_DIFFERENCES = {
     "oxigraph-server": {},
     "virtuoso": {
@@ -123,7 +123,7 @@ def test_catalogue_queries_answer_as_on_the_embedded_store(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Every named query gives the same rows on the engine as on the embedded store, but those
-    of KNOWN_DIFFERENCES."""
+    of KNOWN_DIFFERENCES (which may)."""
     differing = []
     for query in catalogue:
         params = [f"--param={p.name}={REQUIRED[p.name]}" for p in query.params if p.required]
@@ -134,7 +134,8 @@ def test_catalogue_queries_answer_as_on_the_embedded_store(
             answers.append(_rows(out))
         if answers[0] != answers[1]:
             differing.append(query.name)
-    assert sorted(differing) == sorted(KNOWN_DIFFERENCES[initialised_server.engine])
+    # A known difference may not show every time (Virtuoso's plans vary with its statistics).
+    assert sorted(set(differing) - set(KNOWN_DIFFERENCES[initialised_server.engine])) == []
 
 
 def test_init_again_changes_nothing(
