@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-WIDTH, HEIGHT = 640, 240
-_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 16, 16, 40
+WIDTH, HEIGHT = 440, 230
+_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 44, 28, 44
 _COLOURS = ("#1f5f8b", "#c2571a", "#3a7d44", "#7a4a9e")
 
 
@@ -32,7 +32,8 @@ def jobs_chart(series: Mapping[str, Sequence[tuple[str, float]]], title: str) ->
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}"'
         ' xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{WIDTH - _RIGHT}" y2="{_TOP + plot_h}" class="axis"/>',
+        f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{WIDTH - _RIGHT}" y2="{_TOP + plot_h}"'
+        ' class="axis"/>',
         f'<line x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{_TOP + plot_h}" class="axis"/>',
         f'<text x="{_LEFT - 6}" y="{_TOP + 4}" text-anchor="end">{top:g}</text>',
         f'<text x="{_LEFT - 6}" y="{_TOP + plot_h}" text-anchor="end">0</text>',
@@ -40,7 +41,7 @@ def jobs_chart(series: Mapping[str, Sequence[tuple[str, float]]], title: str) ->
     for date in dates:
         parts.append(
             f'<text x="{x(date):.1f}" y="{HEIGHT - _BOTTOM + 18}" text-anchor="middle">'
-            f"{escape(date[:7] if len(dates) > 4 else date)}</text>"
+            f"{escape(date)}</text>"
         )
     for index, (name, values) in enumerate(series.items()):
         colour = _COLOURS[index % len(_COLOURS)]
@@ -54,7 +55,8 @@ def jobs_chart(series: Mapping[str, Sequence[tuple[str, float]]], title: str) ->
                 f'<text x="{x(d):.1f}" y="{y(c) - 8:.1f}" text-anchor="middle">{c:g}</text>'
             )
         parts.append(
-            f'<text x="{_LEFT + 8 + 150 * index}" y="{HEIGHT - 4}" fill="{colour}">■ {escape(name)}</text>'
+            f'<text x="{_LEFT + 8 + 170 * index}" y="{HEIGHT - 4}" fill="{colour}">'
+            f"■ {escape(name)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

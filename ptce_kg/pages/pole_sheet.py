@@ -4,6 +4,7 @@ strategy, projects and cooperations, and its jobs over time (sparql/pages/pole-*
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -54,24 +55,32 @@ class PoleSheet:
     jobs: list[JobCount] = field(default_factory=list)
     labels: Labels = field(default_factory=Labels)
 
-    def by_category(self) -> dict[str | None, list[Member]]:
-        """Members grouped by actor category (None: not given); a member in two is in both."""
+    def by_category(self, name: Callable[[str], str]) -> list[tuple[str | None, list[Member]]]:
+        """Members grouped by actor category, ordered by the category's ``name`` (None, not
+        given, last); a member in two categories is in both."""
         groups: dict[str | None, list[Member]] = {}
         for member in self.members:
-            for category in sorted(member.categories) or [None]:
+            categories: list[str | None] = [*sorted(member.categories)] or [None]
+            for category in categories:
                 groups.setdefault(category, []).append(member)
-        return groups
+        return sorted(groups.items(), key=lambda item: _order(item[0], name))
 
-    def family_counts(self) -> Counter[str | None]:
-        """How many members fall in each ESS family (None: no family known)."""
+    def family_counts(self, name: Callable[[str], str]) -> list[tuple[str | None, int]]:
+        """How many members fall in each ESS family, most first (None: no family known)."""
         counts: Counter[str | None] = Counter()
         for member in self.members:
-            for family in sorted(member.families) or [None]:
+            families: list[str | None] = [*sorted(member.families)] or [None]
+            for family in families:
                 counts[family] += 1
-        return counts
+        return sorted(counts.items(), key=lambda item: (-item[1], _order(item[0], name)))
 
     def parts_of(self, kind: str) -> list[Part]:
         return [p for p in self.parts if p.kind == kind]
+
+
+def _order(iri: str | None, name: Callable[[str], str]) -> tuple[bool, str]:
+    """Sort key: by name, the missing value (None) last."""
+    return (iri is None, name(iri).casefold() if iri else "")
 
 
 def pole_sheet(store: Store, iri: str) -> PoleSheet:
