@@ -17,6 +17,7 @@ from ptce_kg.api.documents import document_media_type, document_response
 from ptce_kg.errors import InputError
 from ptce_kg.pages.hrefs import page_href
 from ptce_kg.pages.service import UnknownResource, page
+from ptce_kg.rdf.iris import commune_iri
 from ptce_kg.rdf.namespaces import GRAPH, ID, VOCAB
 from ptce_kg.store.base import Store
 
@@ -97,7 +98,7 @@ def graph(
 
 @router.get("/resource", summary="A reference IRI the graph uses (INSEE territory, NAF code)")
 def reference(
-    iri: Annotated[str, Query(description="the IRI, e.g. http://id.insee.fr/geo/commune/72181")],
+    iri: Annotated[str, Query(description=f"the IRI, e.g. {commune_iri('72181')}")],
     request: Request,
     store: StoreDep,
     format: FormatParam = None,  # noqa: A002
