@@ -42,6 +42,17 @@ class Page:
     status: int = 200
 
 
+def unknown(
+    iri: str, media_type: str, *, lang: str, path: str, query: dict[str, str] | None = None
+) -> Page:
+    """The answer for an IRI the graph does not name: the helpful HTML page with status 404;
+    raises ``UnknownResource`` when RDF is asked."""
+    if media_type != HTML:
+        raise UnknownResource("the graph does not name this resource", where=iri)
+    body = not_found_page(iri, lang, path, query or {})
+    return Page(body.encode("utf-8"), media_type, 404)
+
+
 def page(
     store: Store,
     iri: str,
@@ -60,10 +71,7 @@ def page(
     """
     description = describe(store, iri)
     if not description.known:
-        if media_type == HTML:
-            body = not_found_page(iri, lang, path, query or {})
-            return Page(body.encode("utf-8"), media_type, 404)
-        raise UnknownResource("the graph does not name this resource", where=iri)
+        return unknown(iri, media_type, lang=lang, path=path, query=query)
     if media_type in SYNTAXES:
         return Page(rdf_form(description.triples(), media_type), media_type)
     described = described_graphs(store)

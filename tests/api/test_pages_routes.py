@@ -179,8 +179,10 @@ def test_unknown_iris_get_a_helpful_404(client: TestClient):
         rdf = client.get(path, headers={"Accept": "text/turtle"})
         assert rdf.status_code == 404
         assert rdf.json()["error"] == "UnknownResource"
-    assert client.get("/id/org/a%20b", headers={"Accept": "text/turtle"}).status_code == 404
-    assert client.get("/id/", headers={"Accept": "text/turtle"}).status_code == 404
+    for path in ("/id/org/a%20b", "/id/", "/id/org//x", "/graph/%3Cx%3E"):
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404, path
+        html = client.get(path, headers={"Accept": BROWSER_ACCEPT})
+        assert html.status_code == 404 and "<h1>" in html.text, path
 
 
 def test_reference_iris_are_browsed_never_fetched(client: TestClient):

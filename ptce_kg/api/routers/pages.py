@@ -16,7 +16,7 @@ from ptce_kg.api.dependencies import get_store
 from ptce_kg.api.documents import document_media_type, document_response
 from ptce_kg.errors import InputError
 from ptce_kg.pages.hrefs import page_href
-from ptce_kg.pages.service import UnknownResource, page
+from ptce_kg.pages.service import page, unknown
 from ptce_kg.rdf.iris import commune_iri
 from ptce_kg.rdf.namespaces import GRAPH, ID, VOCAB
 from ptce_kg.store.base import Store
@@ -37,7 +37,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 router = APIRouter(tags=["pages"])
 
 
-def _answer(
+def _respond(
     store: Store,
     iri: str,
     request: Request,
@@ -51,11 +51,21 @@ def _answer(
     return document_response(answer.body, answer.media_type, answer.status)
 
 
-def _ours(base: str, path: str) -> str:
-    """The IRI ``base + path``; a path no IRI of ours can have is unknown (404)."""
-    if not _PATH.match(path):
-        raise UnknownResource("no resource of the graph has this address", where=path[:200])
-    return base + path
+def _ours(
+    store: Store,
+    base: str,
+    key: str,
+    request: Request,
+    fmt: str | None,
+    accept: str | None,
+    lang: str,
+) -> Response:
+    """The page of ``base + key``; a key no IRI of ours can have is unknown, never looked up."""
+    if _PATH.match(key):
+        return _respond(store, base + key, request, fmt, accept, lang)
+    media_type = document_media_type(accept, fmt)
+    answer = unknown(base + key[:200], media_type, lang=lang, path=request.url.path)
+    return document_response(answer.body, answer.media_type, answer.status)
 
 
 @router.get("/id/{path:path}", summary="A resource of the graph (a pole: its public sheet)")
@@ -67,7 +77,7 @@ def resource(
     lang: LangParam = "fr",
     accept: AcceptHeader = None,
 ) -> Response:
-    return _answer(store, _ours(str(ID), path), request, format, accept, lang)
+    return _ours(store, str(ID), path, request, format, accept, lang)
 
 
 @router.get("/vocab/{scheme}/{notation}", summary="One concept of a SKOS vocabulary")
@@ -80,8 +90,7 @@ def concept(
     lang: LangParam = "fr",
     accept: AcceptHeader = None,
 ) -> Response:
-    iri = _ours(str(VOCAB), f"{scheme}/{notation}")
-    return _answer(store, iri, request, format, accept, lang)
+    return _ours(store, str(VOCAB), f"{scheme}/{notation}", request, format, accept, lang)
 
 
 @router.get("/graph/{name:path}", summary="The description of a named graph")
@@ -93,7 +102,7 @@ def graph(
     lang: LangParam = "fr",
     accept: AcceptHeader = None,
 ) -> Response:
-    return _answer(store, _ours(str(GRAPH), name), request, format, accept, lang)
+    return _ours(store, str(GRAPH), name, request, format, accept, lang)
 
 
 @router.get("/resource", summary="A reference IRI the graph uses (INSEE territory, NAF code)")
@@ -111,4 +120,4 @@ def reference(
     local = page_href(iri)
     if local is not None and not local.startswith("/resource"):
         return RedirectResponse(local, status_code=303)
-    return _answer(store, iri, request, format, accept, lang, {"iri": iri})
+    return _respond(store, iri, request, format, accept, lang, {"iri": iri})
