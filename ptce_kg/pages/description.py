@@ -73,8 +73,10 @@ def _grouped(rows: Iterable[tuple[NamedNode | BlankNode, NamedNode, Term, str]])
     return [Statement(s, p, o, tuple(sorted(gs))) for (s, p, o), gs in graphs.items()]
 
 
-def describe(store: Store, iri: str) -> Description:
-    """The description of ``iri`` (empty when the graph does not name it)."""
+def describe(store: Store, iri: str, *, incoming: bool = True) -> Description:
+    """The description of ``iri`` (empty when the graph does not name it); without
+    ``incoming`` (RDF forms), the statements pointing to it are only counted, and only when
+    nothing is said about it (to know whether the graph names it)."""
     resource = {"resource": NamedNode(iri)}
     description = Description(iri)
     labels = description.labels
@@ -85,15 +87,16 @@ def describe(store: Store, iri: str) -> Description:
         if row["p"].value in LABEL_PROPERTIES and row["s"].value == iri:
             labels.add(iri, row["o"])
     description.statements = _grouped(out)  # type: ignore[arg-type]
-    incoming = []
-    for row in solutions(store.query(statement("pages/incoming"), substitutions=resource)):
-        incoming.append((row["s"], row["p"], NamedNode(iri), row["g"].value))
-        labels.add(row["s"].value, row["slabel"])
-    description.incoming = sorted(
-        _grouped(incoming),
-        key=lambda s: (s.predicate.value, s.subject.value),  # type: ignore[arg-type]
-    )
-    if description.incoming:
+    if incoming:
+        pointing = []
+        for row in solutions(store.query(statement("pages/incoming"), substitutions=resource)):
+            pointing.append((row["s"], row["p"], NamedNode(iri), row["g"].value))
+            labels.add(row["s"].value, row["slabel"])
+        description.incoming = sorted(
+            _grouped(pointing),
+            key=lambda s: (s.predicate.value, s.subject.value),  # type: ignore[arg-type]
+        )
+    if description.incoming or not (incoming or description.statements):
         counted = solutions(store.query(statement("pages/incoming-count"), substitutions=resource))
         description.incoming_total = next((int(r["n"].value) for r in counted), 0)
     return description

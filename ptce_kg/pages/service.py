@@ -69,7 +69,7 @@ def page(
     Raises ``UnknownResource`` for an IRI the graph does not name when RDF is asked (an HTML
     request gets the helpful page, with status 404).
     """
-    description = describe(store, iri)
+    description = describe(store, iri, incoming=media_type == HTML)
     if not description.known:
         return unknown(iri, media_type, lang=lang, path=path, query=query)
     if media_type in SYNTAXES:
