@@ -105,7 +105,7 @@ def pole_page(
     verdict: dict[str, Any] | None = None,
 ) -> str:
     """The pole's public sheet, then every statement about it (``verdict``: its validation
-    verdict when one is known: ``{"legal": bool, "call": bool, "report": href}``)."""
+    verdict when one is known, as ``pages.verdicts.sheet_verdict`` gives it)."""
 
     def name(iri: str | None) -> str:
         return (labels.best(iri, lang) or short_name(iri)) if iri else ""

@@ -4,7 +4,6 @@ the helpful page of an IRI the graph does not name. The one entry point the API 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from pyoxigraph import NamedNode
 from rdflib.namespace import RDF
@@ -16,6 +15,7 @@ from ptce_kg.pages.pole_sheet import pole_sheet
 from ptce_kg.pages.provenance import described_graphs, sources, version
 from ptce_kg.pages.rdf_forms import SYNTAXES, rdf_form
 from ptce_kg.pages.render import not_found_page, pole_page, resource_page, term_labels
+from ptce_kg.pages.verdicts import sheet_verdict
 from ptce_kg.pages.view import resource_view
 from ptce_kg.rdf.graphs import ONTOLOGY, REFERENCE_LEGAL_FORMS, REFERENCE_NAF, VOCAB
 from ptce_kg.rdf.iris import POLES
@@ -61,10 +61,9 @@ def page(
     lang: str = "fr",
     path: str,
     query: dict[str, str] | None = None,
-    verdict: Any = None,
 ) -> Page:
     """The page of ``iri`` in ``media_type`` (HTML, or a key of ``rdf_forms.SYNTAXES``); a
-    pole's IRI gets its sheet, with ``verdict`` (``{"legal", "call", "report"}``) when known.
+    pole's IRI gets its sheet, with its validation verdict.
 
     Raises ``UnknownResource`` for an IRI the graph does not name when RDF is asked (an HTML
     request gets the helpful page, with status 404).
@@ -82,6 +81,7 @@ def page(
     if iri.startswith(POLES) and "/" not in iri[len(POLES) :] and types & _GROUPINGS:
         sheet = pole_sheet(store, iri)
         labels.update(sheet.labels)
+        verdict = sheet_verdict(store, iri[len(POLES) :], lang, described)
         body = pole_page(view, sheet, labels, lang, path, verdict)
     else:
         body = resource_page(view, lang, path, query or {})

@@ -202,3 +202,18 @@ def test_reference_iris_are_browsed_never_fetched(client: TestClient):
         assert refused.status_code == 400, bad
         assert refused.json()["errors"][0]["where"] == "parameter 'iri'"
     assert client.get("/resource").status_code == 422
+
+
+@pytest.mark.parametrize("slug", ["sarthe-exemple", "drome-non-conforme-exemple"])
+def test_pole_sheet_shows_its_verdict_and_links_its_report(client: TestClient, slug: str):
+    """The sheet's two verdicts are those of the pole's validation report (legal, call)."""
+    html = client.get(f"/id/pole/{slug}", headers={"Accept": BROWSER_ACCEPT}).text
+    section = html[html.index('class="verdict"') : html.index('class="territory"')]
+    report_href = re.search(r'href="(/poles/[^"]+)"', section).group(1).replace("&amp;", "&")
+    assert report_href.startswith(f"/poles/{slug}/report?")
+    assert client.get(report_href).status_code == 200
+    for rules, position in (("legal", 0), ("call", 1)):
+        report = client.get(f"/poles/{slug}/report", params={"rules": rules, "format": "json"})
+        conforms = report.json()["conforms"]
+        verdicts = re.findall(r'<li class="(ok|ko)">', section)
+        assert verdicts[position] == ("ok" if conforms else "ko"), (slug, rules)
