@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from ptce_kg.errors import InputError
 from ptce_kg.pages.labels import LABEL_PROPERTIES, Labels
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.results import solutions
@@ -76,8 +77,12 @@ def _grouped(rows: Iterable[tuple[NamedNode | BlankNode, NamedNode, Term, str]])
 def describe(store: Store, iri: str, *, incoming: bool = True) -> Description:
     """The description of ``iri`` (empty when the graph does not name it); without
     ``incoming`` (RDF forms), the statements pointing to it are only counted, and only when
-    nothing is said about it (to know whether the graph names it)."""
-    resource = {"resource": NamedNode(iri)}
+    nothing is said about it (to know whether the graph names it). Raises ``InputError`` when
+    ``iri`` is not a valid IRI."""
+    try:
+        resource = {"resource": NamedNode(iri)}
+    except ValueError as exc:  # what a client sent as an IRI
+        raise InputError(f"not a valid IRI: {exc}", where="iri") from exc
     description = Description(iri)
     labels = description.labels
     out = []

@@ -197,10 +197,14 @@ def test_reference_iris_are_browsed_never_fetched(client: TestClient):
     assert elsewhere.status_code == 404  # not in the graph: nothing is fetched
     ours = client.get("/resource", params={"iri": POLE}, follow_redirects=False)
     assert ours.status_code == 303 and ours.headers["location"] == page_href(POLE)
+    hostile = ("http://x/%zz", "http://[::1", "http://x/a#b#c", "http://x/\x7f")
     for bad in ("file:///etc/passwd", "not an iri", "http://a b", "http://x/" + "a" * 3000):
         refused = client.get("/resource", params={"iri": bad})
         assert refused.status_code == 400, bad
         assert refused.json()["errors"][0]["where"] == "parameter 'iri'"
+    for bad in hostile:
+        refused = client.get("/resource", params={"iri": bad}, headers={"Accept": BROWSER_ACCEPT})
+        assert refused.status_code == 400, bad
     assert client.get("/resource").status_code == 422
 
 
