@@ -7,16 +7,8 @@ from __future__ import annotations
 from fastapi import HTTPException
 from fastapi.responses import Response
 
-from ptce_kg.sparql.negotiation import choose_media_type
+from ptce_kg.sparql.negotiation import DOCUMENT_FORMATS, choose_media_type
 
-# media type -> its ?format= name; Turtle answers a request that states no preference.
-DOCUMENT_FORMATS = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-    "application/n-triples": "nt",
-    "text/html": "html",
-}
 _BY_SHORT_NAME = {short: media for media, short in DOCUMENT_FORMATS.items()}
 
 

@@ -16,15 +16,14 @@ from ptce_kg.pages.chart import jobs_chart
 from ptce_kg.pages.hrefs import page_href
 from ptce_kg.pages.labels import Labels, with_terms
 from ptce_kg.pages.pole_sheet import PART_KINDS, PoleSheet
+from ptce_kg.pages.rdf_forms import SYNTAXES
 from ptce_kg.pages.view import ResourceView, short_name
+from ptce_kg.sparql.negotiation import DOCUMENT_FORMATS
 
 LANGUAGES = ("fr", "en")
 # ?format= name -> media type of the RDF forms every page links to
 FORMAT_MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
+    short: media for media, short in DOCUMENT_FORMATS.items() if media in SYNTAXES
 }
 _HERE = Path(__file__).resolve().parent
 
