@@ -125,6 +125,7 @@ def pole_page(
         kinds=PART_KINDS,
         chart=Markup(chart),  # noqa: S704 - built by jobs_chart, which escapes every text
         verdict=verdict,
+        map_query=urlencode({"pole": sheet.iri.rsplit("/", 1)[-1], "embed": "1", "lang": lang}),
     )
 
 

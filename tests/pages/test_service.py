@@ -29,7 +29,7 @@ def test_pole_sheet_lists_the_members_of_the_file(demo_store, no_network):
     assert f"({len(members)})" in html
     for label in filter(None, labels):
         assert label.replace("'", "&#39;") in html
-    assert 'id="pole-map"' in html and "<svg" in html
+    assert 'src="/map?pole=sarthe-exemple&amp;embed=1' in html and "<svg" in html
 
 
 @pytest.mark.parametrize("media_type", sorted(SYNTAXES))

@@ -57,7 +57,8 @@ def test_pole_sheet_on_a_phone(phone_page, live_server: LiveServer):
     hrefs = {shown.nth(i).get_attribute("href") for i in range(shown.count())}
     assert hrefs == {"/id/" + iri.split("/id/", 1)[1] for iri in member_iris}
     assert page.locator("section.jobs svg.chart circle").count() > 0
-    assert page.locator("#pole-map").count() == 1  # the map's slot
+    frame = page.locator("#pole-map iframe")  # the pole's map (/map?pole=…), in its slot
+    assert frame.get_attribute("src").startswith(f"/map?pole={POLE}&embed=1")
     # where the statements come from: the pole's own graph, named and dated
     page.locator("details.all summary").click()
     sources = page.locator("section.sources").inner_text()
