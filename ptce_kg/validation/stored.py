@@ -109,11 +109,11 @@ def validate_poles(
     rules: str | Iterable[str] = "all",
     lang: str = "fr",
     as_of: date | None = None,
-    workers: int = 1,
 ) -> Report:
-    """Validate each pole of ``slugs`` (None: every stored pole) on its own: see
-    :func:`read_poles` and :func:`validate_read_poles`, which raise what it raises."""
-    return validate_read_poles(read_poles(store, slugs), rules, lang, as_of, workers)
+    """Validate each pole of ``slugs`` (None: every stored pole) on its own, in this process:
+    see :func:`read_poles` and :func:`validate_read_poles` (which also validates in worker
+    processes, once the store is closed); raises what they raise."""
+    return validate_read_poles(read_poles(store, slugs), rules, lang, as_of)
 
 
 def validate_read_poles(
