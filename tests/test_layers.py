@@ -15,12 +15,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "ptce_kg"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "settings"}),
     frozenset({"rdf"}),
-    frozenset({"sparql"}),
+    frozenset({"sparql", "geo"}),
     frozenset({"store"}),
     frozenset({"reference", "spreadsheet", "ontology"}),
     frozenset({"validation", "reconciliation"}),
     frozenset({"kg"}),
-    frozenset({"runtime"}),
+    frozenset({"runtime", "pages"}),
     frozenset({"api"}),
     frozenset({"cli", "tools"}),  # `ptce-kg serve` starts the API
 )
