@@ -2,8 +2,10 @@
 differently from the W3C formats mended first (the remote backend's one reader).
 
 Virtuoso 7 writes, in SPARQL results JSON, blank nodes as ``nodeID://b10001`` (not a valid
-blank node label) and booleans as ``"1"``/``"0"`` (valid lexical forms, but not the canonical
-ones every other engine and our own data use); both are rewritten before parsing.
+blank node label), booleans as ``"1"``/``"0"`` (valid lexical forms, but not the canonical
+ones every other engine and our own data use) and WKT literals with its own datatype
+``virtrdf:Geometry``; all three are rewritten before parsing (the WKT to ``geo:wktLiteral``,
+the datatype it was written with).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse, parse_query
 from rdflib.namespace import XSD
 
 from ptce_kg.errors import StoreError
+from ptce_kg.rdf.namespaces import GEO
 from ptce_kg.sparql.results import QueryResult
 
 RESULT_FORMATS = {
@@ -31,6 +34,7 @@ RDF_FORMATS = {
 _VIRTUOSO_BLANK = "nodeID://"
 _BOOLEAN = str(XSD.boolean)
 _CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
+_VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
 
 
 def read_answer(content: bytes, media_type: str) -> QueryResult:
@@ -49,9 +53,11 @@ def read_answer(content: bytes, media_type: str) -> QueryResult:
 
 
 def _mended_json(content: bytes) -> bytes:
-    """``content`` with Virtuoso's blank nodes and booleans rewritten (as is when it has none:
-    most answers are not decoded twice)."""
-    if _VIRTUOSO_BLANK.encode() not in content and _BOOLEAN.encode() not in content:
+    """``content`` with Virtuoso's blank nodes, booleans and geometries rewritten (as is when
+    it has none: most answers are not decoded twice)."""
+    if not any(
+        mark.encode() in content for mark in (_VIRTUOSO_BLANK, _BOOLEAN, _VIRTUOSO_GEOMETRY)
+    ):
         return content
     document = json.loads(content)
     for row in document.get("results", {}).get("bindings", ()):
@@ -66,3 +72,5 @@ def _mend(term: dict[str, Any]) -> None:
         term["value"] = value.removeprefix(_VIRTUOSO_BLANK)
     elif term.get("datatype") == _BOOLEAN and value in _CANONICAL_BOOLEANS:
         term["value"] = _CANONICAL_BOOLEANS[value]
+    elif term.get("datatype") == _VIRTUOSO_GEOMETRY:
+        term["datatype"] = str(GEO.wktLiteral)

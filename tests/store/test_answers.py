@@ -1,4 +1,5 @@
-"""Reading an endpoint's answers: Virtuoso's blank nodes and booleans become W3C terms (from a
+"""Reading an endpoint's answers: Virtuoso's blank nodes, booleans and geometries become W3C
+terms (from a
 real Virtuoso answer, tests/store/data), other answers are read as they are."""
 
 from __future__ import annotations
@@ -14,19 +15,22 @@ from ptce_kg.store.answers import read_answer
 VIRTUOSO_ANSWER = Path(__file__).parent / "data" / "virtuoso-answer.json"
 BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 JSON = "application/sparql-results+json"
+WKT = NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral")
 
 
-def test_virtuoso_blank_nodes_and_booleans_are_read_as_w3c_terms() -> None:
+def test_virtuoso_blank_nodes_booleans_and_geometries_are_read_as_w3c_terms() -> None:
     answer = read_answer(VIRTUOSO_ANSWER.read_bytes(), JSON)
     assert isinstance(answer, QuerySolutions)
     rows = [(r["s"], r["o"]) for r in answer]
     node = rows[0][1]
-    assert isinstance(node, BlankNode) and node.value == "b10061"
+    assert isinstance(node, BlankNode) and node.value == "b10116"
     assert rows[0][0] == NamedNode("https://example.org/s")
     assert rows[1:] == [
         (node, Literal("true", datatype=BOOLEAN)),
         (node, Literal("false", datatype=BOOLEAN)),
         (node, Literal("Sarthe", language="fr")),
+        # written "POINT(-0.3553640 43.2777212)": Virtuoso keeps the geometry, not the text
+        (node, Literal("POINT(-0.355364 43.2777212)", datatype=WKT)),
     ]
 
 
