@@ -10,6 +10,7 @@ import socket
 import subprocess
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,14 @@ from ptce_kg.store import OxigraphStore
 from tests.helpers.catalogue import Runner, catalogue_runner
 from tests.helpers.servers import (
     OXIGRAPH,
+    VIRTUOSO,
+    VIRTUOSO_ISQL,
+    Endpoint,
     LiveServer,
-    oxigraph_serve,
+    oxigraph_endpoint,
     start_server,
     stop_server,
+    virtuoso_serve,
 )
 from tests.helpers.stores import conformance_store, run_process
 
@@ -155,23 +160,50 @@ def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         stop_server(server)
 
 
-def _needs_oxigraph() -> None:
+# The SPARQL engines the remote backend is tested on (tests/helpers/servers.py).
+ENGINES = ("oxigraph-server", "virtuoso")
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    """One Virtuoso for the whole session (it takes seconds to start); the fixtures below
+    empty it for each module or test that asks for an empty endpoint."""
+    if VIRTUOSO is None or VIRTUOSO_ISQL is None:
+        pytest.skip(
+            "Virtuoso is not installed (virtuoso-t and isql-vt: Debian package "
+            "virtuoso-opensource-7-bin)"
+        )
+    with virtuoso_serve(tmp_path_factory.mktemp("virtuoso")) as endpoint:
+        yield endpoint
+
+
+@contextmanager
+def _empty_endpoint(request: pytest.FixtureRequest, folder: Path) -> Iterator[Endpoint]:
+    """An empty endpoint of the engine ``request.param``: a new ``oxigraph serve`` on disk in
+    ``folder``, or the session's Virtuoso with every graph but its own dropped."""
+    if request.param == "virtuoso":
+        endpoint: Endpoint = request.getfixturevalue("virtuoso")
+        endpoint.clear()
+        yield endpoint
+        return
     if OXIGRAPH is None:
         pytest.skip("the oxigraph server binary (PyPI package oxigraph) is not installed")
+    with oxigraph_endpoint(folder) as endpoint:
+        yield endpoint
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a real ``oxigraph serve`` on loopback, on an empty store at the start of
-    the test module (the module's tests share it)."""
-    _needs_oxigraph()
-    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph-server")) as base:
-        yield base
+@pytest.fixture(scope="module", params=ENGINES)
+def remote_endpoint(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Endpoint]:
+    """A real SPARQL engine on loopback, empty at the start of the test module (the module's
+    tests share it); each test runs once per engine of ENGINES."""
+    with _empty_endpoint(request, tmp_path_factory.mktemp("endpoint") / "store") as endpoint:
+        yield endpoint
 
 
-@pytest.fixture
-def fresh_oxigraph_server(tmp_path: Path) -> Iterator[str]:
-    """The base URL of a real ``oxigraph serve`` on loopback, on an empty store for one test."""
-    _needs_oxigraph()
-    with oxigraph_serve(tmp_path / "oxigraph-server") as base:
-        yield base
+@pytest.fixture(params=ENGINES)
+def fresh_remote_endpoint(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Endpoint]:
+    """A real SPARQL engine on loopback, empty for one test; each test runs once per engine."""
+    with _empty_endpoint(request, tmp_path / "store") as endpoint:
+        yield endpoint

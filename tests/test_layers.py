@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"reference", "spreadsheet", "ontology"}),
     frozenset({"validation", "reconciliation", "statistics"}),
     frozenset({"kg"}),
-    frozenset({"runtime"}),
+    frozenset({"runtime", "pages"}),
     frozenset({"api"}),
     frozenset({"cli", "tools"}),  # `ptce-kg serve` starts the API
 )

@@ -12,7 +12,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ptce_kg import __version__
 from ptce_kg.api.errors import install_error_handlers
-from ptce_kg.api.routers import health, ontology, poles, queries, reconcile, sparql, validate, web
+from ptce_kg.api.routers import (
+    health,
+    ontology,
+    pages,
+    poles,
+    queries,
+    reconcile,
+    sparql,
+    validate,
+    web,
+)
 from ptce_kg.errors import PtceError
 from ptce_kg.reconciliation.service import Reconciler, index_location
 from ptce_kg.runtime.query_service import QueryService, RefreshingStore
@@ -135,6 +145,7 @@ def create_app(
         validate.router,
         poles.router,
         ontology.router,
+        pages.router,
         reconcile.make_router(),
         web.router,
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ptce_kg.rdf.graphs import graph_iri
-from ptce_kg.rdf.namespaces import ANNUAIRE, ID, INSEE_GEO, LEGAL_FORM, NAF
+from ptce_kg.rdf.namespaces import ANNUAIRE, ANNUAIRE_ESTABLISHMENT, ID, INSEE_GEO, LEGAL_FORM, NAF
 
 # A pole's key: lower-case letters, digits and dashes (``sarthe-exemple``).
 POLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
@@ -112,6 +112,11 @@ def geometry_iri(siret: str) -> str:
 def directory_page(siren: str) -> str:
     """The legal unit's page in the Annuaire des entreprises."""
     return f"{ANNUAIRE}{_checked(siren, _SIREN, 'a SIREN')}"
+
+
+def establishment_directory_page(siret: str) -> str:
+    """The establishment's page in the Annuaire des entreprises."""
+    return f"{ANNUAIRE_ESTABLISHMENT}{_checked(siret, _SIRET, 'a SIRET')}"
 
 
 def commune_iri(code: str, typecom: str = "COM") -> str:

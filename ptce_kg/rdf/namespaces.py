@@ -37,6 +37,7 @@ GRAPH = Namespace(BASE + "graph/")
 SHAPES = Namespace(BASE + "shapes#")  # the helper terms of shapes/ (ptcesh:)
 LEGAL_FORM = Namespace(BASE + "vocab/legal-form/")
 ANNUAIRE = Namespace("https://annuaire-entreprises.data.gouv.fr/entreprise/")
+ANNUAIRE_ESTABLISHMENT = Namespace("https://annuaire-entreprises.data.gouv.fr/etablissement/")
 LAW_ARTICLE = Namespace("https://www.legifrance.gouv.fr/eli/loi/2014/7/31/ERNX1315311L/jo/article_")
 
 

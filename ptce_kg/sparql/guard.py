@@ -165,6 +165,13 @@ def _first_keyword(toks: Sequence[Token]) -> Token | None:
     return None
 
 
+def query_form(query: str) -> str | None:
+    """The form of a query ("select", "ask" or "graph"), None when it starts with none of
+    them; checks nothing else (no error raised)."""
+    first = _first_keyword(list(tokens(query)))
+    return QUERY_FORMS.get(first.text.upper()) if first is not None else None
+
+
 def inspect_query(query: str, allowlist: Iterable[str] = ()) -> Inspection:
     """Check a query for the query operation; raise ``QueryError`` when it is refused.
 

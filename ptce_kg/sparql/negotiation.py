@@ -20,6 +20,15 @@ GRAPH_MEDIA_TYPES = (
     "application/ld+json",
     "application/rdf+xml",
 )
+# Documents published in an RDF syntax or as HTML (the ontology, vocabularies, resource pages):
+# media type -> its ``?format=`` name; the first answers a request that states no preference.
+DOCUMENT_FORMATS = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+    "application/n-triples": "nt",
+    "text/html": "html",
+}
 # Names people type for the same formats: a range matches its own name, and the canonical one
 # when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a
 # validation report or an error, and SPARQL JSON results where those are).

@@ -15,35 +15,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from pyoxigraph import (
-    NamedNode,
-    Quad,
-    QueryResultsFormat,
-    RdfFormat,
-    Triple,
-    parse,
-    parse_query_results,
-)
+from pyoxigraph import NamedNode, Quad, Triple
 
 from ptce_kg.errors import QueryError, StoreError
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
+from ptce_kg.sparql.guard import query_form
 from ptce_kg.sparql.results import solutions
+from ptce_kg.store.answers import read_answer
 from ptce_kg.store.base import GraphInfo, QueryResult
 from ptce_kg.store.staging import Staged
 from ptce_kg.store.updates import drop
 
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-_RESULT_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
+# What to accept by query form: an engine answers a CONSTRUCT as a table of ?s ?p ?o when
+# results formats come first (Virtuoso).
+_ACCEPT = {
+    "graph": "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
+    "select": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+    "ask": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
 }
-_RDF_FORMATS = {
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "text/turtle": RdfFormat.TURTLE,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-}
+_ACCEPT_ANY = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 
 
 class RemoteStore:
@@ -95,17 +86,10 @@ class RemoteStore:
             self.query_endpoint,
             params=params,
             data={"query": text},
-            headers={"Accept": _ACCEPT},
+            headers={"Accept": _ACCEPT.get(query_form(text) or "", _ACCEPT_ANY)},
         )
         media = response.headers.get("content-type", "").split(";")[0].strip()
-        if media in _RESULT_FORMATS:
-            return parse_query_results(response.content, _RESULT_FORMATS[media])
-        if media in _RDF_FORMATS:
-            return [
-                Triple(q.subject, q.predicate, q.object)
-                for q in parse(response.content, _RDF_FORMATS[media])
-            ]
-        raise StoreError(f"the endpoint answered with an unexpected media type {media!r}")
+        return read_answer(response.content, media)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update on the update endpoint."""
@@ -114,14 +98,17 @@ class RemoteStore:
     def _send_graph(self, method: str, graph: str, items: Iterable[Quad | Triple]) -> int:
         with Staged(graph, items) as staged, tempfile.TemporaryFile() as body:
             staged.write_ntriples(body)
+            size = body.tell()
             body.seek(0)
             try:
+                # A stated length, not chunked transfer: Virtuoso leaves a chunked body's end
+                # on the connection, and answers the next request on it with HTTP 501.
                 response = self._client.request(
                     method,
                     self.gsp_endpoint,
                     params={"graph": graph},
                     content=_chunks(body),
-                    headers={"Content-Type": "application/n-triples"},
+                    headers={"Content-Type": "application/n-triples", "Content-Length": str(size)},
                 )
             except httpx.HTTPError as exc:
                 raise StoreError(
@@ -140,7 +127,10 @@ class RemoteStore:
 
     def add_constructed(self, graph: str, construct: str) -> None:
         """Fetch the CONSTRUCT result, then POST it to the graph (nothing posted when empty,
-        so an empty result creates no graph, as a SPARQL INSERT would not)."""
+        so an empty result creates no graph, as a SPARQL INSERT would not). Raises
+        ``QueryError`` for another query form, before anything is sent."""
+        if query_form(construct) != "graph":
+            raise QueryError("a CONSTRUCT query was expected", where=graph)
         triples = self.query(construct)
         if not isinstance(triples, list):
             raise QueryError("a CONSTRUCT query was expected", where=graph)
@@ -159,8 +149,14 @@ class RemoteStore:
         )
 
     def graph_names(self) -> list[str]:
-        """The named graphs' IRIs, sorted (``GRAPH ?g {}`` lists them without reading them)."""
-        return sorted(r["g"].value for r in solutions(self.query(statement("store/graph-names"))))
+        """The named graphs' IRIs, sorted. ``GRAPH ?g {}`` lists them without reading them;
+        where it leaves ``?g`` unbound (Virtuoso), the graphs of the triples are listed."""
+        names = [r["g"] for r in solutions(self.query(statement("store/graph-names")))]
+        if None in names:
+            names = [
+                r["g"] for r in solutions(self.query(statement("store/graph-names-of-triples")))
+            ]
+        return sorted(name.value for name in names)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         """The quads of ``graph``, or of every named graph."""

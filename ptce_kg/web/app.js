@@ -69,6 +69,36 @@ async function errorMessage(response) {
   }
 }
 
+/* ---------- IRIs in results lead to this service's pages ---------- */
+
+// Our IRIs to /id/…, /vocab/…, /graph/…; INSEE's to /resource?iri=… (same rules as
+// ptce_kg/pages/hrefs.py); any other IRI keeps its own address.
+const LOCAL_PAGES = [
+  ["https://w3id.org/ptce/id/", "/id/"],
+  ["https://w3id.org/ptce/vocab/", "/vocab/"],
+  ["https://w3id.org/ptce/graph/", "/graph/"],
+];
+
+function localPage(iri) {
+  for (const [prefix, path] of LOCAL_PAGES) {
+    if (iri.startsWith(prefix) && iri.length > prefix.length) return path + iri.slice(prefix.length);
+  }
+  return iri.startsWith("http://id.insee.fr/") ? `/resource?iri=${encodeURIComponent(iri)}` : null;
+}
+
+// YASR draws its table itself: point its IRI links (a.iri) to the local pages as they appear.
+function linkIrisLocally(container) {
+  const rewrite = () => {
+    for (const link of container.querySelectorAll("a.iri[href]:not([data-iri])")) {
+      const iri = link.getAttribute("href");
+      const local = localPage(iri);
+      link.dataset.iri = iri;
+      if (local) link.setAttribute("href", local);
+    }
+  };
+  new MutationObserver(rewrite).observe(container, { childList: true, subtree: true });
+}
+
 /* ---------- editor: YASGUI or the plain fallback ---------- */
 
 function loadYasgui() {
@@ -92,6 +122,7 @@ function startYasgui() {
     persistenceId: null,
     populateFromUrl: false,
   });
+  linkIrisLocally(document.getElementById("yasgui"));
   // Same starting query as the plain editor (the textarea's text in index.html).
   yasgui.getTab().setQuery(document.getElementById("query-text").value);
   return {
@@ -155,7 +186,19 @@ async function runFallbackQuery(query) {
   const body = table.createTBody();
   for (const binding of data.results.bindings) {
     const row = body.insertRow();
-    for (const name of vars) row.insertCell().textContent = binding[name] ? binding[name].value : "";
+    for (const name of vars) {
+      const cell = row.insertCell();
+      const term = binding[name];
+      if (term && term.type === "uri") {
+        const link = cell.appendChild(document.createElement("a"));
+        link.className = "iri";
+        link.dataset.iri = term.value;
+        link.href = localPage(term.value) || term.value;
+        link.textContent = term.value;
+      } else {
+        cell.textContent = term ? term.value : "";
+      }
+    }
   }
   status.textContent = t("rows", data.results.bindings.length);
 }

@@ -9,9 +9,12 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from ptce_kg.cli import main
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
 from tests.helpers.files import REPO, demo_file
+from tests.helpers.servers import Endpoint
 from tests.helpers.stores import graph_of, run
 
 GOOD, BAD = "sarthe-exemple", "drome-non-conforme-exemple"
@@ -69,10 +72,15 @@ def test_chosen_poles_to_a_file(initialised_dir: Path, tmp_path: Path, capsys) -
     assert "Verdict by pole" not in output.read_text(encoding="utf-8")
 
 
-def test_a_pole_behind_a_sparql_endpoint(fresh_oxigraph_server: str, initialised_dir, capsys):
-    """The pole's graph and the registry unit it names, loaded into a real ``oxigraph serve``:
-    the report is the embedded store's (same data)."""
-    endpoint = ["--endpoint", fresh_oxigraph_server]
+def test_a_pole_behind_a_sparql_endpoint(fresh_remote_endpoint: Endpoint, initialised_dir, capsys):
+    """The pole's graph and the registry unit it names, loaded into a real SPARQL engine (each
+    of ``ENGINES``): the report is the embedded store's (same data)."""
+    if fresh_remote_endpoint.engine == "virtuoso":
+        pytest.skip(
+            "Virtuoso 7.2 evaluates registry-facts.rq's ptce:hasEstablishment? from a bound "
+            "actor wrongly (docs/store.md#engines-tested)"
+        )
+    endpoint = fresh_remote_endpoint.options
     unit = REPO / "data" / "demo" / "recherche-entreprises" / "search-338365059.json"
     assert run(capsys, "load", *endpoint, "--no-link", str(demo_file(GOOD)))[0] == EXIT_OK
     assert run(capsys, "import", "recherche-entreprises", *endpoint, str(unit))[0] == EXIT_OK

@@ -36,11 +36,15 @@ def local_page(
     browser: object, server: LiveServer, viewport: dict[str, int], shot: Path
 ) -> Iterator[object]:
     """A page that may only talk to ``server`` (``page.outside`` lists refused requests); its
-    final state is saved as the full-page screenshot ``shot``. PTCE_WEB_SCREENSHOTS=DIR puts
-    the screenshots in DIR instead, to look at them."""
+    final state is saved as the full-page screenshot ``shot``, and ``page.shoot(name)`` saves
+    one beside it on the way. PTCE_WEB_SCREENSHOTS=DIR puts the screenshots in DIR instead, to
+    look at them."""
     context = browser.new_context(locale="fr-FR", viewport=viewport, accept_downloads=True)
     page = context.new_page()
     page.outside = []
+    folder = Path(os.environ.get("PTCE_WEB_SCREENSHOTS") or shot.parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.shoot = lambda name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     local = (server.url, "data:", "blob:", "about:")
 
     def only_local(route):
@@ -54,7 +58,5 @@ def local_page(
     try:
         yield page
     finally:
-        folder = Path(os.environ.get("PTCE_WEB_SCREENSHOTS") or shot.parent)
-        folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / shot.name), full_page=True)
         context.close()

@@ -1,5 +1,7 @@
-"""Servers the tests start on loopback, on free ports: ``ptce-kg serve`` as a child process and
-``oxigraph serve`` (the binary of the PyPI package ``oxigraph``, in the test extra)."""
+"""Servers the tests start on loopback, on free ports: ``ptce-kg serve`` as a child process, and
+the SPARQL engines the remote backend is tested on: ``oxigraph serve`` (the binary of the PyPI
+package ``oxigraph``, in the test extra) and Virtuoso Open Source 7 (``virtuoso-t``, Debian's
+``virtuoso-opensource-7-bin``)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,15 @@ from pathlib import Path
 
 import httpx
 
+from ptce_kg.store import RemoteStore
+
 # the oxigraph server of the test extra, next to this Python (or on PATH)
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
     "oxigraph"
 )
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_ISQL = shutil.which("isql-vt")
+VIRTUOSO_INI = Path(__file__).with_name("virtuoso.ini")
 
 
 def free_port() -> int:
@@ -102,26 +109,123 @@ def oxigraph_serve(location: Path | None = None) -> Iterator[str]:
     port = free_port()
     command = [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"]
     command += ["--location", str(location)] if location is not None else []
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+    with tempfile.TemporaryDirectory() as logs:
+        log = Path(logs) / "oxigraph.log"
+        with log.open("wb") as handle:
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=handle)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
         try:
-            while True:
-                try:
-                    if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=2).is_success:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    errors.seek(0)
-                    raise RuntimeError(f"oxigraph serve did not start: {errors.read().decode()}")
-                time.sleep(0.1)
+            _wait_for(f"{base}/query", process, log, "oxigraph serve")
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
+
+
+@dataclass
+class Endpoint:
+    """A running SPARQL engine as the remote backend sees it: its endpoints, the ``ptce-kg``
+    options that name them, and the graphs the engine holds of its own."""
+
+    engine: str
+    query: str
+    update: str
+    gsp: str
+    own_graphs: frozenset[str] = frozenset()
+
+    @property
+    def options(self) -> list[str]:
+        """``--endpoint``, and the update and GSP endpoints where the engine's differ from the
+        defaults ptce-kg derives (``oxigraph serve``'s: those defaults are tested too)."""
+        defaults = RemoteStore(self.query)
+        defaults.close()
+        options = ["--endpoint", self.query]
+        if self.update != defaults.update_endpoint:
+            options += ["--update-endpoint", self.update]
+        if self.gsp != defaults.gsp_endpoint:
+            options += ["--gsp-endpoint", self.gsp]
+        return options
+
+    def store(self, timeout: float = 60.0) -> RemoteStore:
+        return RemoteStore(self.query, self.update, self.gsp, timeout=timeout)
+
+    def clear(self) -> None:
+        """Drop every graph but the engine's own: the engine is as it started."""
+        with self.store() as store:
+            for graph in set(store.graph_names()) - self.own_graphs:
+                store.drop_graph(graph)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    """Wait until ``url`` answers ``ASK {}`` (up to 120 s: a loaded machine starts slowly)."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start: {log.read_text(errors='replace')[-4000:]}")
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def oxigraph_endpoint(location: Path | None = None) -> Iterator[Endpoint]:
+    """``oxigraph_serve`` as an ``Endpoint`` (its default endpoint names)."""
+    with oxigraph_serve(location) as base:
+        yield Endpoint("oxigraph-server", f"{base}/query", f"{base}/update", f"{base}/store")
+
+
+@contextmanager
+def virtuoso_serve(folder: Path) -> Iterator[Endpoint]:
+    """A real Virtuoso Open Source 7 (``virtuoso-t +foreground``) on a new database in
+    ``folder``, both ports on loopback, with SPARQL update and the Graph Store Protocol open to
+    the anonymous endpoint user ``SPARQL`` (granted ``SPARQL_UPDATE`` through ``isql-vt``)."""
+    assert VIRTUOSO and VIRTUOSO_ISQL, (
+        "virtuoso-t and isql-vt (virtuoso-opensource-7-bin) are missing"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.read_text(encoding="utf-8").format(
+            folder=folder, sql_port=sql_port, http_port=http_port
+        ),
+        encoding="utf-8",
+    )
+    log = folder / "virtuoso.out"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        _wait_for(f"{base}/sparql", process, log, "virtuoso-t")
+        # The default credentials of a new database, on a loopback port of a throwaway server.
+        grant = 'grant SPARQL_UPDATE to "SPARQL";'
+        subprocess.run(
+            [VIRTUOSO_ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        endpoint = Endpoint(
+            "virtuoso", f"{base}/sparql", f"{base}/sparql", f"{base}/sparql-graph-crud"
+        )
+        with endpoint.store() as store:
+            endpoint.own_graphs = frozenset(store.graph_names())
+        yield endpoint
+    finally:
+        _stop(process, grace=60)

@@ -1,4 +1,5 @@
-"""The same import and link report through a remote SPARQL endpoint (a live `oxigraph serve`)."""
+"""The same import and link report through a remote SPARQL endpoint (each engine of
+``ENGINES``, live on loopback)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from ptce_kg.cli import main
 from ptce_kg.rdf import graphs
 from ptce_kg.reference import datasets as reference
-from ptce_kg.store import RemoteStore
+from tests.helpers.servers import Endpoint
 from tests.helpers.stores import assert_every_graph_described, load_turtle
 
 DATA = Path(__file__).parent / "data"
@@ -20,21 +21,15 @@ DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture
-def endpoint(fresh_oxigraph_server: str) -> str:
-    """The query endpoint of an ``oxigraph serve`` on an empty store, for one test."""
-    return f"{fresh_oxigraph_server}/query"
-
-
-def test_import_and_link_through_an_endpoint(endpoint, capsys):
+def test_import_and_link_through_an_endpoint(fresh_remote_endpoint: Endpoint, capsys):
+    where = fresh_remote_endpoint.options
     ul, et = str(DATA / "StockUniteLegale_test.csv"), str(DATA / "StockEtablissement_test.csv")
     assert (
         main(
             [
                 "import",
                 "sirene",
-                "--endpoint",
-                endpoint,
+                *where,
                 "--unites-legales",
                 ul,
                 "--etablissements",
@@ -48,14 +43,13 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
             [
                 "import",
                 "recherche-entreprises",
-                "--endpoint",
-                endpoint,
+                *where,
                 str(DATA / "search-338365059.json"),
             ]
         )
         == 0
     )
-    remote = RemoteStore(endpoint)
+    remote = fresh_remote_endpoint.store()
     units = remote.query(
         "SELECT (COUNT(?u) AS ?n) WHERE { GRAPH <https://w3id.org/ptce/graph/sirene> "
         "{ ?u a <https://w3id.org/ptce/ontology#LegalUnit> } }"
@@ -69,7 +63,7 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
     capsys.readouterr()
     # The statistics cube was written through the endpoint, and the catalogue reads it there
     # (the query that needs neither LATERAL nor the vocabularies, absent without init).
-    args = ["query", "--endpoint", endpoint, "--format", "csv", "ess-population-by-family"]
+    args = ["query", *where, "--format", "csv", "ess-population-by-family"]
     assert main([*args, "--param", "area=http://id.insee.fr/geo/pays/france"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     # without the legal-form reference data (no init here), the one family the rules derive
@@ -77,26 +71,28 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
     assert {r["essFamily"].rsplit("/", 1)[1]: r["units"] for r in rows} == {
         "commercial-ess-company": "1"
     }
-    assert main(["link", "--endpoint", endpoint]) == 0  # no pole loaded: nothing to report
+    assert main(["link", *where]) == 0  # no pole loaded: nothing to report
     assert "nothing to report" in capsys.readouterr().out
     # With the test pole on the server, the findings come back and the exit code is 1.
     load_turtle(remote, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")
-    assert main(["link", "--endpoint", endpoint, "--format", "json"]) == 1
+    assert main(["link", *where, "--format", "json"]) == 1
     assert '"unknown-siren": 1' in capsys.readouterr().out
 
 
-def test_only_ess_and_metadata_through_an_endpoint(endpoint, capsys):
+def test_only_ess_and_metadata_through_an_endpoint(fresh_remote_endpoint: Endpoint, capsys):
     """--only-ess reads the legal forms from the server; every graph written is described."""
-    with RemoteStore(endpoint) as remote:
+    where = fresh_remote_endpoint.options
+    with fresh_remote_endpoint.store() as remote:
         remote.replace_graph(graphs.REFERENCE_LEGAL_FORMS, reference.legal_form_triples())
     ul, et = str(DATA / "StockUniteLegale_test.csv"), str(DATA / "StockEtablissement_test.csv")
-    args = ["import", "sirene", "--endpoint", endpoint, "--only-ess"]
+    args = ["import", "sirene", *where, "--only-ess"]
     assert main([*args, "--unites-legales", ul, "--etablissements", et]) == 0
     out = capsys.readouterr().out
     assert "not ESS (--only-ess)" in out and "legal unit not kept" in out
-    assert main(["graphs", "--endpoint", endpoint, "--format", "json"]) == 0
+    assert main(["graphs", *where, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    described = [r for r in rows if r["graph"] != graphs.REFERENCE_LEGAL_FORMS]  # put by hand
+    put_by_hand = {graphs.REFERENCE_LEGAL_FORMS, *fresh_remote_endpoint.own_graphs}
+    described = [r for r in rows if r["graph"] not in put_by_hand]
     assert {r["graph"] for r in described} == {
         graphs.SIRENE,
         graphs.DERIVED,

@@ -1,5 +1,5 @@
-"""QueryService over a remote SPARQL endpoint (a real ``oxigraph serve`` on loopback), and
-``ptce-kg serve --endpoint`` in front of it."""
+"""QueryService over a remote SPARQL endpoint (each engine of ``ENGINES``, live on loopback),
+and ``ptce-kg serve --endpoint`` in front of it."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from ptce_kg.errors import QueryError
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
-from ptce_kg.store import RemoteStore
-from tests.helpers.servers import start_server, stop_server
+from tests.helpers.servers import Endpoint, start_server, stop_server
 from tests.helpers.stores import conformance_store
 
 G = "http://example.org/graph/remote"
@@ -25,12 +24,15 @@ pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
-def service(oxigraph_server: str) -> Iterator[QueryService]:
-    url = f"{oxigraph_server}/query"
-    store = RemoteStore(url, timeout=10)
+def service(remote_endpoint: Endpoint) -> Iterator[QueryService]:
+    store = remote_endpoint.store(timeout=10)
     triples = [Triple(NamedNode(f"http://example.org/s/{v}"), P, Literal(v)) for v in "abc"]
     store.add_to_graph(G, triples)
-    settings = Settings(endpoint=url)
+    settings = Settings(
+        endpoint=remote_endpoint.query,
+        update_endpoint=remote_endpoint.update,
+        gsp_endpoint=remote_endpoint.gsp,
+    )
     query_service = QueryService(settings, store)
     yield query_service
     query_service.close()
@@ -39,20 +41,21 @@ def service(oxigraph_server: str) -> Iterator[QueryService]:
 
 def test_select_through_the_endpoint_uses_the_union_default_graph(service: QueryService) -> None:
     assert not service.isolated
-    result = service.execute("SELECT ?v { ?s ?p ?v } ORDER BY ?v")
+    # Only this test's predicate: an engine's default graph may hold its own graphs (Virtuoso).
+    result = service.execute(f"SELECT ?v {{ ?s {P} ?v }} ORDER BY ?v")
     rows = json.loads(result.body)["results"]["bindings"]
     assert [r["v"]["value"] for r in rows] == ["a", "b", "c"]
-    csv = service.execute("SELECT ?v { ?s ?p ?v }", accept="text/csv")
+    csv = service.execute(f"SELECT ?v {{ ?s {P} ?v }}", accept="text/csv")
     assert csv.media_type == "text/csv" and len(csv.body.splitlines()) == 4
 
 
 def test_ask_construct_and_substitutions(service: QueryService) -> None:
     ask = service.execute("ASK { ?s ?p 'b' }")
     assert json.loads(ask.body)["boolean"] is True
-    graph = service.execute("CONSTRUCT WHERE { ?s ?p ?o }", accept="text/turtle")
+    graph = service.execute(f"CONSTRUCT WHERE {{ ?s {P} ?o }}", accept="text/turtle")
     assert len(list(parse(graph.body, RdfFormat.TURTLE))) == 3
     bound = service.execute(
-        "SELECT ?s ?v { ?s ?p ?v }", substitutions={"s": NamedNode("http://example.org/s/c")}
+        f"SELECT ?s ?v {{ ?s {P} ?v }}", substitutions={"s": NamedNode("http://example.org/s/c")}
     )
     assert [r["v"]["value"] for r in json.loads(bound.body)["results"]["bindings"]] == ["c"]
 
@@ -104,9 +107,16 @@ def test_serve_in_front_of_the_endpoint(service: QueryService, tmp_path: Path) -
     assert refused.status_code == 400 and "SERVICE" in refused.json()["detail"]
 
 
-def test_allow_listed_service_is_called(service: QueryService, tmp_path: Path) -> None:
+def test_allow_listed_service_is_called(
+    service: QueryService, remote_endpoint: Endpoint, tmp_path: Path
+) -> None:
     """SERVICE to an endpoint of PTCE_SERVICE_ALLOWLIST runs (from a query worker); any other
     endpoint is still refused."""
+    if remote_endpoint.engine == "virtuoso":
+        pytest.skip(
+            "Virtuoso 7.2 never answers a query POSTed as application/sparql-query, the one way "
+            "Oxigraph's SERVICE client sends it (docs/store.md#engines-tested)"
+        )
     endpoint = service.settings.endpoint
     store = conformance_store(tmp_path / "store")
     server = start_server(

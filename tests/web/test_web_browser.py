@@ -9,71 +9,18 @@ and reported: the page must work without the network.
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ptce_kg.api.routers.web import yasgui_dir
+from tests.helpers.browser import needs_chromium
 from tests.helpers.files import demo_file, template_file
 from tests.helpers.servers import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MAX_ROWS = 10  # a query whose rows fit on YASR's first page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs the system Chromium "
-        "(/usr/bin/chromium; apt-get install chromium chromium-driver)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="Python playwright missing")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def page(browser, live_server: LiveServer, tmp_path: Path, request: pytest.FixtureRequest):
-    """A page that may only talk to the live server; ``page.outside`` lists refused requests."""
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1400, "height": 1000}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.outside = []
-    local = (live_server.url, "data:", "blob:", "about:")
-
-    def only_local(route):
-        if route.request.url.startswith(local):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    yield page
-    # PTCE_WEB_SCREENSHOTS=DIR keeps a screenshot of each test's final page, to look at it.
-    shots = Path(os.environ.get("PTCE_WEB_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
-    context.close()
+pytestmark = [pytest.mark.browser, pytest.mark.server, needs_chromium]
 
 
 def small_catalogue_query(server: LiveServer) -> tuple[str, dict]:

@@ -30,23 +30,22 @@ from pyoxigraph import RdfFormat, serialize
 from rdflib.namespace import SKOS
 
 from ptce_kg.api.dependencies import get_query_service, get_store
+from ptce_kg.api.documents import document_media_type, document_response
 from ptce_kg.ontology.docs import render_html
 from ptce_kg.rdf.graphs import REFERENCE_LEGAL_FORMS
 from ptce_kg.rdf.namespaces import VOCAB
 from ptce_kg.rdf.resources import ontology_dir, vocab_files
 from ptce_kg.runtime.query_service import QueryService
-from ptce_kg.sparql.negotiation import choose_media_type
 from ptce_kg.store.base import Store
 
-# media type → (rdflib serializer, short name for ?format=)
-_FORMATS = {
-    "text/turtle": ("turtle", "ttl"),
-    "application/ld+json": ("json-ld", "jsonld"),
-    "application/rdf+xml": ("xml", "rdf"),
-    "application/n-triples": ("nt", "nt"),
-    "text/html": ("html", "html"),
+# media type → rdflib serializer
+_SERIALIZERS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "text/html": "html",
 }
-_BY_SHORT_NAME = {short: media for media, (_, short) in _FORMATS.items()}
 _SCHEME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEGAL_FORM_SCHEME = "legal-form"
 
@@ -153,27 +152,11 @@ def _label_unlabelled_parents(graph: rdflib.Graph) -> None:
             graph.add((parent, SKOS.prefLabel, rdflib.Literal(str(label))))
 
 
-def _media_type(accept: str | None, fmt: str | None) -> str:
-    """The answer's media type from ``?format=`` or else ``Accept`` (400 / 406 when none)."""
-    if fmt is not None:
-        if fmt not in _BY_SHORT_NAME:
-            raise HTTPException(400, f"unknown format {fmt!r}; use one of {sorted(_BY_SHORT_NAME)}")
-        return _BY_SHORT_NAME[fmt]
-    media_type = choose_media_type(accept, list(_FORMATS))
-    if media_type is None:
-        raise HTTPException(406, f"cannot answer in {accept!r}; available: {', '.join(_FORMATS)}")
-    return media_type
-
-
-def _response(body: bytes, media_type: str) -> Response:
-    charset = "; charset=utf-8" if media_type.startswith("text/") else ""
-    return Response(body, media_type=media_type + charset, headers={"Vary": "Accept"})
-
-
 @router.get("/ontology", summary="The PTCE ontology (OWL), by content negotiation")
 def ontology(format: FormatParam = None, accept: AcceptHeader = None) -> Response:  # noqa: A002
-    media_type = _media_type(accept, format)
-    return _response(_shipped(ontology_dir() / "ptce.ttl", _FORMATS[media_type][0]), media_type)
+    media_type = document_media_type(accept, format)
+    body = _shipped(ontology_dir() / "ptce.ttl", _SERIALIZERS[media_type])
+    return document_response(body, media_type)
 
 
 @router.get("/vocab", summary="The SKOS vocabularies: name and IRI of each scheme")
@@ -194,10 +177,10 @@ def vocabulary(
     path = _schemes().get(scheme) if _SCHEME.match(scheme) else None
     if path is None and scheme != LEGAL_FORM_SCHEME:
         raise HTTPException(404, f"no vocabulary named {scheme!r}; see /vocab for the list")
-    media_type = _media_type(accept, format)
-    serializer = _FORMATS[media_type][0]
+    media_type = document_media_type(accept, format)
+    serializer = _SERIALIZERS[media_type]
     if path is None:
         body = _legal_forms(store, service, serializer)
     else:
         body = _shipped(path, serializer)
-    return _response(body, media_type)
+    return document_response(body, media_type)
