@@ -1,4 +1,6 @@
-"""Content negotiation: parse an ``Accept`` header and pick one of the media types we can produce.
+"""Content negotiation: the one place that decides the media type of an answer, from an
+``Accept`` header, a ``?format=`` name (which overrides it) and the caller's default for
+clients that state no preference.
 
 No web framework here, so services and every router can share it.
 """
@@ -6,6 +8,9 @@ No web framework here, so services and every router can share it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+
+from ptce_kg.errors import InputError
 
 # SPARQL result media types, preferred first (the first is the answer to ``*/*`` or no Accept).
 RESULTS_MEDIA_TYPES = (
@@ -20,6 +25,26 @@ GRAPH_MEDIA_TYPES = (
     "application/ld+json",
     "application/rdf+xml",
 )
+# What each query form can be answered in (ASK: CSV/TSV have no boolean form).
+ANSWER_MEDIA_TYPES = {
+    "select": RESULTS_MEDIA_TYPES,
+    "ask": RESULTS_MEDIA_TYPES[:2],
+    "graph": GRAPH_MEDIA_TYPES,
+}
+_FORM_NAMES = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
+#: The request parameter naming the answer's format (never a catalogue parameter).
+FORMAT_PARAMETER = "format"
+#: ``?format=`` names, each standing for the media types listed: the first that fits the answer
+#: is used (``json`` is SPARQL JSON results for SELECT/ASK, JSON-LD for a graph; ``xml`` alike).
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "ttl": ("text/turtle",),
+    "nt": ("application/n-triples",),
+    "jsonld": ("application/ld+json",),
+}
 # Names people type for the same formats: a range matches its own name, and the canonical one
 # when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a
 # validation report or an error, and SPARQL JSON results where those are).
@@ -94,3 +119,73 @@ def choose_media_type(accept: str | None, available: Sequence[str]) -> str | Non
         if best is None or key > best:
             best, chosen = key, media_type
     return chosen
+
+
+class UnknownFormat(InputError):
+    """A ``?format=`` value that names no format (HTTP 400)."""
+
+
+class NotAcceptable(InputError):
+    """No media type the client accepts, or the ``?format=`` asked, fits the answer (HTTP 406)."""
+
+    http_status = 406
+
+
+def check_format(name: str | None) -> str | None:
+    """``name`` when it is a ``?format=`` value (or None); raises UnknownFormat listing them."""
+    if name is not None and name not in FORMAT_NAMES:
+        raise UnknownFormat(
+            f"format {name!r} is not one of {', '.join(FORMAT_NAMES)}", where="parameter 'format'"
+        )
+    return name
+
+
+def format_media_type(name: str, available: Sequence[str]) -> str | None:
+    """The media type of ``available`` that the format ``name`` stands for, or None.
+
+    Raises UnknownFormat."""
+    check_format(name)
+    return next((m for m in FORMAT_NAMES[name] if m in available), None)
+
+
+def states_no_preference(accept: str | None) -> bool:
+    """True for no ``Accept`` header (urllib, hence pandas) or one that accepts anything alike
+    (``*/*``: curl, requests, R's libcurl): what scripts send."""
+    ranges = parse_accept(accept)
+    return all(media == "*/*" for media, _ in ranges)
+
+
+def negotiate(
+    form: str, accept: str | None, fmt: str | None = None, script_default: str | None = None
+) -> str:
+    """The media type of the answer to a query of ``form`` ("select", "ask" or "graph").
+
+    ``fmt`` (a ``?format=`` name) overrides ``accept``; ``script_default`` is answered, when
+    ``form`` can take it, to a client that states no preference (``states_no_preference``).
+    Raises UnknownFormat, NotAcceptable (saying what the answer can be had in).
+    """
+    available = ANSWER_MEDIA_TYPES[form]
+    if fmt is not None:
+        chosen = format_media_type(fmt, available)
+        if chosen is None:
+            names = [n for n in FORMAT_NAMES if format_media_type(n, available)]
+            raise NotAcceptable(
+                f"{_FORM_NAMES[form]} query has no {fmt} answer; format takes {', '.join(names)}",
+                where="parameter 'format'",
+            )
+        return chosen
+    chosen = _media_type(form, accept, script_default)
+    if chosen is None:
+        raise NotAcceptable(
+            f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
+        )
+    return chosen
+
+
+# Clients send few distinct Accept headers; parsing one costs more than a lookup.
+@lru_cache(maxsize=64)
+def _media_type(form: str, accept: str | None, script_default: str | None) -> str | None:
+    available = ANSWER_MEDIA_TYPES[form]
+    if script_default in available and states_no_preference(accept):
+        return script_default
+    return choose_media_type(accept, available)
