@@ -9,7 +9,9 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -220,3 +222,22 @@ def test_live_server_runs_named_queries_in_workers(live: LiveServer, run_query) 
             assert _rows(response) == run_query(name, **params), name
         bad = http.get("/queries/jobs-by-pole", params={"since": "2025-02-30"})
         assert bad.status_code == 422 and "since" in bad.json()["detail"]
+
+
+@pytest.mark.server
+def test_pandas_reads_every_catalogue_query(live: LiveServer, catalogue: Catalogue) -> None:
+    """``pd.read_csv(url)`` (urllib: no Accept header) and ``?format=csv`` give the rows and
+    columns of the JSON answer, for every catalogue query (required parameters given)."""
+    # a région with ESS units; a shipped registry unit (data/demo/recherche-entreprises)
+    required = {"area": "http://id.insee.fr/geo/region/52", "siren": "400461356"}
+    with live.client() as http:
+        for query in catalogue:
+            params = {p.name: required[p.name] for p in query.params if p.required}
+            url = f"{live.url}/queries/{query.name}"
+            document = http.get(url, params=params, headers={"Accept": JSON}).json()
+            columns = document["head"]["vars"]
+            rows = len(document["results"]["bindings"])
+            for extra in ({"format": "csv"}, {}):
+                table = pd.read_csv(f"{url}?{urlencode({**params, **extra})}")
+                assert list(table.columns) == columns, (query.name, extra)
+                assert len(table) == rows, (query.name, extra)
