@@ -45,6 +45,17 @@ FORMAT_NAMES: dict[str, tuple[str, ...]] = {
     "nt": ("application/n-triples",),
     "jsonld": ("application/ld+json",),
 }
+# Other names clients send in ``format``: SPARQLWrapper sends its return format there (turtle,
+# n3, rdf, rdf+xml, json-ld, and for some also the media type), as Virtuoso and Fuseki read it.
+# A media type we answer in is accepted as a format too.
+FORMAT_ALIASES = {
+    "turtle": "ttl",
+    "n3": "ttl",  # Turtle is N3
+    "ntriples": "nt",
+    "rdf": "xml",
+    "rdf+xml": "xml",
+    "json-ld": "jsonld",
+}
 # Names people type for the same formats: a range matches its own name, and the canonical one
 # when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a
 # validation report or an error, and SPARQL JSON results where those are).
@@ -131,12 +142,31 @@ class NotAcceptable(InputError):
     http_status = 406
 
 
+def format_media_types(name: str) -> tuple[str, ...]:
+    """The media types a ``format`` value stands for: a name of ``FORMAT_NAMES``, an alias of
+    ``FORMAT_ALIASES``, or media types we answer in (a comma-separated list too: SPARQLWrapper
+    sends its Accept value for some formats). Raises UnknownFormat listing the names."""
+    found: list[str] = []
+    for part in name.split(","):
+        value = part.split(";")[0].strip().lower()
+        value = FORMAT_ALIASES.get(value, value)
+        media_type = ALIASES.get(value, value)
+        if value in FORMAT_NAMES:
+            found += FORMAT_NAMES[value]
+        elif media_type in RESULTS_MEDIA_TYPES + GRAPH_MEDIA_TYPES:
+            found.append(media_type)
+    if found:
+        return tuple(dict.fromkeys(found))
+    raise UnknownFormat(
+        f"format {name!r} is not one of {', '.join(FORMAT_NAMES)} (or a media type)",
+        where="parameter 'format'",
+    )
+
+
 def check_format(name: str | None) -> str | None:
-    """``name`` when it is a ``?format=`` value (or None); raises UnknownFormat listing them."""
-    if name is not None and name not in FORMAT_NAMES:
-        raise UnknownFormat(
-            f"format {name!r} is not one of {', '.join(FORMAT_NAMES)}", where="parameter 'format'"
-        )
+    """``name`` when it is a ``format`` value (or None); raises UnknownFormat listing them."""
+    if name is not None:
+        format_media_types(name)
     return name
 
 
@@ -144,8 +174,7 @@ def format_media_type(name: str, available: Sequence[str]) -> str | None:
     """The media type of ``available`` that the format ``name`` stands for, or None.
 
     Raises UnknownFormat."""
-    check_format(name)
-    return next((m for m in FORMAT_NAMES[name] if m in available), None)
+    return next((m for m in format_media_types(name) if m in available), None)
 
 
 def states_no_preference(accept: str | None) -> bool:

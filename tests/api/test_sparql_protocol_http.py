@@ -216,6 +216,25 @@ def test_formats_an_answer_cannot_take(client) -> None:
     assert twice.status_code == 400 and "more than one 'format'" in twice.text
 
 
+def test_format_aliases_and_media_types(client) -> None:
+    """Other names clients put in ``format`` (SPARQLWrapper's, media types), and one format
+    given twice under two names, as SPARQLWrapper does for TSV."""
+    select, construct = "SELECT * {}", "CONSTRUCT WHERE { ?s ?p ?o }"
+    for query, values, media_type in [
+        (select, ["text/csv"], "text/csv"),
+        (select, ["tsv", "text/tab-separated-values"], "text/tab-separated-values"),
+        (construct, ["turtle"], "text/turtle"),
+        (construct, ["n3"], "text/turtle"),
+        (construct, ["rdf+xml", "application/rdf+xml"], "application/rdf+xml"),
+        (construct, ["json-ld", "application/ld+json"], "application/ld+json"),
+        (construct, ["ntriples"], "application/n-triples"),
+    ]:
+        params = [("query", query)] + [("format", value) for value in values]
+        response = client.get("/sparql", params=params)
+        assert response.status_code == 200, (values, response.text)
+        assert response.headers["content-type"].split(";")[0] == media_type, values
+
+
 def test_service_description_with_format(client) -> None:
     turtle = client.get("/sparql", params={"format": "ttl"}, headers={"accept": "image/png"})
     assert turtle.status_code == 200

@@ -28,9 +28,9 @@ from ptce_kg.sparql.negotiation import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
     NotAcceptable,
-    check_format,
     choose_media_type,
     format_media_type,
+    format_media_types,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -137,11 +137,20 @@ async def read_protocol_request(request: Request) -> ProtocolRequest:
     for name, value in pairs:
         if name in _PROTOCOL_PARAMS:
             params.setdefault(name, []).append(value)
-    for name, direct in (("query", query), ("update", update), (FORMAT_PARAMETER, None)):
+    for name, direct in (("query", query), ("update", update)):
         given = params.get(name, [])
         if len(given) + (direct is not None) > 1:
             raise _bad(f"more than one {name!r} in the request")
-    check_format(next(iter(params.get(FORMAT_PARAMETER, [])), None))
+    formats = params.get(FORMAT_PARAMETER, [])
+    if len(formats) > 1:
+        # SPARQLWrapper repeats its format as media types (format=rdf+xml&format=application/
+        # rdf+xml): names of one format are one format, kept as the media types they share.
+        shared = list(format_media_types(formats[0]))
+        for other in formats[1:]:
+            shared = [m for m in shared if m in format_media_types(other)]
+        if not shared:
+            raise _bad(f"more than one {FORMAT_PARAMETER!r} in the request")
+        params[FORMAT_PARAMETER] = [",".join(shared)]
     query = query if query is not None else next(iter(params.get("query", [])), None)
     update = update if update is not None else next(iter(params.get("update", [])), None)
     if query is not None and update is not None:
