@@ -177,7 +177,7 @@ def test_query_body_runs_on_sparql_as_the_named_route(
 ) -> None:
     """The body has no header, and gives on /sparql the rows the named route gives with no
     parameter: defaults bound (jobs-by-pole's since), no empty column (pole-members' category)."""
-    for name in ("jobs-by-pole", "pole-members", "poles-search", "eligible-poles-state-call"):
+    for name in [q.name for q in catalogue if not any(p.required for p in q.params)]:
         body = client.get(f"/queries/{name}/body")
         assert body.status_code == 200
         assert body.headers["content-type"].startswith("application/sparql-query")
@@ -185,7 +185,7 @@ def test_query_body_runs_on_sparql_as_the_named_route(
         on_sparql = client.post("/sparql", data={"query": body.text})
         named = client.get(f"/queries/{name}")
         assert on_sparql.status_code == 200, on_sparql.text
-        assert on_sparql.json() == named.json() and _rows(named), name
+        assert on_sparql.json() == named.json(), name
     assert client.get("/queries/nope/body").status_code == 404
 
 
