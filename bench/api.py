@@ -34,8 +34,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +46,7 @@ from typing import Any
 
 import httpx
 from pyoxigraph import RdfFormat
+from servers import Server, free_port, service_env, start
 
 from ptce_kg.kg.initialise import initialise
 from ptce_kg.kg.linking import rebuild_derived
@@ -290,28 +289,6 @@ def build(folder: Path, units: int, poles: int, seed: int) -> tuple[Path, Path, 
 # ---------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen[bytes]
-    url: str  # where a query goes: the named-query base for ptce-kg, the SPARQL endpoint otherwise
-    probe: str
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 def process_tree_cpu(root: int) -> float:
     """CPU seconds (user + system) used so far by ``root`` and its live descendants (Linux /proc).
 
@@ -339,40 +316,14 @@ def process_tree_cpu(root: int) -> float:
     return total
 
 
-def _start(
-    name: str,
-    command: list[str],
-    url: str,
-    probe: str,
-    log: Path,
-    timeout: float,
-    env: dict[str, str] | None = None,
-) -> Server:
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(probe, timeout=5).status_code < 500:
-                print(f"{name}: ready in {time.monotonic() - started:.1f} s", flush=True)
-                return Server(name, process, url, probe)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    process.kill()
-    raise RuntimeError(f"{name} did not start within {timeout} s")
-
-
 def start_ptce(store_dir: Path, log: Path) -> Server:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
     # one query worker per concurrent client: with fewer, the pool starts and stops a worker
     # process on every burst (documented setting PTCE_QUERY_WORKERS)
-    env["PTCE_QUERY_WORKERS"] = str(CLIENTS)
+    env = service_env(PTCE_QUERY_WORKERS=str(CLIENTS))
     base = f"http://127.0.0.1:{port}"
     command = [str(BIN / "ptce-kg"), "serve", "--store", str(store_dir), "--port", str(port)]
-    return _start("ptce-kg", command, f"{base}/queries", f"{base}/health", log, 120, env)
+    return start("ptce-kg", command, f"{base}/queries", f"{base}/health", log, 120, env)
 
 
 def start_oxigraph(nquads: Path, folder: Path, log: Path) -> Server:
@@ -395,7 +346,7 @@ def start_oxigraph(nquads: Path, folder: Path, log: Path) -> Server:
         f"127.0.0.1:{port}",
         "--union-default-graph",
     ]
-    return _start(
+    return start(
         "oxigraph serve", command, f"{base}/query", f"{base}/query?query=ASK%7B%7D", log, 120
     )
 
@@ -415,7 +366,7 @@ def start_rdflib(nquads: Path, log: Path) -> Server:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-c", RDFLIB_APP, str(nquads), str(port)]
-    return _start(
+    return start(
         "rdflib-endpoint", command, f"{base}/sparql", f"{base}/sparql?query=ASK%7B%7D", log, 600
     )
 

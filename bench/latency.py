@@ -28,10 +28,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from servers import Server, free_port, service_env, start
 
 BIN = Path(sys.executable).parent
 ANCHOR = 0.5  # seconds: the worst ASK {} a light client may wait
@@ -51,26 +49,6 @@ IDLE_SECONDS = 5.0
 RUNAWAY = (
     "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(17)) + " }"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def make_store(folder: Path) -> Path:
@@ -88,25 +66,11 @@ def make_store(folder: Path) -> Path:
 
 def start_server(store: Path, log: Path, query_timeout: float, workers: int | None) -> Server:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PTCE_")}
     command = [str(BIN / "ptce-kg"), "serve", "--store", str(store), "--port", str(port)]
     command += ["--query-timeout", str(query_timeout)]
     command += ["--query-workers", str(workers)] if workers else []
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    while time.monotonic() - started < 120:
-        if process.poll() is not None:
-            raise RuntimeError(f"ptce-kg serve exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
-                print(f"ptce-kg serve: ready in {time.monotonic() - started:.1f} s", flush=True)
-                return Server(process, url)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    process.kill()
-    raise RuntimeError("ptce-kg serve did not start within 120 s")
+    return start("ptce-kg serve", command, url, f"{url}/health", log, env=service_env())
 
 
 # ---------------------------------------------------------------- loads (in a client process)

@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +45,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import import_sirene  # noqa: E402  (the store is built as that benchmark builds it)
+from servers import free_port, start  # noqa: E402
 
 PTCE = [sys.executable, "-m", "ptce_kg"]
 CLIENTS = 4
@@ -210,25 +210,6 @@ def labelled_set(store: Path, rows: int, seed: int) -> list[dict[str, str]]:
     return sample
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited")
-        try:
-            httpx.get(url, timeout=5)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not start")
-
-
 def send(url: str, sample: list[dict[str, str]], batch: int, properties: bool) -> dict[str, Any]:
     """All rows in batches of ``batch`` from CLIENTS threads: answers and per-batch seconds."""
     batches = [sample[i : i + batch] for i in range(0, len(sample), batch)]
@@ -310,15 +291,12 @@ def csv_reconcile(folder: Path, store: Path, sample: list[dict[str, str]], batch
         "from csv_reconcile import create_app\nfrom werkzeug.serving import run_simple\n"
         f"run_simple('127.0.0.1', {port}, create_app(), threaded=True)\n"
     )
-    server = subprocess.Popen([sys.executable, "-c", code], cwd=work,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/reconcile"
+    server = start("csv-reconcile", [sys.executable, "-c", code], url, url, timeout=600, cwd=work)
     try:
-        url = f"http://127.0.0.1:{port}/reconcile"
-        wait_for(url, server)
         answer = send(url, sample, batch, properties=False)
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
     figures = score(sample, answer, lambda c: c["id"])
     figures["load_s"] = load
     return figures
@@ -353,20 +331,17 @@ def main() -> None:
     )
     sample = labelled_set(store, args.rows, args.seed)
     port = free_port()
-    server = subprocess.Popen([*PTCE, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/reconcile"
+    command = [*PTCE, "serve", "--port", str(port)]
+    server = start("ptce-kg serve", command, url, f"{url[:-10]}/health", timeout=600, env=env)
     try:
-        wait_for(f"http://127.0.0.1:{port}/health", server)
-        manifest = httpx.get(f"http://127.0.0.1:{port}/reconcile", timeout=60).json()
-        batch = manifest["batchSize"]
-        url = f"http://127.0.0.1:{port}/reconcile"
+        batch = httpx.get(url, timeout=60).json()["batchSize"]
         send(url, sample[: batch * CLIENTS], batch, properties=True)  # warm-up (first use)
         ours = score(sample, send(url, sample, batch, properties=True), lambda c: c["id"])
         small = sample[: args.csv_reconcile_rows]
         ours_small = score(small, send(url, small, batch, properties=False), lambda c: c["id"])
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
     theirs = csv_reconcile(folder, store, small, batch) if args.csv_reconcile_rows else None
     print(f"\n{len(sample)} rows, batches of {batch}, {CLIENTS} concurrent clients")
     print(

@@ -71,6 +71,13 @@ class InputError(PtceError):
         return [{"where": self.where, "message": self.message}]
 
 
+class NotFound(InputError):
+    """Something named in a request does not exist: a pole with no data in the store (HTTP 404;
+    exit 2, a usage error on the command line)."""
+
+    http_status = 404
+
+
 class InputTooLarge(InputError):
     """An input past a size limit: the whole file, or one part of it (a literal, a line) past
     the parser's buffer (HTTP 413, the message names the limit)."""

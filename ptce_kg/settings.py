@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     max_result_rows: int = 100_000
     max_result_bytes: int = 50_000_000
     max_body_bytes: int = 20_000_000
+    max_upload_files: int = 100  # files in one POST /validate
     query_workers: int = 2
     validation_timeout: float = 60.0  # uploads to /validate and /poles/{id}/data
     validation_workers: int = 2

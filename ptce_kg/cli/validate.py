@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
+from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError, InternalError, PtceError
-from ptce_kg.validation import FORMATS, RULE_SETS, render, render_failure, validate_files
+from ptce_kg.validation import FORMATS, RULE_SETS, Report, render, render_failure, validate_files
 from ptce_kg.validation.shapes import rule_sets
+from ptce_kg.validation.stored import validate_poles
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--pole",
+    "poles",
+    multiple=True,
+    metavar="SLUG",
+    help="Validate this pole's data as the store holds it, instead of files (repeatable).",
+)
+@click.option(
+    "--all-poles",
+    is_flag=True,
+    help="Validate every pole of the store, each on its own, in one report.",
+)
+@store_options
 @click.option(
     "--rules",
     default="all",
@@ -52,6 +67,9 @@ from ptce_kg.validation.shapes import rule_sets
 )
 def validate(
     files: tuple[Path, ...],
+    poles: tuple[str, ...],
+    all_poles: bool,
+    store_options: StoreOptions,
     rules: str,
     fmt: str,
     lang: str,
@@ -59,21 +77,33 @@ def validate(
     input_format: str | None,
     output: Path | None,
 ) -> None:
-    """Validate FILE… (RDF in any syntax, the spreadsheet template .xlsx, or a folder of CSV files).
+    """Validate FILE… (RDF in any syntax, the spreadsheet template .xlsx, or a folder of CSV
+    files), or with --pole/--all-poles the poles' data as the store holds it (--store or
+    --endpoint; beside a running `ptce-kg serve`, the snapshot it made after its last write).
 
     Exit code 0 when there is no violation (warnings and infos are shown), 1 when there is at
-    least one violation, 2 when an input cannot be read or parsed, 3 on an internal error.
-    With --format json a JSON document is printed whatever the exit code: on 2 or 3 it has
-    "conforms": null and the errors (table errors one entry per sheet, row and column).
+    least one violation (in any pole), 2 when an input cannot be read or parsed or a pole has
+    no data, 3 on an internal error. With --format json a JSON document is printed whatever
+    the exit code: on 2 or 3 it has "conforms": null and the errors (table errors one entry
+    per sheet, row and column).
     """
+    stored = bool(poles) or all_poles
+    if stored == bool(files):
+        raise click.UsageError("give FILE… or --pole/--all-poles (not both)")
+    if poles and all_poles:
+        raise click.UsageError("give --pole or --all-poles, not both")
+    if not stored and store_options != StoreOptions():
+        raise click.UsageError("--store and --endpoint go with --pole or --all-poles")
+    day = None if as_of is None else as_of.date()
     try:
-        report = validate_files(
-            list(files),
-            rules=rules,
-            lang=lang,
-            input_format=input_format,
-            as_of=None if as_of is None else as_of.date(),
-        )
+        if stored:
+            if input_format is not None:
+                raise click.UsageError("--input-format goes with FILE…")
+            report = _validate_stored(store_options, poles or None, rules, lang, day)
+        else:
+            report = validate_files(
+                list(files), rules=rules, lang=lang, input_format=input_format, as_of=day
+            )
         text = render(report, fmt, lang)
     except Exception as exc:
         _report_failure(exc, fmt, lang, rules, output)
@@ -81,6 +111,19 @@ def validate(
     _emit(text, output)
     # main() maps SystemExit to the exit status (a returned value would be lost).
     sys.exit(EXIT_OK if report.conforms else EXIT_NONCONFORMANT)
+
+
+def _validate_stored(
+    options: StoreOptions,
+    poles: tuple[str, ...] | None,
+    rules: str,
+    lang: str,
+    as_of: date | None,
+) -> Report:
+    """The poles' data validated where it is stored (None: every pole); read-only, so it works
+    beside a running server."""
+    with options.open(read_only=True) as store:
+        return validate_poles(store, poles, rules=rules, lang=lang, as_of=as_of)
 
 
 def _report_failure(exc: Exception, fmt: str, lang: str, rules: str, output: Path | None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -35,7 +35,7 @@ from ptce_kg.rdf.iris import pole_graph, pole_iri
 from ptce_kg.rdf.namespaces import PTCE
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import Store
-from ptce_kg.validation import Report, read_input_bytes, validate_input
+from ptce_kg.validation import InputBytes, Report, read_inputs_bytes, validate
 from ptce_kg.validation.engine import input_file
 from ptce_kg.validation.report import InputLocations
 
@@ -90,38 +90,36 @@ class CheckedUpload:
 
 
 def check_upload(
-    data: bytes,
-    filename: str,
+    files: Sequence[tuple[str, bytes]],
     *,
     rules: str | tuple[str, ...] = "all",
     lang: str = "fr",
     input_format: str | None = None,
     pole_id: str | None = None,
 ) -> CheckedUpload:
-    """Read and validate an uploaded file; with ``pole_id``, it must describe that pole, and
-    its triples come back for the ownership check and the write.
+    """Read uploaded files, given as (client's file name, content), and validate them together
+    (the CSV files among them are the sheets of one template); with ``pole_id``, they must
+    describe that pole, and their triples come back for the ownership check and the write.
 
-    The file is read from memory by the same reader as ``ptce-kg validate``
+    The files are read from memory by the same reader as ``ptce-kg validate``
     (``validation.inputs``): nothing is written to disk, so no error names a server path;
-    errors name it by the client's file name reduced to safe characters (a lone template CSV
-    is named after its sheet). Raises InputError for an unreadable file (or one that does not
-    describe the pole).
+    errors name a file by the client's file name reduced to safe characters (a lone template
+    CSV is named after its sheet). Raises InputError for an unreadable file (or files that do
+    not describe the pole).
     """
     locations = InputLocations()
-    graph = read_input_bytes(
-        data,
-        safe_name(filename),
+    graph = read_inputs_bytes(
+        [InputBytes(safe_name(name), data, client_file_name(name)) for name, data in files],
         input_format,
         locations=locations,
-        shown_as=client_file_name(filename),
     )
     if pole_id is not None:
         _check_own_pole(graph, pole_id)
-    report = validate_input(
+    report = validate(
         graph,
         rules=rules,
         lang=lang,
-        inputs=(input_file(client_file_name(filename), data),),
+        inputs=tuple(input_file(client_file_name(name), data) for name, data in files),
         locations=locations,
     )
     return CheckedUpload(report, tuple(triples_from_rdflib(graph)) if pole_id is not None else ())
@@ -151,7 +149,11 @@ def submit_pole_data(
     """
     check_pole_id(pole_id)
     checked = check(
-        data, filename, rules=POLE_RULES, lang=lang, input_format=input_format, pole_id=pole_id
+        ((filename, data),),
+        rules=POLE_RULES,
+        lang=lang,
+        input_format=input_format,
+        pole_id=pole_id,
     )
     check_pole_graph(
         checked.triples,

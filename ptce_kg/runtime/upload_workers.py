@@ -15,7 +15,7 @@ workers stay warm between uploads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -42,15 +42,14 @@ class ValidationAborted(PtceError):
 
 def _warm_up() -> None:
     # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
-    check_upload(b"", "warm-up.ttl")
+    check_upload((("warm-up.ttl", b""),))
 
 
 @dataclass(frozen=True)
 class UploadJob:
     """One ``check_upload`` call for a worker (picklable); it reads no store."""
 
-    data: bytes
-    filename: str
+    files: tuple[tuple[str, bytes], ...]
     options: dict[str, Any] = field(default_factory=dict)
     generation: int = 0  # unused: upload workers open no snapshot
     # An error raised by the check comes back whole (PtceError pickles with its fields); a
@@ -58,8 +57,8 @@ class UploadJob:
     errors: ClassVar[tuple[type[BaseException], ...]] = (PtceError, MemoryError)
 
     def run(self, query: Callable[..., Any]) -> CheckedUpload:
-        """``check_upload(data, filename, **options)``; raises what it raises."""
-        return check_upload(self.data, self.filename, **self.options)
+        """``check_upload(files, **options)``; raises what it raises."""
+        return check_upload(self.files, **self.options)
 
     def timed_out(self, limit: float, started: bool) -> PtceError:
         """ValidationTimeout: the check ran past ``limit``, or (not ``started``) no worker was
@@ -69,14 +68,14 @@ class UploadJob:
                 f"every validation worker stayed busy for {limit:g} s; try again shortly"
             )
         return ValidationTimeout(
-            f"reading and validating the file ran past the {limit:g} s limit and was "
-            "stopped; send a smaller file, or validate it locally with `ptce-kg validate`"
+            f"reading and validating the upload ran past the {limit:g} s limit and was "
+            "stopped; send less data, or validate it locally with `ptce-kg validate`"
         )
 
     def aborted(self, memory_mb: int) -> PtceError:
         """ValidationAborted: the worker died, most likely past its ``memory_mb`` cap."""
         return ValidationAborted(
-            f"the validation worker stopped: the file needed more than {memory_mb} MB of "
+            f"the validation worker stopped: the upload needed more than {memory_mb} MB of "
             "memory, or the worker crashed"
         )
 
@@ -112,15 +111,15 @@ class UploadChecker:
                     raise ValidationAborted("the validation workers did not start") from exc
             return self._pool
 
-    def check(self, data: bytes, filename: str, **options: Any) -> CheckedUpload:
-        """``check_upload(data, filename, **options)`` in a worker; raises what it raises, or
+    def check(self, files: Sequence[tuple[str, bytes]], **options: Any) -> CheckedUpload:
+        """``check_upload(files, **options)`` in a worker; raises what it raises, or
         ValidationTimeout / ValidationAborted.
 
         The limit counts from the request, waiting for a free worker included, so a flood of
         slow uploads holds no server thread longer than the limit either.
         """
         pool = self._started()
-        job = UploadJob(data, filename, options)
+        job = UploadJob(tuple(files), options)
         try:
             outcome: CheckedUpload = pool.run(job, self.timeout)
         except MemoryError as exc:

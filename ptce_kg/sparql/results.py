@@ -74,3 +74,11 @@ def solutions(result: QueryResult) -> QuerySolutions:
     if not isinstance(result, QuerySolutions):
         raise TypeError(f"a SELECT query was expected, its result is {type(result).__name__}")
     return result
+
+
+def triples(result: QueryResult) -> QueryTriples | list[Triple]:
+    """The triples of a CONSTRUCT's ``result``; raises TypeError for another query form (the
+    caller's query text is wrong)."""
+    if not isinstance(result, (QueryTriples, list)):
+        raise TypeError(f"a CONSTRUCT query was expected, its result is {type(result).__name__}")
+    return result

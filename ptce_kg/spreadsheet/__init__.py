@@ -3,12 +3,15 @@
 ``to_rdf(path)`` accepts the .xlsx or .ods workbook, a folder of CSV files, or one CSV file of
 such a folder (the whole folder is read); ``to_rdf_located(path)`` also says which cell each
 triple came from, and ``to_rdf_located_bytes(data, name)`` does so for one uploaded workbook or
-CSV file held in memory. Every table error is reported at once as ``TableErrors``
-(sheet, row, column, message); a file that cannot be read safely raises ``UnsafeSpreadsheet``.
+CSV file held in memory, ``to_rdf_located_csv_files(files, where)`` for uploaded CSV files
+that together are the sheets of one template. Every table error is reported at once as
+``TableErrors`` (sheet, row, column, message); a file that cannot be read safely raises
+``UnsafeSpreadsheet``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from rdflib import Graph
@@ -24,6 +27,7 @@ from ptce_kg.spreadsheet.readers import (
     read_csv_folder,
     read_ods,
     read_workbook,
+    sheet_of,
 )
 from ptce_kg.spreadsheet.schemas import REQUIRED_SHEETS, SHEETS, table_specs
 
@@ -36,9 +40,11 @@ __all__ = [
     "check_tables",
     "is_spreadsheet",
     "is_spreadsheet_name",
+    "sheet_of",
     "to_rdf",
     "to_rdf_located",
     "to_rdf_located_bytes",
+    "to_rdf_located_csv_files",
 ]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
@@ -166,6 +172,20 @@ def to_rdf_located_bytes(data: bytes, name: str) -> tuple[Graph, Locations]:
     memory like :func:`to_rdf_located` reads a file. Raises TableErrors, UnsafeSpreadsheet,
     InputError."""
     return _to_graph(read_raw_bytes(data, name), name)
+
+
+def to_rdf_located_csv_files(
+    files: Sequence[tuple[str, bytes]], where: str
+) -> tuple[Graph, Locations]:
+    """The graph and cells of uploaded CSV files given as (file name, content), read together
+    as a folder of the template: each is the sheet its name says (``where`` names them all in
+    errors; each table error names the file of its sheet). Raises TableErrors,
+    UnsafeSpreadsheet, InputError."""
+    sheet_files = {sheet_of(name): name for name, _ in files}
+    try:
+        return _to_graph(read_csv_files(files, SHEETS, where), where)
+    except TableErrors as exc:
+        raise TableErrors(exc.errors, where, sheet_files) from None
 
 
 def _to_graph(raw: dict[str, RawTable], where: str) -> tuple[Graph, Locations]:

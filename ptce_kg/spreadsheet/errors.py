@@ -47,16 +47,24 @@ class TableError:
 
 
 class TableErrors(InputError):
-    """The tables do not follow the template's Table Schemas; carries ALL the errors found."""
+    """The tables do not follow the template's Table Schemas; carries ALL the errors found.
+    ``files`` names the file of each sheet when the sheets came in several files (uploaded
+    CSV files); the others are in ``where``."""
 
-    def __init__(self, errors: list[TableError], where: str | None = None) -> None:
+    def __init__(
+        self,
+        errors: list[TableError],
+        where: str | None = None,
+        files: dict[str, str] | None = None,
+    ) -> None:
         self.errors = list(errors)
+        self.files = dict(files or {})
         count = len(self.errors)
         lines = "\n".join(f"  - {error}" for error in self.errors)
         super().__init__(f"{count} erreur(s) dans les tableaux / table error(s):\n{lines}", where)
 
     def entries(self) -> list[dict[str, object]]:
-        return [error.as_dict(self.where) for error in self.errors]
+        return [error.as_dict(self.files.get(error.sheet, self.where)) for error in self.errors]
 
 
 class UnsafeSpreadsheet(UnsafeInputError):

@@ -293,6 +293,11 @@ def read_csv_folder(folder: Path, sheets: tuple[str, ...]) -> dict[str, RawTable
     return read_csv_files(((str(path), file_bytes(path)) for path in files), sheets, str(folder))
 
 
+def sheet_of(file_name: str) -> str:
+    """The sheet a CSV file of the template is, by its name: ``Membres.csv`` -> ``membres``."""
+    return PurePath(file_name).stem.strip().lower()
+
+
 def read_csv_files(
     files: Iterable[tuple[str, bytes]], sheets: tuple[str, ...], where: str
 ) -> dict[str, RawTable]:
@@ -303,7 +308,7 @@ def read_csv_files(
     errors: list[TableError] = []
     for source, data in files:
         file = PurePath(source)
-        name = file.stem.strip().lower()
+        name = sheet_of(source)
         if name not in sheets:
             errors.append(
                 TableError(

@@ -35,64 +35,12 @@ def validate(
     ``locations`` (filled by ``validation.inputs``) put spreadsheet cells on the results.
 
     Raises InputError for an unknown rule set or language; refuses (UnsafeInputError) data that
-    declares ``owl:imports``: they are never followed.
+    declares ``owl:imports``: they are never followed (``validation.inputs`` refuses them first,
+    naming the file).
     """
     sets = _rule_sets(rules, lang)
     data = merged(data)
     refuse_imports(data, where="data")
-    return _validate(data, sets, lang, as_of, inputs, locations)
-
-
-def validate_input(
-    graph: rdflib.Graph,
-    rules: str | Iterable[str] = "all",
-    lang: str = "fr",
-    as_of: date | None = None,
-    inputs: Sequence[InputFile] = (),
-    locations: InputLocations | None = None,
-) -> Report:
-    """Validate a graph read by ``validation.inputs`` (which refused ``owl:imports``, naming
-    the file), like :func:`validate`."""
-    return _validate(graph, _rule_sets(rules, lang), lang, as_of, inputs, locations)
-
-
-def validate_files(
-    paths: Sequence[Path],
-    rules: str | Iterable[str] = "all",
-    lang: str = "fr",
-    input_format: str | None = None,
-    as_of: date | None = None,
-) -> Report:
-    """Read ``paths`` (see ``validation.inputs.read_inputs``) and validate them together; the
-    report names each file with its SHA-256 and each spreadsheet result with its cell."""
-    locations = InputLocations()
-    graph = read_inputs(paths, input_format, locations=locations)
-    return validate_input(
-        graph,
-        rules=rules,
-        lang=lang,
-        as_of=as_of,
-        inputs=describe_inputs(paths),
-        locations=locations,
-    )
-
-
-def _rule_sets(rules: str | Iterable[str], lang: str) -> tuple[str, ...]:
-    if lang not in LANGS:
-        raise InputError(
-            f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang"
-        )
-    return rule_sets(rules)
-
-
-def _validate(
-    data: rdflib.Graph,
-    sets: tuple[str, ...],
-    lang: str,
-    as_of: date | None,
-    inputs: Sequence[InputFile],
-    locations: InputLocations | None,
-) -> Report:
     day = as_of or date.today()
     graph = validation_graph(data)
     _, report_graph, _ = pyshacl.validate(
@@ -112,6 +60,35 @@ def _validate(
     report.rule_set_versions = tuple(rule_set_version(s) for s in sets)
     report.inputs = tuple(inputs)
     return report
+
+
+def validate_files(
+    paths: Sequence[Path],
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    input_format: str | None = None,
+    as_of: date | None = None,
+) -> Report:
+    """Read ``paths`` (see ``validation.inputs.read_inputs``) and validate them together; the
+    report names each file with its SHA-256 and each spreadsheet result with its cell."""
+    locations = InputLocations()
+    graph = read_inputs(paths, input_format, locations=locations)
+    return validate(
+        graph,
+        rules=rules,
+        lang=lang,
+        as_of=as_of,
+        inputs=describe_inputs(paths),
+        locations=locations,
+    )
+
+
+def _rule_sets(rules: str | Iterable[str], lang: str) -> tuple[str, ...]:
+    if lang not in LANGS:
+        raise InputError(
+            f"unknown language {lang!r} (choose from {', '.join(LANGS)})", where="--lang"
+        )
+    return rule_sets(rules)
 
 
 def input_file(name: str, data: bytes) -> InputFile:

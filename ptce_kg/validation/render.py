@@ -48,7 +48,9 @@ _WORDS = {
            "failed": "Pas de rapport : les données n'ont pas pu être lues ou validées.",
            "date": "Date de la validation", "versions": "Versions des règles (date du texte)",
            "inputs": "Fichiers validés (SHA-256)", "location": "cellule",
-           "sheet": "feuille", "row": "ligne", "column": "colonne"},
+           "sheet": "feuille", "row": "ligne", "column": "colonne",
+           "poles": "Verdict par pôle", "pole": "Pôle", "verdict": "Verdict",
+           "pole_ok": "conforme", "pole_ko": "non conforme"},
     "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info",
            "conforms": "Conforms: no violation.",
            "fails": "Does not conform: at least one violation.",
@@ -57,7 +59,9 @@ _WORDS = {
            "failed": "No report: the data could not be read or validated.",
            "date": "Validation date", "versions": "Rule-set versions (date of the text)",
            "inputs": "Files validated (SHA-256)", "location": "cell",
-           "sheet": "sheet", "row": "row", "column": "column"},
+           "sheet": "sheet", "row": "row", "column": "column",
+           "poles": "Verdict by pole", "pole": "Pole", "verdict": "Verdict",
+           "pole_ok": "conforms", "pole_ko": "does not conform"},
 }  # fmt: skip
 
 
@@ -126,7 +130,7 @@ def _place(entry: dict[str, object], words: dict[str, str]) -> str:
 
 
 def _summary(report: Report, words: dict[str, str]) -> str:
-    counts = ", ".join(f"{words[s]}: {report.counts.get(s, 0)}" for s in SEVERITIES)
+    counts = _counts(report.counts, words)
     verdict = words["conforms"] if report.conforms else words["fails"]
     return f"{verdict} ({counts}; {words['rules']}: {', '.join(report.rules)})"
 
@@ -150,6 +154,38 @@ def _context(report: Report, words: dict[str, str]) -> list[tuple[str, str]]:
         (words["inputs"], _inputs(report)),
     ]
     return [(label, text) for label, text in pairs if text]
+
+
+def _counts(counts: dict[str, int], words: dict[str, str]) -> str:
+    return ", ".join(f"{words[s]}: {counts.get(s, 0)}" for s in SEVERITIES)
+
+
+def _pole_lines(report: Report, words: dict[str, str]) -> list[str]:
+    """One line per pole validated on its own: its name, graph, verdict and counts."""
+    return [
+        f"  {section.pole_label} <{section.graph}>: "
+        f"{words['pole_ok'] if section.conforms else words['pole_ko']} "
+        f"({_counts(section.counts, words)})"
+        for section in report.poles
+    ]
+
+
+def _pole_table(report: Report, words: dict[str, str]) -> str:
+    """The table of each pole's verdict (empty when poles were not validated one by one)."""
+    if not report.poles:
+        return ""
+    rows = "".join(
+        f'<tr class="{"ok" if s.conforms else "ko"}"><td>{escape(s.pole_label)}</td>'
+        f"<td>{escape(words['pole_ok'] if s.conforms else words['pole_ko'])}</td>"
+        + "".join(f"<td>{s.counts.get(severity, 0)}</td>" for severity in SEVERITIES)
+        + "</tr>"
+        for s in report.poles
+    )
+    head = "".join(f"<th>{escape(words[key])}</th>" for key in ("pole", "verdict", *SEVERITIES))
+    return (
+        f'<table class="poles"><caption>{escape(words["poles"])}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _where(location: Location | None, words: dict[str, str]) -> str:
@@ -187,6 +223,8 @@ def _csv(report: Report) -> str:
 def _text(report: Report, words: dict[str, str]) -> str:
     lines = [_summary(report, words)]
     lines += [f"{label}: {text}" for label, text in _context(report, words)]
+    if report.poles:
+        lines += [f"{words['poles']}:", *_pole_lines(report, words)]
     for result in report.results:
         lines.append(f"[{words[result.severity]}] {result.rule} — {result.focus_label}")
         lines.append(f"    {result.message}")
@@ -219,7 +257,7 @@ def _html(report: Report, words: dict[str, str], lang: str) -> str:
         f'<li class="{s.lower()}">{words[s]} : {report.counts.get(s, 0)}</li>' for s in SEVERITIES
     )
     verdict = words["conforms"] if report.conforms else words["fails"]
-    body = "".join(sections) or f"<p>{escape(words['none'])}</p>"
+    body = _pole_table(report, words) + ("".join(sections) or f"<p>{escape(words['none'])}</p>")
     context = "".join(
         f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>"
         for label, text in _context(report, words)

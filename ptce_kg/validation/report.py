@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -94,12 +95,25 @@ class InputFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class PoleSection:
+    """One pole's verdict in a report covering several poles validated apart (``ptce-kg
+    validate --all-poles``): the pole, the graph its data came from and its own counts."""
+
+    pole: str
+    pole_label: str
+    graph: str
+    conforms: bool
+    counts: dict[str, int]
+
+
 @dataclass
 class Report:
     """Outcome of a validation: ``conforms`` means no Violation (Warnings and Infos allowed).
 
     ``date`` is the day the date rules were judged on; ``rule_set_versions`` say which version
-    of each rule set (and the date of its law text) ran; ``inputs`` name the files validated.
+    of each rule set (and the date of its law text) ran; ``inputs`` name the files (or stored
+    graphs) validated; ``poles``, for poles validated one by one, each pole's verdict.
     """
 
     conforms: bool
@@ -110,23 +124,70 @@ class Report:
     date: str = ""
     rule_set_versions: tuple[RuleSetVersion, ...] = ()
     inputs: tuple[InputFile, ...] = ()
+    poles: tuple[PoleSection, ...] = ()
 
     def rule_ids(self, severity: str | None = None) -> set[str]:
         """The ids of the rules that fired (optionally of one severity)."""
         return {r.rule for r in self.results if severity is None or r.severity == severity}
 
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready form: conforms, counts, rule sets (and their versions), date, inputs and
-        results."""
-        return {
+        """JSON-ready form: conforms, counts, rule sets (and their versions), date, inputs,
+        each pole's verdict when poles were validated one by one, and results."""
+        document: dict[str, object] = {
             "conforms": self.conforms,
             "counts": self.counts,
             "rules": list(self.rules),
             "rule_set_versions": [v.as_dict() for v in self.rule_set_versions],
             "date": self.date,
             "inputs": [asdict(i) for i in self.inputs],
-            "results": [asdict(r) for r in self.results],
         }
+        if self.poles:
+            document["poles"] = [asdict(p) for p in self.poles]
+        document["results"] = [asdict(r) for r in self.results]
+        return document
+
+
+def combined_report(parts: Sequence[tuple[PoleSection, Report]]) -> Report:
+    """One report of poles validated one by one (same rule sets and date): every result, the
+    counts added up, conforming when every pole conforms, one SHACL report graph holding every
+    result, and each pole's section. Raises ValueError when ``parts`` is empty."""
+    if not parts:
+        raise ValueError("no report to combine")
+    first = parts[0][1]
+    graph = rdflib.Graph()
+    node = rdflib.BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    for _, part in parts:
+        for triple in part.report_graph:
+            if triple[1] == SH.result:
+                graph.add((node, SH.result, triple[2]))
+            elif triple[1] != SH.conforms and triple[2] != SH.ValidationReport:
+                graph.add(triple)
+    conforms = all(part.conforms for _, part in parts)
+    graph.add((node, SH.conforms, rdflib.Literal(conforms)))
+    results = [result for _, part in parts for result in part.results]
+    results.sort(key=_result_order)
+    return Report(
+        conforms=conforms,
+        counts={s: sum(part.counts.get(s, 0) for _, part in parts) for s in SEVERITIES},
+        results=results,
+        rules=first.rules,
+        report_graph=graph,
+        date=first.date,
+        rule_set_versions=first.rule_set_versions,
+        inputs=tuple(i for _, part in parts for i in part.inputs),
+        poles=tuple(section for section, _ in parts),
+    )
+
+
+def _result_order(r: Result) -> tuple[object, ...]:
+    return (
+        SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
+        r.pole_label or "",
+        r.focus_label,
+        r.rule,
+        r.value or "",
+    )
 
 
 def build_report(
@@ -166,15 +227,7 @@ def build_report(
                 location=locations.locate(focus, path, value),
             )
         )
-    results.sort(
-        key=lambda r: (
-            SEVERITIES.index(r.severity) if r.severity in SEVERITIES else 9,
-            r.pole_label or "",
-            r.focus_label,
-            r.rule,
-            r.value or "",
-        )
-    )
+    results.sort(key=_result_order)
     counts = {s: sum(1 for r in results if r.severity == s) for s in SEVERITIES}
     return Report(counts["Violation"] == 0, counts, results, rules, report_graph)
 

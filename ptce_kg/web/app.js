@@ -18,7 +18,7 @@ const TEXT = {
     validating: "Validation en cours…",
     conforms: "Conforme : aucune violation.",
     violations: (n) => `Non conforme : ${n} violation${n > 1 ? "s" : ""}.`,
-    chooseFile: "Choisir un fichier.",
+    chooseFile: "Choisir un fichier ou un dossier.",
     error: "Erreur",
   },
   en: {
@@ -33,7 +33,7 @@ const TEXT = {
     validating: "Validating…",
     conforms: "Conforms: no violation.",
     violations: (n) => `Does not conform: ${n} violation${n > 1 ? "s" : ""}.`,
-    chooseFile: "Choose a file.",
+    chooseFile: "Choose a file or a folder.",
     error: "Error",
   },
 };
@@ -244,17 +244,26 @@ async function loadNamedQuery(name) {
 
 /* ---------- validation form ---------- */
 
+// The files chosen, and the CSV files of the folder chosen (the sheets of one template: the
+// server reads them together, as `ptce-kg validate FOLDER` reads a folder).
+function chosenFiles() {
+  const files = Array.from(document.getElementById("validate-file").files);
+  const folder = Array.from(document.getElementById("validate-folder").files);
+  return files.concat(folder.filter((file) => file.name.toLowerCase().endsWith(".csv")));
+}
+
 async function validateFile(event) {
   event.preventDefault();
   const status = document.getElementById("validate-status");
   const frame = document.getElementById("validate-report");
-  const file = document.getElementById("validate-file").files[0];
-  if (!file) {
+  const files = chosenFiles();
+  if (files.length === 0) {
     status.textContent = t("chooseFile");
+    status.className = "status";
     return;
   }
   const form = new FormData();
-  form.append("file", file, file.name);
+  for (const file of files) form.append("file", file, file.name);
   form.append("rules", document.getElementById("validate-rules").value);
   form.append("lang", state.lang);
   status.textContent = t("validating");

@@ -73,9 +73,9 @@ def test_table_errors_come_back_whole_from_an_upload_worker() -> None:
         with pytest.raises(TableErrors) as direct:
             from ptce_kg.kg.submissions import check_upload
 
-            check_upload(data, "membres.csv")
+            check_upload([("membres.csv", data)])
         with pytest.raises(TableErrors) as remote:
-            checker.check(data, "membres.csv")
+            checker.check([("membres.csv", data)])
     finally:
         checker.close()
     assert remote.value.errors == direct.value.errors

@@ -154,3 +154,64 @@ def test_derived_graph_follows_a_submission(live_server):
     restored = send(live_server, GOOD, original, token)
     assert restored.status_code == 200, restored.text
     assert select(live_server, ask)
+
+
+def report(server: LiveServer, pole: str, accept: str | None = None, **params: str):
+    headers = {"Accept": accept} if accept else {}
+    with server.client() as client:
+        return client.get(f"/poles/{pole}/report", params=params, headers=headers)
+
+
+def test_a_poles_report_from_the_store(live_server):
+    answer = report(live_server, BAD, rules="legal,call", lang="en")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.headers["X-Validation-Conforms"] == "false"
+    document = answer.json()
+    assert document["conforms"] is False and document["rules"] == ["call", "legal"]
+    assert document["inputs"][0]["file"] == graph_of(BAD)
+    assert "ART9-STRATEGY-EXISTS" in {r["rule"] for r in document["results"]}
+    assert int(answer.headers["X-Validation-Violations"]) == document["counts"]["Violation"]
+
+
+def test_a_known_ptce_has_a_report_too(live_server):
+    answer = report(live_server, "brie-nov", rules="call")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["inputs"][0]["file"] == "https://w3id.org/ptce/graph/known-ptce"
+
+
+@pytest.mark.parametrize(
+    ("accept", "params", "media_type", "starts"),
+    [
+        ("text/html", {}, "text/html", "<!DOCTYPE html>"),
+        ("text/turtle", {}, "text/turtle", "@prefix"),
+        (None, {"format": "ttl"}, "text/turtle", "@prefix"),
+        (None, {"format": "csv"}, "text/csv", "rule,severity,focus"),
+        ("text/turtle", {"format": "html"}, "text/html", "<!DOCTYPE html>"),  # ?format wins
+    ],
+)
+def test_report_formats_by_accept_or_format(live_server, accept, params, media_type, starts):
+    answer = report(live_server, GOOD, accept, **params)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith(media_type)
+    assert answer.text.lstrip().startswith(starts)
+
+
+@pytest.mark.parametrize(
+    ("pole", "params", "status"),
+    [
+        ("no-such-pole", {}, 404),
+        ("Not_A_Slug", {}, 404),
+        (GOOD, {"format": "xml"}, 422),
+        (GOOD, {"rules": "nope"}, 422),
+        (GOOD, {"lang": "de"}, 422),
+    ],
+)
+def test_report_of_an_unknown_pole_or_with_bad_options(live_server, pole, params, status):
+    answer = report(live_server, pole, **params)
+    assert answer.status_code == status, answer.text
+    assert "Traceback" not in answer.text and "/tmp" not in answer.text
+
+
+def test_report_with_no_acceptable_format_is_406(live_server):
+    assert report(live_server, GOOD, "image/png").status_code == 406

@@ -288,3 +288,86 @@ def test_uploaded_workbook_results_point_to_cells_and_report_names_the_file(live
     assert sorted((r["rule"], r["sheet"], r["row"]) for r in rows) == sorted(
         (r["rule"], r["location"]["sheet"], str(r["location"]["row"])) for r in report["results"]
     )
+
+
+def post_files(client, files: list[tuple[str, bytes]], accept: str | None = None, **form: str):
+    """Several ``file`` parts in one multipart request."""
+    headers = {"Accept": accept} if accept else {}
+    parts = [("file", (name, content)) for name, content in files]
+    return client.post("/validate", files=parts, data=form, headers=headers)
+
+
+def template_csv_files() -> list[tuple[str, bytes]]:
+    """The CSV sheets of the filled template (``templates/exemple/``), as a browser sends a
+    folder's files: each under its own name."""
+    return [(p.name, p.read_bytes()) for p in sorted(template_file("exemple").glob("*.csv"))]
+
+
+def test_the_csv_files_of_a_template_are_validated_together(live_server):
+    """A folder of CSV sheets sent as several files: the report the command line gives for
+    the folder, each result's cell naming the CSV file it came from."""
+    with live_server.client() as client:
+        response = post_files(client, template_csv_files(), rules="legal,quality")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    folder = validate_files([template_file("exemple")], rules=("legal", "quality"))
+    assert sorted((r["rule"], r["focus"]) for r in report["results"]) == sorted(
+        (r.rule, r.focus) for r in folder.results
+    )
+    assert report["results"]
+    for result in report["results"]:
+        location = result["location"]
+        assert location["file"] == f"{location['sheet']}.csv", location
+    assert [i["file"] for i in report["inputs"]] == [name for name, _ in template_csv_files()]
+
+
+def test_several_poles_files_in_one_report(live_server):
+    files = [(p.name, p.read_bytes()) for p in (demo_file("sarthe-exemple"), INVALID)]
+    files.append(("mon-pole.xlsx", template_file("ptce-modele-exemple.xlsx").read_bytes()))
+    with live_server.client() as client:
+        report = post_files(client, files, rules="legal").json()
+    assert report["conforms"] is False  # the Drôme example's violations
+    assert [i["file"] for i in report["inputs"]] == [name for name, _ in files]
+    poles = {r["pole"] for r in report["results"]}
+    assert INVALID_POLE in poles and "https://w3id.org/ptce/id/pole/sarthe-exemple" in poles
+    assert any(
+        r["location"] and r["location"]["file"] == "mon-pole.xlsx" for r in report["results"]
+    )
+
+
+def test_a_table_error_in_a_set_names_the_file_of_its_sheet(live_server):
+    files = [
+        (name, content.replace(b"2022-09-01", b"01/09/2022") if name == "membres.csv" else content)
+        for name, content in template_csv_files()
+    ]
+    with live_server.client() as client:
+        response = post_files(client, files)
+    assert response.status_code == 400, response.text
+    entries = response.json()["errors"]
+    assert entries and {e["file"] for e in entries} == {"membres.csv"}
+    assert all(e["sheet"] == "membres" and e["row"] and e["column"] for e in entries)
+
+
+def test_two_csv_files_for_one_sheet_are_refused(live_server):
+    files = template_csv_files()
+    files.append(("membres.csv", dict(files)["membres.csv"]))
+    with live_server.client() as client:
+        response = post_files(client, files)
+    assert response.status_code == 400, response.text
+    assert "two CSV files are the sheet 'membres'" in response.json()["detail"]
+
+
+def test_too_many_files_is_a_413_that_says_the_limit(live_server):
+    files = [(f"f{i}.ttl", b"") for i in range(101)]  # PTCE_MAX_UPLOAD_FILES defaults to 100
+    with live_server.client() as client:
+        response = post_files(client, files)
+    assert response.status_code == 413, response.text
+    assert response.json()["error"] == "InputTooLarge"
+    assert "too many files: 101, at most 100" in response.json()["detail"]
+
+
+def test_a_set_over_the_body_cap_is_a_413(live_server):
+    files = [(f"f{i}.ttl", b"#" * 2_000_000) for i in range(3)]  # 6 MB > the test cap of 5 MB
+    with live_server.client() as client:
+        response = post_files(client, files)
+    assert response.status_code == 413, response.text

@@ -97,6 +97,18 @@ def test_link_reports_on_the_derived_graph_the_server_built(served, capsys) -> N
     assert json.loads(default.out)["findings"]
 
 
+def test_validate_in_place_reads_the_store_the_server_holds(served) -> None:
+    server, store = served
+    done = run("validate", "--store", str(store), "--pole", "sarthe-exemple", "--format", "json")
+    assert done.returncode == EXIT_OK, done.stderr
+    assert "snapshot it made after its last write" in done.stderr
+    with server.client() as client:
+        served_report = client.get("/poles/sarthe-exemple/report").json()
+    report = json.loads(done.stdout)
+    assert report["results"] == served_report["results"] and report["results"]
+    assert report["inputs"] == served_report["inputs"]
+
+
 def test_the_view_sees_what_the_server_wrote(served, capsys) -> None:
     server, store = served
     graph = "https://w3id.org/ptce/graph/written-by-the-server"

@@ -156,6 +156,36 @@ CASES = [
         (),  # the report itself is on standard output (checked in the test)
     ),
     Case(
+        "validate-pole-and-files",
+        lambda t: ["validate", "--pole", "sarthe-exemple", str(SARTHE)],
+        2,
+        ("FILE… or --pole/--all-poles",),
+    ),
+    Case(
+        "validate-store-without-pole",
+        lambda t: ["validate", *_store(t), str(SARTHE)],
+        2,
+        ("--store and --endpoint go with --pole or --all-poles",),
+    ),
+    Case(
+        "validate-pole-missing-store",
+        lambda t: ["validate", *_store(t), "--all-poles"],
+        2,
+        ("no ptce-kg store at this path", "ptce-kg init --store"),
+    ),
+    Case(
+        "validate-unknown-pole",
+        lambda t: ["validate", *_existing_store(t), "--pole", "no-such-pole"],
+        2,
+        ("no-such-pole", "no data for this pole"),
+    ),
+    Case(
+        "validate-empty-store",
+        lambda t: ["validate", *_existing_store(t), "--all-poles"],
+        2,
+        ("holds no pole data",),
+    ),
+    Case(
         "convert-bad-cell",
         lambda t: ["convert", _broken_template(t)],
         2,
@@ -263,9 +293,9 @@ def test_store_held_by_a_command_is_exit_2_saying_to_wait(argv: list[str], tmp_p
     assert "Traceback" not in done.stderr
 
 
-# Commands that read or write the graph; the others (validate, convert, reason, docs) work on
-# files only and must not touch any store.
-STORE_FREE = {"validate", "convert", "reason", "docs"}
+# Commands that read or write the graph; the others (convert, reason, docs) work on files only
+# and must not touch any store (validate too, unless given --pole or --all-poles).
+STORE_FREE = {"convert", "reason", "docs"}
 STORE_OPTIONS = {"--store", "--endpoint", "--update-endpoint", "--gsp-endpoint"}
 
 

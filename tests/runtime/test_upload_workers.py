@@ -56,23 +56,23 @@ def test_timeout_stops_the_worker_and_the_pool_recovers() -> None:
 
     checker = UploadChecker(timeout=GENEROUS, workers=1)
     try:
-        assert checker.check(SMALL.read_bytes(), SMALL.name).report.results is not None
+        assert checker.check([(SMALL.name, SMALL.read_bytes())]).report.results is not None
         workers = {
             p.pid for p in multiprocessing.active_children() if p.name == "ptce-validation-worker"
         }
         assert workers
         checker.timeout = SHORT
         with pytest.raises(ValidationTimeout, match=f"{SHORT:g} s limit"):
-            checker.check(slow_file(), "charge.ttl")
+            checker.check([("charge.ttl", slow_file())])
         checker.timeout = GENEROUS
         deadline = time.monotonic() + GENEROUS
         while any(running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(running(pid) for pid in workers), "the timed-out worker still runs"
         # a replacement worker takes the next upload; errors keep their place in the file
-        assert checker.check(SMALL.read_bytes(), SMALL.name).report.conforms in (True, False)
+        assert checker.check([(SMALL.name, SMALL.read_bytes())]).report.conforms in (True, False)
         with pytest.raises(InputError, match=r"^broken\.ttl:1: "):
-            checker.check(b"@prefix broken", "broken.ttl")
+            checker.check([("broken.ttl", b"@prefix broken")])
     finally:
         checker.close()
 
@@ -88,7 +88,7 @@ def test_waiting_for_a_busy_worker_counts_against_the_limit() -> None:
 
         def hold() -> None:
             try:
-                pool.run(UploadJob(slow_file(), "c.ttl"), timeout=100 * GENEROUS)
+                pool.run(UploadJob((("c.ttl", slow_file()),)), timeout=100 * GENEROUS)
             except BaseException as exc:  # noqa: BLE001 - asserted below
                 held.append(exc)
 
@@ -99,7 +99,7 @@ def test_waiting_for_a_busy_worker_counts_against_the_limit() -> None:
             time.sleep(0.05)
         assert pool._busy
         with pytest.raises(ValidationTimeout, match="busy"):
-            checker.check(SMALL.read_bytes(), SMALL.name)
+            checker.check([(SMALL.name, SMALL.read_bytes())])
     finally:
         checker.close()
     # closing the pool stopped the worker holding the slow file too
@@ -122,7 +122,7 @@ def test_a_worker_that_dies_gives_validation_aborted_and_is_replaced() -> None:
 
         def slow() -> None:
             try:
-                checker.check(slow_file(), "charge.ttl")
+                checker.check([("charge.ttl", slow_file())])
             except BaseException as exc:  # noqa: BLE001 - asserted below
                 outcome.append(exc)
 
@@ -138,7 +138,7 @@ def test_a_worker_that_dies_gives_validation_aborted_and_is_replaced() -> None:
         assert len(outcome) == 1 and isinstance(outcome[0], ValidationAborted)
         assert "MB of memory" in str(outcome[0])
         checker.timeout = GENEROUS
-        assert checker.check(SMALL.read_bytes(), SMALL.name).report.conforms in (True, False)
+        assert checker.check([(SMALL.name, SMALL.read_bytes())]).report.conforms in (True, False)
     finally:
         checker.close()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ptce_kg.api.routers.web import yasgui_dir
-from tests.helpers.files import demo_file
+from tests.helpers.files import demo_file, template_file
 from tests.helpers.servers import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -251,4 +251,54 @@ def test_unreadable_upload_shows_where_it_breaks(page, live_server: LiveServer):
     assert "good" not in (status.get_attribute("class") or "")
     assert expected.json()["detail"] in status.inner_text()
     assert page.locator("#validate-report").is_hidden()
+    assert page.outside == []
+
+
+def test_several_files_and_a_folder_of_csv_files_are_validated_together(
+    page, live_server: LiveServer
+):
+    """Two poles' files chosen at once, then the folder of the template's CSV sheets: each
+    time one report, the one the API gives for the same files sent together."""
+    poles = [demo_file("sarthe-exemple"), demo_file("drome-non-conforme-exemple")]
+    folder = template_file("exemple")
+    sheets = sorted(folder.glob("*.csv"))
+    with live_server.client() as client:
+        expected = {
+            "files": client.post(
+                "/validate",
+                files=[("file", (p.name, p.read_bytes())) for p in poles],
+                headers={"Accept": "application/json"},
+            ).json(),
+            "folder": client.post(
+                "/validate",
+                files=[("file", (p.name, p.read_bytes())) for p in sheets],
+                headers={"Accept": "application/json"},
+            ).json(),
+        }
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("body[data-editor]")
+    page.set_input_files("#validate-file", [str(p) for p in poles])
+    page.locator("#validate-submit").click()
+    page.wait_for_selector("#validate-status.bad")
+    violations = expected["files"]["counts"]["Violation"]
+    assert str(violations) in page.locator("#validate-status").inner_text()
+    report = page.frame_locator("#validate-report").locator("body")
+    text = report.inner_text()
+    assert {r["pole_label"] for r in expected["files"]["results"]} <= {
+        line.strip() for line in text.splitlines()
+    }
+    for pole in poles:
+        assert pole.name in text  # the report names every file sent
+
+    page.set_input_files("#validate-file", [])
+    page.set_input_files("#validate-folder", str(folder))
+    page.locator("#validate-submit").click()
+    page.wait_for_function(
+        "document.getElementById('validate-report').srcdoc.includes('membres.csv')"
+    )
+    text = page.frame_locator("#validate-report").locator("body").inner_text()
+    for sheet in sheets:
+        assert sheet.name in text
+    verdict = "good" if expected["folder"]["conforms"] else "bad"
+    assert verdict in (page.locator("#validate-status").get_attribute("class") or "")
     assert page.outside == []

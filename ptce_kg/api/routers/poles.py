@@ -1,4 +1,5 @@
-"""``POST /poles/{pole_id}/data``: a pole sends its own data with its bearer token.
+"""``POST /poles/{pole_id}/data``: a pole sends its own data with its bearer token;
+``GET /poles/{pole_id}/report``: the validation report of a pole's data as the store holds it.
 
 The file is read and validated (law + data quality) in a worker under the time limit; with no
 violation it replaces the pole's named graph
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -24,12 +25,15 @@ from ptce_kg.api.dependencies import (
     get_upload_checker,
 )
 from ptce_kg.api.routers.validate import (
+    FORMATS,
     LANGS,
+    REPORT_FORMATS,
     AcceptHeader,
     FormatField,
     LangField,
     UploadField,
     check_choice,
+    check_rules,
     report_response,
 )
 from ptce_kg.kg.ownership import OwnershipError
@@ -38,6 +42,7 @@ from ptce_kg.reconciliation.service import Reconciler
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.store.base import Store
+from ptce_kg.validation.stored import validate_pole
 
 router = APIRouter(tags=["pole data"])
 _bearer = HTTPBearer(auto_error=False, description="the pole's token (PTCE_POLE_TOKENS)")
@@ -125,3 +130,42 @@ def submit(
             "report": submission.report.as_dict(),
         }
     )
+
+
+@router.get(
+    "/poles/{pole_id}/report",
+    summary="Validate a pole's data as the store holds it (with the registry's facts about its "
+    "members and the reference data)",
+    responses={
+        200: {
+            "content": {media: {} for media in REPORT_FORMATS},
+            "description": "The validation report (conforming or not)",
+        },
+        404: {"description": "The store has no data for this pole"},
+        406: {"description": "No acceptable report format"},
+        422: {"description": "A bad rules, lang or format value"},
+    },
+)
+def pole_report(
+    pole_id: str,
+    store: Annotated[Store, Depends(get_store)],
+    rules: Annotated[
+        str,
+        Query(
+            description="all, legal, call, esus or quality (comma-separated; <set>@<version> "
+            "for an earlier version of a set)"
+        ),
+    ] = "all",
+    lang: Annotated[str, Query(description="language of the messages: fr or en")] = "fr",
+    format: Annotated[
+        str | None,
+        Query(description=f"{', '.join(FORMATS)}: instead of the Accept header"),
+    ] = None,
+    accept: AcceptHeader = None,
+) -> Response:
+    check_rules(rules)
+    check_choice("lang", lang, LANGS)
+    if format is not None:
+        check_choice("format", format, FORMATS)
+    report = validate_pole(store, pole_id, rules=rules, lang=lang)
+    return report_response(report, accept, lang, format=format)

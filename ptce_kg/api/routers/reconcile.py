@@ -110,15 +110,8 @@ def make_router() -> APIRouter:
     # -- 0.2 ----------------------------------------------------------------------------
     summary_v02 = "Reconciliation API 0.2: manifest, query batches (queries=), extension (extend=)"
 
-    @router.get(PREFIX, summary=summary_v02)
-    async def service_v02_get(request: Request) -> Response:
-        return await _service_v02(request)
-
-    @router.post(PREFIX, summary=summary_v02)
-    async def service_v02_post(request: Request) -> Response:
-        return await _service_v02(request)
-
-    async def _service_v02(request: Request) -> Response:
+    @router.api_route(PREFIX, methods=["GET", "POST"], summary=summary_v02)
+    async def service_v02(request: Request) -> Response:
         fields = await _fields(request)
         if "queries" in fields:
             queries = protocol.parse_batch_v02(protocol.parse_json(fields["queries"], "queries"))
@@ -141,26 +134,6 @@ def make_router() -> APIRouter:
             lambda ix: protocol.suggest_entities(ix, prefix, type, limit or 10, cursor),
         )
         return JSONResponse(answer)
-
-    @router.get(PREFIX + "/suggest/type", summary="0.2 suggest: types")
-    def suggest_type_v02(prefix: PrefixParam = "") -> JSONResponse:
-        return JSONResponse(protocol.suggest_types(prefix))
-
-    @router.get(PREFIX + "/suggest/property", summary="0.2 suggest: properties")
-    def suggest_property_v02(prefix: PrefixParam = "") -> JSONResponse:
-        return JSONResponse(protocol.suggest_properties(prefix))
-
-    @router.get(PREFIX + "/flyout", summary="0.2 flyout: a short HTML view of a suggestion")
-    async def flyout_v02(request: Request, id: str) -> JSONResponse:
-        return JSONResponse(await _run(request, lambda ix: protocol.flyout(ix, id)))
-
-    @router.get(PREFIX + "/preview", summary="Preview of an entity (HTML)")
-    async def preview_v02(request: Request, id: str) -> HTMLResponse:
-        return HTMLResponse(await _run(request, lambda ix: protocol.preview_html(ix, id)))
-
-    @router.get(PREFIX + "/extend/propose", summary="Data extension: properties of a type")
-    def propose_v02(type: str = "legal-unit", limit: LimitParam = None) -> JSONResponse:
-        return JSONResponse(protocol.propose_properties(type, limit))
 
     # -- 1.0-draft ----------------------------------------------------------------------
     v1 = PREFIX + "/v1"
@@ -188,25 +161,38 @@ def make_router() -> APIRouter:
         )
         return JSONResponse(answer)
 
-    @router.get(v1 + "/suggest/type", summary="1.0-draft suggest: types")
-    def suggest_type_v1(prefix: PrefixParam = "") -> JSONResponse:
-        return JSONResponse(protocol.suggest_types(prefix))
-
-    @router.get(v1 + "/suggest/property", summary="1.0-draft suggest: properties")
-    def suggest_property_v1(prefix: PrefixParam = "") -> JSONResponse:
-        return JSONResponse(protocol.suggest_properties(prefix))
-
-    @router.get(v1 + "/preview", summary="1.0-draft preview of an entity (HTML)")
-    async def preview_v1(request: Request, id: str) -> HTMLResponse:
-        return HTMLResponse(await _run(request, lambda ix: protocol.preview_html(ix, id)))
-
     @router.post(v1 + "/extend", summary="1.0-draft data extension (JSON)")
     async def extend_v1(request: Request) -> JSONResponse:
         ext = protocol.parse_extension(protocol.parse_json(await request.body(), "body"))
         return JSONResponse(await _run(request, lambda ix: protocol.extend_v1(ix, ext)))
 
-    @router.get(v1 + "/extend/propose", summary="1.0-draft data extension: properties of a type")
-    def propose_v1(type: str = "legal-unit", limit: LimitParam = None) -> JSONResponse:
+    # -- the same answer under both versions ------------------------------------------
+    def suggest_type(prefix: PrefixParam = "") -> JSONResponse:
+        return JSONResponse(protocol.suggest_types(prefix))
+
+    def suggest_property(prefix: PrefixParam = "") -> JSONResponse:
+        return JSONResponse(protocol.suggest_properties(prefix))
+
+    async def preview(request: Request, id: str) -> HTMLResponse:
+        return HTMLResponse(await _run(request, lambda ix: protocol.preview_html(ix, id)))
+
+    def propose(type: str = "legal-unit", limit: LimitParam = None) -> JSONResponse:
         return JSONResponse(protocol.propose_properties(type, limit))
+
+    for base, version in ((PREFIX, "0.2"), (v1, "1.0-draft")):
+        router.add_api_route(
+            base + "/suggest/type", suggest_type, summary=f"{version} suggest: types"
+        )
+        router.add_api_route(
+            base + "/suggest/property", suggest_property, summary=f"{version} suggest: properties"
+        )
+        router.add_api_route(
+            base + "/preview", preview, summary=f"{version} preview of an entity (HTML)"
+        )
+        router.add_api_route(
+            base + "/extend/propose",
+            propose,
+            summary=f"{version} data extension: properties of a type",
+        )
 
     return router

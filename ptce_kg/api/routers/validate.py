@@ -1,10 +1,12 @@
-"""``POST /validate``: validate an uploaded file (any RDF syntax or the spreadsheet template) and
-answer the report as JSON (default), Turtle (the SHACL report) or HTML by content negotiation.
+"""``POST /validate``: validate uploaded files together (any RDF syntax or the spreadsheet template:
+a workbook, or the CSV files of its sheets) and answer the report as JSON (default), Turtle (the
+SHACL report), HTML or CSV by content negotiation.
 
 Nothing is stored. The headers ``X-Validation-Conforms`` and ``X-Validation-Violations`` carry
 the verdict whatever the format, so the web page can summarise an HTML report (CORS exposes
 them). The request body (so the file) is capped by the app (``PTCE_MAX_BODY_BYTES`` → 413);
-reading and validating run in a worker process under ``PTCE_VALIDATION_TIMEOUT`` (→ 503).
+reading and validating run in a worker process under ``PTCE_VALIDATION_TIMEOUT`` (→ 503); more
+than ``PTCE_MAX_UPLOAD_FILES`` files is a 413.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
 from fastapi.responses import Response
 
-from ptce_kg.api.dependencies import get_upload_checker
-from ptce_kg.errors import InputError
+from ptce_kg.api.dependencies import get_settings, get_upload_checker
+from ptce_kg.errors import InputError, InputTooLarge
 from ptce_kg.runtime.upload_workers import UploadChecker
+from ptce_kg.settings import Settings
 from ptce_kg.sparql.negotiation import choose_media_type
 from ptce_kg.validation import Report, render
 from ptce_kg.validation.engine import LANGS
@@ -29,12 +32,28 @@ REPORT_FORMATS = {
     "text/html": "html",
     "text/csv": "csv",
 }
+# ?format= names (the renderer's, and ttl) → media type, for links that cannot set Accept
+FORMAT_PARAMETER = {
+    "json": "application/json",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "html": "text/html",
+    "csv": "text/csv",
+}
 CONFORMS_HEADER, VIOLATIONS_HEADER = "X-Validation-Conforms", "X-Validation-Violations"
 # The verdict's headers, which a page on another origin may read (CORS, in ptce_kg.api.app).
 EXPOSED_HEADERS = (CONFORMS_HEADER, VIOLATIONS_HEADER)
 
+FORMATS = tuple(FORMAT_PARAMETER)
 UploadField = Annotated[
     UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")
+]
+UploadsField = Annotated[
+    list[UploadFile],
+    File(
+        description="one or more files validated together: RDF in any syntax, the spreadsheet "
+        "template (.xlsx, .ods), or the CSV files of its sheets (one pole's)"
+    ),
 ]
 LangField = Annotated[str, Form(description="language of the messages: fr or en")]
 FormatField = Annotated[
@@ -45,9 +64,15 @@ AcceptHeader = Annotated[str | None, Header()]
 router = APIRouter(tags=["validation"])
 
 
-def report_response(report: Report, accept: str | None, lang: str, status: int = 200) -> Response:
-    """The report in the negotiated format, with the verdict in headers (406 if unacceptable)."""
-    media_type = choose_media_type(accept, list(REPORT_FORMATS))
+def report_response(
+    report: Report, accept: str | None, lang: str, status: int = 200, format: str | None = None
+) -> Response:
+    """The report in ``format`` (a key of FORMAT_PARAMETER, 422 for another) or else the
+    negotiated one, with the verdict in headers (406 if unacceptable)."""
+    if format is not None:
+        media_type: str | None = FORMAT_PARAMETER[check_choice("format", format, FORMATS)]
+    else:
+        media_type = choose_media_type(accept, list(REPORT_FORMATS))
     if media_type is None:
         raise HTTPException(406, f"the report is available as {', '.join(REPORT_FORMATS)}")
     body = render(report, REPORT_FORMATS[media_type], lang)
@@ -81,22 +106,26 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 
 @router.post(
     "/validate",
-    summary="Validate a file (RDF or the spreadsheet template) against the PTCE rules",
+    summary="Validate files together (RDF or the spreadsheet template) against the PTCE rules",
     responses={
         200: {
             "content": {media: {} for media in REPORT_FORMATS},
             "description": "The validation report (conforming or not)",
         },
-        400: {"description": "The file cannot be read or parsed (the message says where)"},
+        400: {
+            "description": "A file cannot be read or parsed (the message says which and where), "
+            "or two CSV files are the same sheet"
+        },
         406: {"description": "No acceptable report format"},
-        413: {"description": "The request is larger than the configured limit"},
+        413: {"description": "The request is larger than the configured limit, or has more files"},
         422: {"description": "A bad rules or lang value, or no file"},
         503: {"description": "Reading and validating ran past the time limit and were stopped"},
     },
 )
-def validate_file(
-    file: UploadField,
+def validate_files(
+    file: UploadsField,
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
+    settings: Annotated[Settings, Depends(get_settings)],
     rules: Annotated[
         str,
         Form(
@@ -110,9 +139,14 @@ def validate_file(
 ) -> Response:
     check_rules(rules)
     check_choice("lang", lang, LANGS)
+    if len(file) > settings.max_upload_files:
+        raise InputTooLarge(
+            f"too many files: {len(file)}, at most {settings.max_upload_files} in one request "
+            "(PTCE_MAX_UPLOAD_FILES); validate a bigger set with `ptce-kg validate`",
+            where="file",
+        )
     checked = checker.check(
-        file.file.read(),
-        file.filename or "upload",
+        [(each.filename or "upload", each.file.read()) for each in file],
         rules=rules,
         lang=lang,
         input_format=input_format,
