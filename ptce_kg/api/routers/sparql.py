@@ -28,6 +28,7 @@ from ptce_kg.sparql.negotiation import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
     NotAcceptable,
+    check_format,
     choose_media_type,
     format_media_type,
     format_media_types,
@@ -142,6 +143,7 @@ async def read_protocol_request(request: Request) -> ProtocolRequest:
         if len(given) + (direct is not None) > 1:
             raise _bad(f"more than one {name!r} in the request")
     formats = params.get(FORMAT_PARAMETER, [])
+    check_format(next(iter(formats), None))  # an unknown format is a 400 before any work
     if len(formats) > 1:
         # SPARQLWrapper repeats its format as media types (format=rdf+xml&format=application/
         # rdf+xml): names of one format are one format, kept as the media types they share.
