@@ -22,8 +22,9 @@ venv: $(STAMP)
 
 web:
 	@if [ -f package.json ] && command -v npm >/dev/null 2>&1; then \
-	  [ -d node_modules ] || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent \
-	  || echo "warning: npm could not install the web assets; the YASGUI page tests will be skipped" >&2; \
+	  [ node_modules/.package-lock.json -nt package-lock.json ] \
+	  || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent \
+	  || echo "warning: npm could not install the web assets; the YASGUI and map tests will be skipped" >&2; \
 	fi
 
 serve: $(STAMP) web

@@ -18,7 +18,7 @@ the same rows against csv-reconcile (PyPI), side by side.
    hundred rows already take minutes at 100 000 units).
 
     .venv/bin/python bench/reconcile.py [--units 100000] [--rows 10000] [--seed 7]
-        [--csv-reconcile-rows 200] [--keep DIR]
+        [--csv-reconcile-rows 200] [--keep DIR [--reuse-index]]
 """
 
 from __future__ import annotations
@@ -309,6 +309,11 @@ def main() -> None:
     parser.add_argument("--csv-reconcile-rows", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="with --keep: query the index an earlier run built instead of building it again",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-reconcile-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -324,16 +329,20 @@ def main() -> None:
             env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         print(f"store: {args.units} units imported in {seconds:.1f} s (with the index refresh)")
-    index = build_index(store)
-    print(
-        f"index from scratch: {index['entities']} entities, {index['seconds']:.1f} s, "
-        f"{index['size_mb']:.1f} MB on disk, peak memory {index['peak_mb']:.0f} MB"
-    )
+    if args.reuse_index and (folder / "store.reconcile.sqlite").exists():
+        print("index: the one built by an earlier run (--reuse-index): no build figures")
+    else:
+        index = build_index(store)
+        print(
+            f"index from scratch: {index['entities']} entities, {index['seconds']:.1f} s, "
+            f"{index['size_mb']:.1f} MB on disk, peak memory {index['peak_mb']:.0f} MB"
+        )
     sample = labelled_set(store, args.rows, args.seed)
     port = free_port()
     url = f"http://127.0.0.1:{port}/reconcile"
     command = [*PTCE, "serve", "--port", str(port)]
-    server = start("ptce-kg serve", command, url, f"{url[:-10]}/health", timeout=600, env=env)
+    log = folder / "serve.log"
+    server = start("ptce-kg serve", command, url, f"{url[:-10]}/health", log, 1800, env)
     try:
         batch = httpx.get(url, timeout=60).json()["batchSize"]
         send(url, sample[: batch * CLIENTS], batch, properties=True)  # warm-up (first use)

@@ -9,11 +9,14 @@ validates them with every rule set:
 - ``national-x10``: ten times that.
 
 Each network is validated per pole (how submissions are checked: one pole's graph at a time)
-and, for ``national``, also as one whole graph. Each case runs in its own process so that its
+and, for ``national``, also as one whole graph (``--whole``) and in place (``--stored``: the
+poles loaded into an in-memory store, one graph each, then ``validate_poles`` in one process,
+as ``ptce-kg validate --all-poles`` does). Each case runs in its own process so that its
 peak RSS is its own. Prints one table: one row per case (wall and CPU seconds, peak RSS: the
 parent's plus the largest worker's), with its anchor (``ANCHORS``) and whether it is met.
 
     .venv/bin/python bench/validate.py [--cases pole national national-x10] [--seed 7] [--whole]
+                                       [--stored]
 """
 
 from __future__ import annotations
@@ -32,9 +35,13 @@ from concurrent.futures import ProcessPoolExecutor
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ptce_kg.rdf.iris import pole_graph
 from ptce_kg.rdf.resources import data_dir
+from ptce_kg.rdf.terms import triples_from_rdflib
+from ptce_kg.store import OxigraphStore
 from ptce_kg.validation import validate
 from ptce_kg.validation.checksums import luhn_valid
+from ptce_kg.validation.stored import read_poles, validate_read_poles
 
 PTCE = rdflib.Namespace("https://w3id.org/ptce/ontology#")
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -202,18 +209,38 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_case(case: str, seed: int, whole: bool, workers: int) -> dict[str, object]:
-    """Generate and validate one case in this process; return the figures."""
+def _validate_stored(graphs: list[rdflib.Graph], workers: int) -> tuple[int, int]:
+    """The poles of the in-memory store read, then validated in ``workers`` processes, as
+    ``ptce-kg validate --all-poles`` does (the load is not timed: the caller's clock starts
+    after it)."""
+    poles = read_poles(_STORE[0], [f"bench-{i}" for i in range(len(graphs))])
+    report = validate_read_poles(poles, workers=workers)
+    return len(report.results), report.counts["Violation"]
+
+
+_STORE: list[OxigraphStore] = []
+
+
+def run_case(case: str, seed: int, mode: str, workers: int) -> dict[str, object]:
+    """Generate and validate one case in this process (``mode``: per pole, whole or stored);
+    return the figures."""
     poles, members = CASES[case]
     graphs = generate_network(poles, members, seed)
     triples = sum(len(g) for g in graphs)
     _validate_one(graphs[0])  # warm-up: shapes, ontology and reference indexes loaded once
+    if mode == "stored":
+        store = OxigraphStore()
+        for index, graph in enumerate(graphs):
+            store.replace_graph(pole_graph(f"bench-{index}"), triples_from_rdflib(graph))
+        _STORE[:] = [store]
     start, cpu_start = time.perf_counter(), _cpu_seconds()
-    if whole:
+    if mode == "whole":
         union = rdflib.Graph()
         for graph in graphs:
             union += graph
         results = [_validate_one(union)]
+    elif mode == "stored":
+        results = [_validate_stored(graphs, workers)]
     elif workers > 1:
         _GRAPHS[:] = graphs
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -224,7 +251,9 @@ def run_case(case: str, seed: int, whole: bool, workers: int) -> dict[str, objec
     cpu = _cpu_seconds() - cpu_start
     return {
         "case": case,
-        "mode": "whole graph" if whole else f"per pole, {workers} process(es)",
+        "mode": {"whole": "whole graph", "stored": f"in place, {workers} process(es)"}.get(
+            mode, f"per pole, {workers} process(es)"
+        ),
         "poles": poles,
         "members": members,
         "triples": triples,
@@ -251,30 +280,35 @@ def main() -> None:
         "--whole", action="store_true", help="also validate the national network as one graph"
     )
     parser.add_argument(
-        "--child", nargs=3, metavar=("CASE", "WHOLE", "WORKERS"), help=argparse.SUPPRESS
+        "--stored", action="store_true", help="also validate the national network in place"
+    )
+    parser.add_argument(
+        "--child", nargs=3, metavar=("CASE", "MODE", "WORKERS"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.child:
-        case, whole, workers = args.child
-        print(json.dumps(run_case(case, args.seed, whole == "1", int(workers))))
+        case, mode, workers = args.child
+        print(json.dumps(run_case(case, args.seed, mode, int(workers))))
         return
-    runs = [(case, "0", str(1 if case == "pole" else args.workers)) for case in args.cases]
+    runs = [(case, "per-pole", str(1 if case == "pole" else args.workers)) for case in args.cases]
     if args.whole and "national" in args.cases:
-        runs.append(("national", "1", "1"))
+        runs.append(("national", "whole", "1"))
+    if args.stored and "national" in args.cases:
+        runs.append(("national", "stored", str(args.workers)))
     print(
         "| case | mode | poles | members | triples | wall s | CPU s | peak RSS MB "
         "| results | violations | anchor |"
     )
     print("|" + "---|" * 11, flush=True)
-    for case, whole, workers in runs:
+    for case, mode, workers in runs:
         out = subprocess.run(
-            [sys.executable, __file__, "--seed", str(args.seed), "--child", case, whole, workers],
+            [sys.executable, __file__, "--seed", str(args.seed), "--child", case, mode, workers],
             check=True,
             capture_output=True,
             text=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        anchor = ANCHORS.get(case) if whole == "0" else None
+        anchor = ANCHORS.get(case) if mode != "whole" else None
         verdict = (
             f"wall < {anchor:g} s: {'met' if r['seconds'] < anchor else 'NOT met'}"
             if anchor is not None

@@ -13,7 +13,6 @@ sheet that describes every column and a hidden ``listes`` sheet that holds the d
 from __future__ import annotations
 
 import csv
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,29 +24,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+# The sheets and their Table Schemas, as the reader knows them (one definition of each).
+from ptce_kg.spreadsheet.schemas import SHEETS, table_specs
+
 HERE = Path(__file__).resolve().parent
 MAPPING = HERE.parent / "mappings" / "spreadsheet.yaml"
-SHEETS = (
-    "pole",
-    "membres",
-    "cooperations",
-    "strategie",
-    "projets",
-    "emplois",
-    "partenaires",
-    "activites",
-    "competences",
-    "soutiens",
-)
 BOOLEAN_CHOICES = ["oui", "non"]
 VALIDATED_ROWS = 500  # rows that get the drop-downs below the header
 FIXED_TIME = datetime(2026, 11, 28)  # workbook metadata, so rebuilding changes nothing
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
-
-
-def load_schema(sheet: str) -> dict[str, Any]:
-    return json.loads((HERE / "schemas" / f"{sheet}.json").read_text(encoding="utf-8"))
 
 
 def choices(field: dict[str, Any]) -> list[str] | None:
@@ -250,7 +236,7 @@ def _entries(node: Any) -> list[dict[str, Any]]:
 
 
 def build(source: Path, target: Path) -> None:
-    schemas = {name: load_schema(name) for name in SHEETS}
+    schemas = {name: spec.descriptor for name, spec in table_specs().items()}
     workbook = Workbook()
     readme = workbook.active
     readme.title = "lisez-moi"

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "ptce_kg"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "settings"}),
     frozenset({"rdf"}),
-    frozenset({"sparql"}),
+    frozenset({"sparql", "geo"}),
     frozenset({"store"}),
     frozenset({"reference", "spreadsheet", "ontology"}),
     frozenset({"validation", "reconciliation"}),

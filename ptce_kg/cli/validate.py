@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError, InternalError, PtceError
 from ptce_kg.validation import FORMATS, RULE_SETS, Report, render, render_failure, validate_files
 from ptce_kg.validation.shapes import rule_sets
-from ptce_kg.validation.stored import validate_poles
+from ptce_kg.validation.stored import read_poles, validate_read_poles
 
 
 @click.command("validate")
@@ -28,6 +29,12 @@ from ptce_kg.validation.stored import validate_poles
     "--all-poles",
     is_flag=True,
     help="Validate every pole of the store, each on its own, in one report.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes validating the poles side by side [default: the number of CPUs].",
 )
 @store_options
 @click.option(
@@ -69,6 +76,7 @@ def validate(
     files: tuple[Path, ...],
     poles: tuple[str, ...],
     all_poles: bool,
+    jobs: int | None,
     store_options: StoreOptions,
     rules: str,
     fmt: str,
@@ -92,14 +100,15 @@ def validate(
         raise click.UsageError("give FILE… or --pole/--all-poles (not both)")
     if poles and all_poles:
         raise click.UsageError("give --pole or --all-poles, not both")
-    if not stored and store_options != StoreOptions():
-        raise click.UsageError("--store and --endpoint go with --pole or --all-poles")
+    if not stored and (store_options != StoreOptions() or jobs is not None):
+        raise click.UsageError("--store, --endpoint and --jobs go with --pole or --all-poles")
     day = None if as_of is None else as_of.date()
     try:
         if stored:
             if input_format is not None:
                 raise click.UsageError("--input-format goes with FILE…")
-            report = _validate_stored(store_options, poles or None, rules, lang, day)
+            workers = jobs or os.cpu_count() or 1
+            report = _validate_stored(store_options, poles or None, rules, lang, day, workers)
         else:
             report = validate_files(
                 list(files), rules=rules, lang=lang, input_format=input_format, as_of=day
@@ -119,11 +128,14 @@ def _validate_stored(
     rules: str,
     lang: str,
     as_of: date | None,
+    workers: int,
 ) -> Report:
     """The poles' data validated where it is stored (None: every pole); read-only, so it works
-    beside a running server."""
+    beside a running server. The data is read first and the store closed before the poles are
+    validated in ``workers`` forked processes."""
     with options.open(read_only=True) as store:
-        return validate_poles(store, poles, rules=rules, lang=lang, as_of=as_of)
+        data = read_poles(store, poles)
+    return validate_read_poles(data, rules=rules, lang=lang, as_of=as_of, workers=workers)
 
 
 def _report_failure(exc: Exception, fmt: str, lang: str, rules: str, output: Path | None) -> None:

@@ -88,6 +88,13 @@ def establishment_iri(siret: str) -> str:
     return ESTABLISHMENTS + _checked(siret, _SIRET, "a SIRET")
 
 
+def geometry_iri(siret: str) -> str:
+    """The location (GeoSPARQL geometry) of the establishment with this SIRET:
+    ``…/id/establishment/<SIRET>#geometry`` (an IRI, not a blank node, so that re-importing a
+    unit replaces its geometry with the rest of its description)."""
+    return establishment_iri(siret) + "#geometry"
+
+
 def directory_page(siren: str) -> str:
     """The legal unit's page in the Annuaire des entreprises."""
     return f"{ANNUAIRE}{_checked(siren, _SIREN, 'a SIREN')}"

@@ -55,3 +55,18 @@ def mappings_dir() -> Path:
 
 def data_dir() -> Path:
     return resource_dir("data")
+
+
+def node_package(name: str) -> Path | None:
+    """The folder of npm package ``name`` installed by ``npm ci`` (in the repository's or the
+    current folder's ``node_modules``), or None when it is not installed."""
+    candidates = [Path.cwd() / "node_modules"]
+    try:
+        candidates.insert(0, resource_dir("node_modules"))
+    except FileNotFoundError:
+        pass
+    for node_modules in candidates:
+        folder = node_modules / name
+        if (folder / "package.json").is_file():
+            return folder
+    return None

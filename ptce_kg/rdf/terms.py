@@ -4,12 +4,16 @@ rdflib graphs (validation, reference subsets). The one converter of each directi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.namespace import XSD
 
 _XSD_STRING = str(XSD.string)
+# rdflib checks every IRI it builds; the same IRIs (reference data, vocabularies) come back for
+# every validated pole, so each is built once.
+_iri = lru_cache(maxsize=2**16)(rdflib.URIRef)
 
 
 def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
@@ -29,7 +33,7 @@ def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Ide
     """One pyoxigraph term as an rdflib term (plain strings get no datatype, as rdflib reads
     them); TypeError for a quoted triple (RDF-star), which rdflib does not have."""
     if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, BlankNode):
         return rdflib.BNode(term.value)
     if isinstance(term, Triple):
@@ -38,7 +42,7 @@ def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Ide
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:
         return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    return rdflib.Literal(term.value, datatype=_iri(term.datatype.value))
 
 
 def to_oxigraph_statement(

@@ -13,8 +13,12 @@ pole says, and two poles' claims about one organisation are never merged into on
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import rdflib
 from pyoxigraph import NamedNode, Triple
@@ -65,6 +69,26 @@ def pole_data(store: Store, slug: str) -> tuple[str, list[Triple]]:
     return graph, [*own, *triples(registry)]
 
 
+@dataclass(frozen=True)
+class StoredPole:
+    """A pole's data as read from the store (``pole_data``): its slug, the graph it came from
+    and the triples to validate."""
+
+    slug: str
+    graph: str
+    triples: tuple[Triple, ...]
+
+
+def read_poles(store: Store, slugs: Sequence[str] | None = None) -> list[StoredPole]:
+    """The data of each pole of ``slugs`` (None: every stored pole), read before any is
+    validated, so that the store can be closed meanwhile. Raises NotFound for a pole with no
+    data, or when ``slugs`` is None and the store has no pole."""
+    chosen = stored_poles(store) if slugs is None else list(dict.fromkeys(slugs))
+    if not chosen:
+        raise NotFound("the store holds no pole data (load a pole's file with `ptce-kg load`)")
+    return [StoredPole(slug, *_as_tuple(pole_data(store, slug))) for slug in chosen]
+
+
 def validate_pole(
     store: Store,
     slug: str,
@@ -75,7 +99,8 @@ def validate_pole(
     """Validate the pole ``slug`` as the store holds it (see the module); the report's input is
     the graph its data came from, with the SHA-256 of the triples validated. Raises NotFound
     for a pole with no data, InputError for a bad rule set or language."""
-    return _validated(store, slug, rules, lang, as_of)[1]
+    [pole] = read_poles(store, [slug])
+    return _validated(pole, rules, lang, as_of)[1]
 
 
 def validate_poles(
@@ -85,34 +110,72 @@ def validate_poles(
     lang: str = "fr",
     as_of: date | None = None,
 ) -> Report:
-    """Validate each pole of ``slugs`` (None: every stored pole) on its own, in one report with
-    each pole's verdict (``Report.poles``); it conforms when every pole does. Raises NotFound
-    for a pole with no data, or when ``slugs`` is None and the store has no pole."""
-    chosen = stored_poles(store) if slugs is None else list(dict.fromkeys(slugs))
-    if not chosen:
-        raise NotFound("the store holds no pole data (load a pole's file with `ptce-kg load`)")
+    """Validate each pole of ``slugs`` (None: every stored pole) on its own, in this process:
+    see :func:`read_poles` and :func:`validate_read_poles` (which also validates in worker
+    processes, once the store is closed); raises what they raise."""
+    return validate_read_poles(read_poles(store, slugs), rules, lang, as_of)
+
+
+def validate_read_poles(
+    poles: Sequence[StoredPole],
+    rules: str | Iterable[str] = "all",
+    lang: str = "fr",
+    as_of: date | None = None,
+    workers: int = 1,
+) -> Report:
+    """Validate each pole on its own, in one report with each pole's verdict
+    (``Report.poles``); it conforms when every pole does. With ``workers`` > 1 the poles after
+    the first are validated in that many forked processes (pySHACL is pure Python: threads
+    would not run side by side); call it with no store open in this process. Raises
+    InputError for a bad rule set or language, ValueError when ``poles`` is empty."""
+    if not poles:
+        raise ValueError("no pole to validate")
     day = as_of or date.today()  # one day for every pole, even across midnight
-    return combined_report([_validated(store, slug, rules, lang, day) for slug in chosen])
+    # The first pole in this process: it checks the options and warms the caches (shapes,
+    # reference data) the forked workers then share.
+    parts = [_validated(poles[0], rules, lang, day)]
+    rest = list(range(1, len(poles)))
+    if workers > 1 and len(rest) > 1:
+        _FORKED[:] = [poles, (rules, lang, day)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(workers, len(rest)), mp_context=context) as pool:
+            parts += pool.map(_validated_in_worker, rest, chunksize=max(1, len(rest) // 32))
+        _FORKED.clear()
+    else:
+        parts += [_validated(poles[i], rules, lang, day) for i in rest]
+    return combined_report(parts)
+
+
+# What forked workers validate: they inherit it (and the warm caches) rather than unpickle it.
+_FORKED: list[Any] = []
+
+
+def _validated_in_worker(index: int) -> tuple[PoleSection, Report]:
+    poles, (rules, lang, day) = _FORKED
+    return _validated(poles[index], rules, lang, day)
 
 
 def _validated(
-    store: Store, slug: str, rules: str | Iterable[str], lang: str, as_of: date | None
+    pole: StoredPole, rules: str | Iterable[str], lang: str, as_of: date | None
 ) -> tuple[PoleSection, Report]:
-    graph, triples = pole_data(store, slug)
     data = rdflib.Graph()
-    for triple in triples:
+    for triple in pole.triples:
         data.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    report = validate(data, rules, lang, as_of, inputs=(_input(graph, triples),))
-    pole = pole_iri(slug)
-    label = _label(data, rdflib.URIRef(pole), lang) or slug
-    return PoleSection(pole, label, graph, report.conforms, report.counts), report
+    report = validate(data, rules, lang, as_of, inputs=(_input(pole.graph, pole.triples),))
+    iri = pole_iri(pole.slug)
+    label = _label(data, rdflib.URIRef(iri), lang) or pole.slug
+    return PoleSection(iri, label, pole.graph, report.conforms, report.counts), report
+
+
+def _as_tuple(read: tuple[str, list[Triple]]) -> tuple[str, tuple[Triple, ...]]:
+    return read[0], tuple(read[1])
 
 
 def _pole(slug: str) -> NamedNode:
     return NamedNode(pole_iri(slug))
 
 
-def _input(graph: str, triples: list[Triple]) -> InputFile:
+def _input(graph: str, triples: Sequence[Triple]) -> InputFile:
     """The report's record of a stored graph: its IRI and the SHA-256 of the triples validated
     (sorted N-Triples lines, so the same data gives the same digest)."""
     lines = sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)

@@ -20,6 +20,7 @@ const TEXT = {
     violations: (n) => `Non conforme : ${n} violation${n > 1 ? "s" : ""}.`,
     chooseFile: "Choisir un fichier ou un dossier.",
     error: "Erreur",
+    onMap: "carte",
   },
   en: {
     noYasgui: "YASGUI is not installed on this server (run “make web” or “npm ci”): plain editor instead.",
@@ -35,6 +36,7 @@ const TEXT = {
     violations: (n) => `Does not conform: ${n} violation${n > 1 ? "s" : ""}.`,
     chooseFile: "Choose a file or a folder.",
     error: "Error",
+    onMap: "map",
   },
 };
 
@@ -199,7 +201,16 @@ function renderCatalogue() {
     button.setAttribute("aria-pressed",
       String(document.getElementById("query-panel").dataset.loaded === entry.name));
     button.addEventListener("click", () => loadNamedQuery(entry.name));
-    list.appendChild(document.createElement("li")).appendChild(button);
+    const item = list.appendChild(document.createElement("li"));
+    item.appendChild(button);
+    // Queries tagged "carte" have a territory column and a number: /map draws them.
+    const required = (entry.parameters || []).some((p) => p.required);
+    if ((entry.tags || []).includes("carte") && !required) {
+      const link = item.appendChild(document.createElement("a"));
+      link.className = "map-link";
+      link.href = `/map?query=${encodeURIComponent(entry.name)}`;
+      link.textContent = t("onMap");
+    }
   }
 }
 

@@ -165,7 +165,7 @@ CASES = [
         "validate-store-without-pole",
         lambda t: ["validate", *_store(t), str(SARTHE)],
         2,
-        ("--store and --endpoint go with --pole or --all-poles",),
+        ("--store, --endpoint and --jobs go with --pole or --all-poles",),
     ),
     Case(
         "validate-pole-missing-store",

@@ -14,7 +14,13 @@ from ptce_kg.errors import NotFound
 from ptce_kg.rdf.graphs import KNOWN_PTCE
 from ptce_kg.store import OxigraphStore
 from ptce_kg.validation import render, validate_files
-from ptce_kg.validation.stored import stored_poles, validate_pole, validate_poles
+from ptce_kg.validation.stored import (
+    read_poles,
+    stored_poles,
+    validate_pole,
+    validate_poles,
+    validate_read_poles,
+)
 from ptce_kg.validation.verdict import pole_verdict
 from tests.helpers.files import demo_file
 from tests.helpers.stores import graph_of
@@ -157,3 +163,12 @@ def test_the_verdict_a_pole_page_shows(demo_store) -> None:
     assert not known.call_eligibility  # members unknown: eligibility cannot be shown
     with pytest.raises(NotFound):
         pole_verdict(demo_store, "no-such-pole")
+
+
+def test_poles_validated_in_worker_processes_give_the_same_report(demo_store) -> None:
+    poles = read_poles(demo_store)
+    alone = validate_read_poles(poles, rules="legal,call", as_of=date(2026, 6, 1))
+    side_by_side = validate_read_poles(poles, rules="legal,call", as_of=date(2026, 6, 1), workers=2)
+    assert side_by_side.poles == alone.poles and len(alone.poles) == len(poles) > 2
+    assert side_by_side.results == alone.results
+    assert side_by_side.inputs == alone.inputs

@@ -1,4 +1,5 @@
-"""The web page at ``/``: our page and assets, and the YASGUI build from ``node_modules``.
+"""The web page at ``/`` and the map at ``/map``: our pages and assets, the YASGUI build from
+``node_modules`` and the map's boundaries (``ptce_kg/geo/boundaries.py``).
 
 The page loads catalogue queries through the catalogue router (``/queries``,
 ``/queries/{name}/text``).
@@ -12,32 +13,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
-from ptce_kg.rdf.resources import resource_dir
+from ptce_kg.geo.boundaries import france_svg
+from ptce_kg.rdf.resources import node_package
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-YASGUI_PACKAGE = Path("@zazuko") / "yasgui" / "build"
+YASGUI_PACKAGE = "@zazuko/yasgui"
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".map": "application/json",
 }
+SVG = "image/svg+xml"
 
 
 def yasgui_dir() -> Path | None:
     """The YASGUI build folder installed by ``npm ci`` (repository root or current folder)."""
-    candidates = [Path.cwd() / "node_modules"]
-    try:
-        candidates.insert(0, resource_dir("node_modules"))
-    except FileNotFoundError:
-        pass
-    for node_modules in candidates:
-        build = node_modules / YASGUI_PACKAGE
-        if (build / "yasgui.min.js").is_file():
-            return build
-    return None
+    package = node_package(YASGUI_PACKAGE)
+    if package is None or not (package / "build" / "yasgui.min.js").is_file():
+        return None
+    return package / "build"
 
 
 def _listing(folder: Path | None) -> dict[str, Path]:
@@ -63,6 +60,19 @@ def _build_router() -> APIRouter:
     @router.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return _serve(assets, "index.html")
+
+    @router.get("/map", include_in_schema=False)
+    def map_page() -> FileResponse:
+        return _serve(assets, "map.html")
+
+    @router.get("/map/france.svg", include_in_schema=False)
+    def map_boundaries() -> Response:
+        svg = france_svg()
+        if svg is None:
+            raise HTTPException(
+                status_code=404, detail="the map's boundaries are not installed: run `npm ci`"
+            )
+        return Response(svg, media_type=SVG, headers={"Cache-Control": "public, max-age=3600"})
 
     @router.get("/assets/{name}", include_in_schema=False)
     def asset(name: str) -> FileResponse:

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ptce_kg.geo.lambert import wkt_point
 from ptce_kg.rdf.iris import (
     commune_iri,
     directory_page,
     establishment_iri,
+    geometry_iri,
     legal_form_iri,
     legal_unit_iri,
     naf_iri,
 )
-from ptce_kg.rdf.namespaces import PTCE, ROV
+from ptce_kg.rdf.namespaces import GEO, PTCE, ROV
 
 # The terms of the lines, written once (an unknown PTCE term fails here, at import).
 _TYPE = f"<{RDF.type}>"
@@ -33,6 +35,9 @@ _DATE = f"<{XSD.date}>"
 _BOOLEAN = f"<{XSD.boolean}>"
 _LEGAL_UNIT = f"<{PTCE.LegalUnit}>"
 _ESTABLISHMENT = f"<{PTCE.Establishment}>"
+_HAS_GEOMETRY = f"<{GEO.hasGeometry}>"
+_AS_WKT = f"<{GEO.asWKT}>"
+_WKT = f"<{GEO.wktLiteral}>"
 _P = {
     name: f"<{PTCE[name]}>"
     for name in (
@@ -94,6 +99,7 @@ class EstablishmentRecord:
     headcount_band: str = ""
     activity: str = ""
     nomenclature: str = ""
+    point: tuple[float, float] | None = None  # WGS84 (longitude, latitude) in degrees
 
 
 class CommuneMapper:
@@ -175,6 +181,10 @@ def establishment_lines(
     if band := _code(rec.headcount_band):
         out.append(f'{s} {_P["headcountBand"]} "{band}" .\n')
     _activity_lines(out, s, rec.activity, rec.nomenclature, linked_nomenclature, False)
+    if rec.point is not None:
+        geometry = f"<{geometry_iri(rec.siret)}>"
+        out.append(f"{s} {_HAS_GEOMETRY} {geometry} .\n")
+        out.append(f'{geometry} {_AS_WKT} "{wkt_point(*rec.point)}"^^{_WKT} .\n')
     return out
 
 

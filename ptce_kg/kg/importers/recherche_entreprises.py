@@ -232,10 +232,22 @@ def _result_lines(
             head_office=site.get("est_siege") if isinstance(site.get("est_siege"), bool) else None,
             state=_text(site.get("etat_administratif")),
             commune_code=_text(site.get("commune")),
+            point=_point(site),
         )
         lines += establishment_lines(est, communes, mapping["linked_nomenclature"])
         summary.establishments_kept += 1
     return lines
+
+
+def _point(site: dict) -> tuple[float, float] | None:
+    """The site's WGS84 (longitude, latitude) as the API gives it (strings), if valid."""
+    try:
+        lon, lat = float(_text(site.get("longitude"))), float(_text(site.get("latitude")))
+    except ValueError:
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # also refuses nan
+        return None
+    return lon, lat
 
 
 def _text(value: Any) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ptce_kg.errors import InputError
+from ptce_kg.geo.lambert import lambert93_to_wgs84
 from ptce_kg.kg.importers.common import (
     ImportSummary,
     column_mapping,
@@ -227,7 +228,21 @@ _ESTABLISHMENT_FIELDS = (
     "headcount_band",
     "activity",
     "nomenclature",
+    "lambert_x",
+    "lambert_y",
 )
+_OVERSEAS_COMMUNE = "97"  # SIRENE locates these in local UTM zones, not in Lambert-93
+
+
+def _point(x: str, y: str, commune: str) -> tuple[float, float] | None:
+    """The WGS84 point of an establishment's Lambert-93 cells; None when absent, not numbers
+    (INSEE writes ``[ND]`` for a non-diffusible one), overseas or outside metropolitan France."""
+    if not x or not y or commune.startswith(_OVERSEAS_COMMUNE):
+        return None
+    try:
+        return lambert93_to_wgs84(float(x), float(y))
+    except ValueError:  # not a number
+        return None
 
 
 def _unit_lines(
@@ -323,7 +338,7 @@ def _establishment_lines(
         if kept is not None and siren not in kept:
             skipped["legal unit not kept"] += 1
             continue
-        head, state, commune, created, band, activity, nomenclature = pick(row)
+        head, state, commune, created, band, activity, nomenclature, x, y = pick(row)
         head = head.lower()
         record = EstablishmentRecord(
             siret=siret,
@@ -335,6 +350,7 @@ def _establishment_lines(
             headcount_band=band,
             activity=activity,
             nomenclature=nomenclature,
+            point=_point(x, y, commune),
         )
         yield establishment_lines(record, communes, linked)
         summary.establishments_kept += 1
