@@ -65,7 +65,8 @@ def test_import_and_link_through_an_endpoint(endpoint, capsys):
     )
     assert int(next(iter(units))["n"].value) == expected
     capsys.readouterr()
-    assert main(["link", "--endpoint", endpoint]) == 0  # no pole loaded: nothing to report
+    # no pole loaded: nothing to report
+    assert main(["link", "--endpoint", endpoint, "--lang", "en"]) == 0
     assert "nothing to report" in capsys.readouterr().out
     # With the test pole on the server, the findings come back and the exit code is 1.
     load_turtle(remote, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")
