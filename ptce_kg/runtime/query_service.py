@@ -26,13 +26,8 @@ from ptce_kg.runtime.snapshots import Snapshots
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
-from ptce_kg.sparql.serialisation import (
-    NotAcceptable,
-    SerialisedResult,
-    negotiate,
-    serialise,
-    short_message,
-)
+from ptce_kg.sparql.negotiation import NotAcceptable, UnknownFormat, negotiate
+from ptce_kg.sparql.serialisation import SerialisedResult, serialise, short_message
 from ptce_kg.store.base import Store
 
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
@@ -49,6 +44,8 @@ class QueryJob:
 
     query: str  # the user's text
     accept: str | None = None
+    format: str | None = None  # a ?format= name: overrides accept
+    script_default: str | None = None  # answered to a client stating no preference
     base_iri: str | None = None
     allowlist: tuple[str, ...] = ()
     substitutions: dict[str, Any] = field(default_factory=dict)
@@ -63,6 +60,7 @@ class QueryJob:
         ResultTooLarge,
         StoreError,
         NotAcceptable,
+        UnknownFormat,
     )
 
     def timed_out(self, limit: float, started: bool) -> PtceError:
@@ -85,10 +83,10 @@ class QueryJob:
 
         With neither a protocol dataset nor FROM in the query, the default graph is the union
         of all graphs, so queries need no GRAPH clause.
-        Raises QueryError, NotAcceptable, ResultTooLarge, StoreError.
+        Raises QueryError, NotAcceptable, UnknownFormat, ResultTooLarge, StoreError.
         """
         inspection = inspect_query(self.query, self.allowlist)
-        media_type = negotiate(inspection.form, self.accept)
+        media_type = negotiate(inspection.form, self.accept, self.format, self.script_default)
         # BASE on the first line keeps the line numbers of parser messages right.
         prefix = f"BASE <{check_iri(self.base_iri, 'base IRI')}> " if self.base_iri else ""
         kwargs: dict[str, Any] = {
@@ -156,19 +154,26 @@ class QueryService:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         accept: str | None = None,
+        format: str | None = None,
+        script_default: str | None = None,
         base_iri: str | None = None,
     ) -> SerialisedResult:
-        """Run a query and serialise its answer in the negotiated media type.
+        """Run a query and serialise its answer in the negotiated media type
+        (``sparql.negotiation.negotiate``: ``format`` overrides ``accept``; ``script_default``
+        goes to clients stating no preference).
 
         Protocol dataset IRIs override the query's FROM / FROM NAMED. With neither, the default
         graph is the union of all graphs, so queries need no GRAPH clause. The text is checked
         (``sparql_guard``) inside the job, under the time limit.
-        Raises QueryError, NotAcceptable, QueryTimeout, ResultTooLarge, StoreError.
+        Raises QueryError, NotAcceptable, UnknownFormat, QueryTimeout, ResultTooLarge,
+        StoreError.
         """
         protocol_dataset = bool(default_graph_uris or named_graph_uris)
         job = QueryJob(
             query=query,
             accept=accept,
+            format=format,
+            script_default=script_default,
             base_iri=base_iri,
             allowlist=tuple(self.settings.service_allowlist),
             substitutions=dict(substitutions or {}),

@@ -59,7 +59,7 @@ def test_import_and_link_through_an_endpoint(fresh_remote_endpoint: Endpoint, ca
     )
     assert int(next(iter(units))["n"].value) == expected
     capsys.readouterr()
-    assert main(["link", *where]) == 0  # no pole loaded: nothing to report
+    assert main(["link", *where, "--lang", "en"]) == 0  # no pole loaded: nothing to report
     assert "nothing to report" in capsys.readouterr().out
     # With the test pole on the server, the findings come back and the exit code is 1.
     load_turtle(remote, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")

@@ -26,7 +26,7 @@ from ptce_kg.errors import QueryError, QueryTimeout, ResultTooLarge
 from ptce_kg.runtime.pool import QueryAborted
 from ptce_kg.runtime.query_service import QueryService, RefreshingStore
 from ptce_kg.settings import Settings
-from ptce_kg.sparql.serialisation import NotAcceptable
+from ptce_kg.sparql.negotiation import NotAcceptable
 from ptce_kg.store import OxigraphStore
 from tests.helpers.inputs import CARTESIAN
 from tests.helpers.servers import running
