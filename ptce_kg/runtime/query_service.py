@@ -32,6 +32,7 @@ from ptce_kg.store.base import Store
 
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
 _COUNT_TRIPLES = statement("store/triple-count")
+_ANSWERS = statement("store/answers")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class QueryService:
         self.store = store
         self._generation = count(1)
         self.generation = next(self._generation)
-        self._triples: tuple[int, int] | None = None  # (generation, count)
+        self._triples: tuple[int, int | None] | None = None  # (generation, count)
         self._refresh_lock = threading.Lock()
         folder = store.folder
         self._pool: WorkerPool | None = None
@@ -229,15 +230,25 @@ class QueryService:
             if self._pool is not None:
                 self._pool.generation = generation
 
-    def triple_count(self) -> int:
-        """Triples in all graphs, counted once per store version (health probes stay cheap)."""
+    def answers(self) -> None:
+        """Run the cheapest query that reads the store; raises its PtceError when it fails."""
+        self.execute(_ANSWERS, accept="application/sparql-results+json")
+
+    def triple_count(self) -> int | None:
+        """Triples in all graphs, counted once per store version (health probes stay cheap);
+        None when counting runs past the query time limit (a store of tens of millions of
+        triples): a store too large to count in time is not a store that is down."""
         cached = self._triples
         if cached is not None and cached[0] == self.generation:
             return cached[1]
         generation = self.generation
-        result = self.execute(_COUNT_TRIPLES, accept="application/sparql-results+json")
-        bindings = json.loads(result.body)["results"]["bindings"]
-        total = int(bindings[0]["n"]["value"]) if bindings else 0
+        try:
+            result = self.execute(_COUNT_TRIPLES, accept="application/sparql-results+json")
+        except QueryTimeout:
+            total = None
+        else:
+            bindings = json.loads(result.body)["results"]["bindings"]
+            total = int(bindings[0]["n"]["value"]) if bindings else 0
         self._triples = (generation, total)
         return total
 
