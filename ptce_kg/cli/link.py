@@ -9,7 +9,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK
-from ptce_kg.kg.linking import link_report, rebuild_derived
+from ptce_kg.kg.linking import LANGUAGES, link_report, rebuild_derived
 from ptce_kg.store import OxigraphStore
 
 
@@ -24,8 +24,15 @@ from ptce_kg.store import OxigraphStore
     "the store: its derived graph is then reported as it is] (--no-rebuild for a read-only "
     "endpoint).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="fr",
+    show_default=True,
+    help="Language of the report's titles and sentences.",
+)
 @store_options
-def link(fmt: str, rebuild: bool | None, store_options: StoreOptions) -> None:
+def link(fmt: str, rebuild: bool | None, lang: str, store_options: StoreOptions) -> None:
     """Report members with an unknown SIREN, ceased members, ESS conflicts, members outside
     the pole's territory.
 
@@ -40,7 +47,7 @@ def link(fmt: str, rebuild: bool | None, store_options: StoreOptions) -> None:
                 click.echo("note: the derived graph is reported as the server left it", err=True)
         if rebuild:
             rebuild_derived(store)
-        report = link_report(store)
+        report = link_report(store, lang)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -43,7 +43,8 @@ def resolve(query: str, params: dict[str, str]) -> tuple[str, dict[str, NamedNod
         named = load_catalogue().get(query)
         if named is None:
             raise InputError("no query of that name in the catalogue", where=query)
-        return named.text, named.bind(params)
+        prepared = named.prepare(params)
+        return prepared.text, prepared.substitutions
     return query, _plain_bindings(params)
 
 

@@ -1,5 +1,6 @@
 """Linking: the ``derived`` graph (rules in ``sparql/rules/*.rq``) and the link report
-(checks in ``sparql/link/*.rq``).
+(checks in ``sparql/link/*.rq``, their texts in French and English in
+``sparql/link/messages.yaml``).
 
 The derived graph is rebuilt from scratch after each load or import: it is dropped, then every
 rule file (one SPARQL CONSTRUCT each) runs in name order, its triples added before the next
@@ -11,11 +12,14 @@ embedded store and on a remote endpoint.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pyoxigraph import NamedNode
 
+from ptce_kg.errors import InputError
 from ptce_kg.kg.metadata import (
     GraphDescription,
     describe_metadata_graph,
@@ -32,7 +36,7 @@ from ptce_kg.store.base import Store
 
 DERIVED_GRAPH = graphs.DERIVED
 _DERIVED = NamedNode(DERIVED_GRAPH)
-_TITLE_PREFIX = "#+ title:"
+LANGUAGES = ("fr", "en")
 # Graphs ptce-kg computes itself, which no rule reads.
 _NOT_INPUTS = (DERIVED_GRAPH, graphs.METADATA, graphs.STATISTICS)
 
@@ -121,10 +125,11 @@ class Finding:
 
 @dataclass
 class LinkReport:
-    """Findings of every link check, and the checks that ran."""
+    """Findings of every link check, and the checks that ran, in one language."""
 
     checks: dict[str, str] = field(default_factory=dict)  # check name -> title
     findings: list[Finding] = field(default_factory=list)
+    lang: str = "fr"
 
     @property
     def ok(self) -> bool:
@@ -149,26 +154,46 @@ class LinkReport:
 
     def text(self) -> str:
         """A human-readable report grouped by check."""
+        lines = messages()["report"]
         if self.ok:
-            return f"link report: nothing to report ({len(self.checks)} checks)"
-        lines = [f"link report: {len(self.findings)} finding(s)"]
+            return lines["nothing"][self.lang].format(checks=len(self.checks))
+        text = [lines["findings"][self.lang].format(count=len(self.findings))]
         for check, title in self.checks.items():
             found = [f for f in self.findings if f.check == check]
             if not found:
                 continue
-            lines.append(f"\n{title} [{check}]: {len(found)}")
+            text.append(f"\n{title} [{check}]: {len(found)}")
             for f in found:
                 member = f"{f.member_label} <{f.member}>" if f.member_label else f"<{f.member}>"
                 pole = f.pole_label or f.pole
-                lines.append(f"  - {pole}: {member}\n      {f.detail}")
-        return "\n".join(lines)
+                text.append(f"  - {pole}: {member}\n      {f.detail}")
+        return "\n".join(text)
 
 
-def _title(path: Path) -> str:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith(_TITLE_PREFIX):
-            return line[len(_TITLE_PREFIX) :].strip()
-    return path.stem
+@cache
+def messages() -> dict[str, Any]:
+    """The texts of ``sparql/link/messages.yaml``; raises InputError when a check or a language
+    lacks its texts (a broken install, said at once rather than in a half-written report)."""
+    path = sparql_dir() / "link" / "messages.yaml"
+    texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for check in [p.stem for p in check_files()]:
+        entry = texts.get("checks", {}).get(check, {})
+        for key in ("title", "detail"):
+            missing = [lang for lang in LANGUAGES if lang not in entry.get(key, {})]
+            if missing:
+                raise InputError(f"no {key} in {', '.join(missing)} for {check}", str(path))
+    return texts
+
+
+class _Columns(dict[str, str]):
+    """A row's columns for a detail template: a name that is no column is a broken template."""
+
+    def __init__(self, check: str, row: dict[str, str]) -> None:
+        super().__init__(row)
+        self.check = check
+
+    def __missing__(self, name: str) -> str:
+        raise InputError(f"{{{name}}} is no column of sparql/link/{self.check}.rq", "messages.yaml")
 
 
 def _value(solution: Any, name: str) -> str | None:
@@ -176,23 +201,30 @@ def _value(solution: Any, name: str) -> str | None:
     return None if term is None else str(term.value)
 
 
-def link_report(store: Store) -> LinkReport:
-    """Run every check of ``sparql/link/`` on the store (derived graph assumed up to date)."""
-    report = LinkReport()
+def link_report(store: Store, lang: str = "fr") -> LinkReport:
+    """Run every check of ``sparql/link/`` on the store (derived graph assumed up to date),
+    its texts in ``lang`` ("fr" or "en"). Raises InputError for another language."""
+    if lang not in LANGUAGES:
+        raise InputError(f"no link report in {lang!r}; languages: {', '.join(LANGUAGES)}")
+    report = LinkReport(lang=lang)
     for path in check_files():
-        check, title = path.stem, _title(path)
-        report.checks[check] = title
-        for row in solutions(store.query(path.read_text(encoding="utf-8"))):
+        check = path.stem
+        texts = messages()["checks"][check]
+        report.checks[check] = texts["title"][lang]
+        rows = solutions(store.query(path.read_text(encoding="utf-8")))
+        columns = [v.value for v in rows.variables]
+        for row in rows:
+            values = {name: _value(row, name) or "" for name in columns}
             report.findings.append(
                 Finding(
                     check=check,
-                    title=title,
-                    pole=_value(row, "pole") or "",
-                    pole_label=_value(row, "pole_label"),
-                    membership=_value(row, "membership") or "",
-                    member=_value(row, "member") or "",
-                    member_label=_value(row, "member_label"),
-                    detail=_value(row, "detail") or "",
+                    title=texts["title"][lang],
+                    pole=values["pole"],
+                    pole_label=values["pole_label"] or None,
+                    membership=values["membership"],
+                    member=values["member"],
+                    member_label=values["member_label"] or None,
+                    detail=texts["detail"][lang].format_map(_Columns(check, values)),
                 )
             )
     return report

@@ -26,17 +26,13 @@ from ptce_kg.runtime.snapshots import Snapshots
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import add_using_clauses, check_iri, inspect_query, inspect_update
-from ptce_kg.sparql.serialisation import (
-    NotAcceptable,
-    SerialisedResult,
-    negotiate,
-    serialise,
-    short_message,
-)
+from ptce_kg.sparql.negotiation import NotAcceptable, UnknownFormat, negotiate
+from ptce_kg.sparql.serialisation import SerialisedResult, serialise, short_message
 from ptce_kg.store.base import Store
 
 # Every triple sits in a named graph (design.md §1); GRAPH avoids the union's deduplication.
 _COUNT_TRIPLES = statement("store/triple-count")
+_ANSWERS = statement("store/answers")
 
 
 @dataclass(frozen=True)
@@ -49,6 +45,8 @@ class QueryJob:
 
     query: str  # the user's text
     accept: str | None = None
+    format: str | None = None  # a ?format= name: overrides accept
+    script_default: str | None = None  # answered to a client stating no preference
     base_iri: str | None = None
     allowlist: tuple[str, ...] = ()
     substitutions: dict[str, Any] = field(default_factory=dict)
@@ -63,6 +61,7 @@ class QueryJob:
         ResultTooLarge,
         StoreError,
         NotAcceptable,
+        UnknownFormat,
     )
 
     def timed_out(self, limit: float, started: bool) -> PtceError:
@@ -85,10 +84,10 @@ class QueryJob:
 
         With neither a protocol dataset nor FROM in the query, the default graph is the union
         of all graphs, so queries need no GRAPH clause.
-        Raises QueryError, NotAcceptable, ResultTooLarge, StoreError.
+        Raises QueryError, NotAcceptable, UnknownFormat, ResultTooLarge, StoreError.
         """
         inspection = inspect_query(self.query, self.allowlist)
-        media_type = negotiate(inspection.form, self.accept)
+        media_type = negotiate(inspection.form, self.accept, self.format, self.script_default)
         # BASE on the first line keeps the line numbers of parser messages right.
         prefix = f"BASE <{check_iri(self.base_iri, 'base IRI')}> " if self.base_iri else ""
         kwargs: dict[str, Any] = {
@@ -123,7 +122,7 @@ class QueryService:
         self.store = store
         self._generation = count(1)
         self.generation = next(self._generation)
-        self._triples: tuple[int, int] | None = None  # (generation, count)
+        self._triples: tuple[int, int | None] | None = None  # (generation, count)
         self._refresh_lock = threading.Lock()
         folder = store.folder
         self._pool: WorkerPool | None = None
@@ -156,19 +155,26 @@ class QueryService:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         accept: str | None = None,
+        format: str | None = None,
+        script_default: str | None = None,
         base_iri: str | None = None,
     ) -> SerialisedResult:
-        """Run a query and serialise its answer in the negotiated media type.
+        """Run a query and serialise its answer in the negotiated media type
+        (``sparql.negotiation.negotiate``: ``format`` overrides ``accept``; ``script_default``
+        goes to clients stating no preference).
 
         Protocol dataset IRIs override the query's FROM / FROM NAMED. With neither, the default
         graph is the union of all graphs, so queries need no GRAPH clause. The text is checked
         (``sparql_guard``) inside the job, under the time limit.
-        Raises QueryError, NotAcceptable, QueryTimeout, ResultTooLarge, StoreError.
+        Raises QueryError, NotAcceptable, UnknownFormat, QueryTimeout, ResultTooLarge,
+        StoreError.
         """
         protocol_dataset = bool(default_graph_uris or named_graph_uris)
         job = QueryJob(
             query=query,
             accept=accept,
+            format=format,
+            script_default=script_default,
             base_iri=base_iri,
             allowlist=tuple(self.settings.service_allowlist),
             substitutions=dict(substitutions or {}),
@@ -224,15 +230,25 @@ class QueryService:
             if self._pool is not None:
                 self._pool.generation = generation
 
-    def triple_count(self) -> int:
-        """Triples in all graphs, counted once per store version (health probes stay cheap)."""
+    def answers(self) -> None:
+        """Run the cheapest query that reads the store; raises its PtceError when it fails."""
+        self.execute(_ANSWERS, accept="application/sparql-results+json")
+
+    def triple_count(self) -> int | None:
+        """Triples in all graphs, counted once per store version (health probes stay cheap);
+        None when counting runs past the query time limit (a store of tens of millions of
+        triples): a store too large to count in time is not a store that is down."""
         cached = self._triples
         if cached is not None and cached[0] == self.generation:
             return cached[1]
         generation = self.generation
-        result = self.execute(_COUNT_TRIPLES, accept="application/sparql-results+json")
-        bindings = json.loads(result.body)["results"]["bindings"]
-        total = int(bindings[0]["n"]["value"]) if bindings else 0
+        try:
+            result = self.execute(_COUNT_TRIPLES, accept="application/sparql-results+json")
+        except QueryTimeout:
+            total = None
+        else:
+            bindings = json.loads(result.body)["results"]["bindings"]
+            total = int(bindings[0]["n"]["value"]) if bindings else 0
         self._triples = (generation, total)
         return total
 

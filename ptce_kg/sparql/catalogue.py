@@ -12,7 +12,9 @@ A header gives the summary and description in French and English, tags and typed
 Parameter values are checked against their type and allowed values and bound as RDF terms
 (pyoxigraph ``substitutions``, SEP-0007), never pasted into the query text, so a value cannot
 change what the query does. A parameter left unset (optional, no default) leaves its variable
-free: the query then answers for every value.
+free: the query then answers for every value; when the query only tests it in FILTERs and
+projects it, its column (empty in every row) is dropped from the projection
+(``NamedQuery.prepare``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from rdflib.namespace import XSD as XSD_NS
 from ptce_kg.errors import InputError, QueryError
 from ptce_kg.rdf.namespaces import vocab
 from ptce_kg.rdf.resources import ontology_dir, sparql_dir
+from ptce_kg.sparql.binding import drop_projected, filter_only, prebind
+from ptce_kg.sparql.negotiation import FORMAT_PARAMETER
 
 XSD = str(XSD_NS)
 _SKOS_IN_SCHEME = NamedNode(SKOS.inScheme)
@@ -136,6 +140,14 @@ class Param:
 
 
 @dataclass(frozen=True)
+class PreparedQuery:
+    """A named query ready to run: its text and the terms bound to its variables."""
+
+    text: str
+    substitutions: dict[str, NamedNode | Literal]
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """One query of the catalogue."""
 
@@ -144,8 +156,16 @@ class NamedQuery:
     description: dict[str, str]
     tags: tuple[str, ...]
     params: tuple[Param, ...]
-    text: str
+    text: str  # the whole file, header included
     path: Path | None = None
+    # Optional parameters with no default that the query projects but only tests in FILTERs:
+    # left unset, their column would be empty in every row (``prepare`` drops it).
+    unset_columns: frozenset[str] = frozenset()
+
+    @property
+    def body(self) -> str:
+        """The SPARQL text without its ``#+`` header."""
+        return _without_header(self.text)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -169,6 +189,21 @@ class NamedQuery:
             bindings[p.name] = p.term(raw)
         return bindings
 
+    def prepare(self, params: Mapping[str, str]) -> PreparedQuery:
+        """The text and substitutions to run for ``params``: ``bind``, and the projection
+        without the columns of parameters left unset that would be empty (``unset_columns``).
+        Raises ``ParameterError``."""
+        bindings = self.bind(params)
+        unset = self.unset_columns - bindings.keys()
+        text = drop_projected(self.text, unset) if unset else self.text
+        return PreparedQuery(text, bindings)
+
+    def standalone(self) -> str:
+        """The query as it runs with no parameter given, as plain SPARQL for an editor or any
+        endpoint: no header, the defaults in a ``VALUES`` block, no empty parameter column."""
+        prepared = self.prepare({})
+        return prebind(_without_header(prepared.text), prepared.substitutions)
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (for ``/queries``)."""
         return {
@@ -179,6 +214,12 @@ class NamedQuery:
             "parameters": [p.as_dict() for p in self.params],
             "path": f"/queries/{self.name}",
         }
+
+
+def _without_header(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#+")), len(lines))
+    return "".join(lines[start:])
 
 
 class Catalogue:
@@ -231,7 +272,12 @@ def read_query(path: Path) -> NamedQuery:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise InputError("tags must be a list of strings", f"{where}: tags")
     params = tuple(_param(name, spec, text, where) for name, spec in _param_specs(header, where))
-    return NamedQuery(path.stem, summary, description, tuple(tags), params, text, path)
+    unset_columns = frozenset(
+        p.name for p in params if not p.required and p.default is None and filter_only(text, p.name)
+    )
+    return NamedQuery(
+        path.stem, summary, description, tuple(tags), params, text, path, unset_columns
+    )
 
 
 def _header(text: str, where: str) -> dict[str, Any]:
@@ -277,6 +323,8 @@ def _param(name: str, spec: dict[str, Any], text: str, where: str) -> Param:
     at = f"{where}: params.{name}"
     if not _PARAM_NAME.match(name):
         raise InputError("a parameter name is a SPARQL variable name", at)
+    if name == FORMAT_PARAMETER:
+        raise InputError(f"{name!r} is reserved: it picks the format of the answer", at)
     if not re.search(rf"[?$]{name}\b", text):
         raise InputError(f"the query has no variable ?{name} to bind", at)
     if re.search(rf"BOUND\s*\(\s*[?$]{name}\s*\)", text, re.IGNORECASE):

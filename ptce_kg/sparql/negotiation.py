@@ -1,4 +1,6 @@
-"""Content negotiation: parse an ``Accept`` header and pick one of the media types we can produce.
+"""Content negotiation: the one place that decides the media type of an answer, from an
+``Accept`` header, a ``?format=`` name (which overrides it) and the caller's default for
+clients that state no preference.
 
 No web framework here, so services and every router can share it.
 """
@@ -6,6 +8,9 @@ No web framework here, so services and every router can share it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+
+from ptce_kg.errors import InputError
 
 # SPARQL result media types, preferred first (the first is the answer to ``*/*`` or no Accept).
 RESULTS_MEDIA_TYPES = (
@@ -28,6 +33,37 @@ DOCUMENT_FORMATS = {
     "application/rdf+xml": "rdf",
     "application/n-triples": "nt",
     "text/html": "html",
+}
+# What each query form can be answered in (ASK: CSV/TSV have no boolean form).
+ANSWER_MEDIA_TYPES = {
+    "select": RESULTS_MEDIA_TYPES,
+    "ask": RESULTS_MEDIA_TYPES[:2],
+    "graph": GRAPH_MEDIA_TYPES,
+}
+_FORM_NAMES = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT or DESCRIBE"}
+#: The request parameter naming the answer's format (never a catalogue parameter).
+FORMAT_PARAMETER = "format"
+#: ``?format=`` names, each standing for the media types listed: the first that fits the answer
+#: is used (``json`` is SPARQL JSON results for SELECT/ASK, JSON-LD for a graph; ``xml`` alike).
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "ttl": ("text/turtle",),
+    "nt": ("application/n-triples",),
+    "jsonld": ("application/ld+json",),
+}
+# Other names clients send in ``format``: SPARQLWrapper sends its return format there (turtle,
+# n3, rdf, rdf+xml, json-ld, and for some also the media type), as Virtuoso and Fuseki read it.
+# A media type we answer in is accepted as a format too.
+FORMAT_ALIASES = {
+    "turtle": "ttl",
+    "n3": "ttl",  # Turtle is N3
+    "ntriples": "nt",
+    "rdf": "xml",
+    "rdf+xml": "xml",
+    "json-ld": "jsonld",
 }
 # Names people type for the same formats: a range matches its own name, and the canonical one
 # when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a
@@ -103,3 +139,91 @@ def choose_media_type(accept: str | None, available: Sequence[str]) -> str | Non
         if best is None or key > best:
             best, chosen = key, media_type
     return chosen
+
+
+class UnknownFormat(InputError):
+    """A ``?format=`` value that names no format (HTTP 400)."""
+
+
+class NotAcceptable(InputError):
+    """No media type the client accepts, or the ``?format=`` asked, fits the answer (HTTP 406)."""
+
+    http_status = 406
+
+
+def format_media_types(name: str) -> tuple[str, ...]:
+    """The media types a ``format`` value stands for: a name of ``FORMAT_NAMES``, an alias of
+    ``FORMAT_ALIASES``, or media types we answer in (a comma-separated list too: SPARQLWrapper
+    sends its Accept value for some formats). Raises UnknownFormat listing the names."""
+    found: list[str] = []
+    for part in name.split(","):
+        value = part.split(";")[0].strip().lower()
+        value = FORMAT_ALIASES.get(value, value)
+        media_type = ALIASES.get(value, value)
+        if value in FORMAT_NAMES:
+            found += FORMAT_NAMES[value]
+        elif media_type in RESULTS_MEDIA_TYPES + GRAPH_MEDIA_TYPES:
+            found.append(media_type)
+    if found:
+        return tuple(dict.fromkeys(found))
+    raise UnknownFormat(
+        f"format {name!r} is not one of {', '.join(FORMAT_NAMES)} (or a media type)",
+        where="parameter 'format'",
+    )
+
+
+def check_format(name: str | None) -> str | None:
+    """``name`` when it is a ``format`` value (or None); raises UnknownFormat listing them."""
+    if name is not None:
+        format_media_types(name)
+    return name
+
+
+def format_media_type(name: str, available: Sequence[str]) -> str | None:
+    """The media type of ``available`` that the format ``name`` stands for, or None.
+
+    Raises UnknownFormat."""
+    return next((m for m in format_media_types(name) if m in available), None)
+
+
+def states_no_preference(accept: str | None) -> bool:
+    """True for no ``Accept`` header (urllib, hence pandas) or one that accepts anything alike
+    (``*/*``: curl, requests, R's libcurl): what scripts send."""
+    ranges = parse_accept(accept)
+    return all(media == "*/*" for media, _ in ranges)
+
+
+def negotiate(
+    form: str, accept: str | None, fmt: str | None = None, script_default: str | None = None
+) -> str:
+    """The media type of the answer to a query of ``form`` ("select", "ask" or "graph").
+
+    ``fmt`` (a ``?format=`` name) overrides ``accept``; ``script_default`` is answered, when
+    ``form`` can take it, to a client that states no preference (``states_no_preference``).
+    Raises UnknownFormat, NotAcceptable (saying what the answer can be had in).
+    """
+    available = ANSWER_MEDIA_TYPES[form]
+    if fmt is not None:
+        chosen = format_media_type(fmt, available)
+        if chosen is None:
+            names = [n for n in FORMAT_NAMES if format_media_type(n, available)]
+            raise NotAcceptable(
+                f"{_FORM_NAMES[form]} query has no {fmt} answer; format takes {', '.join(names)}",
+                where="parameter 'format'",
+            )
+        return chosen
+    chosen = _media_type(form, accept, script_default)
+    if chosen is None:
+        raise NotAcceptable(
+            f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
+        )
+    return chosen
+
+
+# Clients send few distinct Accept headers; parsing one costs more than a lookup.
+@lru_cache(maxsize=64)
+def _media_type(form: str, accept: str | None, script_default: str | None) -> str | None:
+    available = ANSWER_MEDIA_TYPES[form]
+    if script_default in available and states_no_preference(accept):
+        return script_default
+    return choose_media_type(accept, available)

@@ -1,4 +1,5 @@
-"""Query answers as bytes: content negotiation, the one media type → format map, result caps.
+"""Query answers as bytes: the one media type → format map, result caps (the media type is
+``sparql.negotiation``'s choice).
 
 A result past ``max_rows`` or ``max_bytes`` is an error (``ResultTooLarge`` → HTTP 413), never a
 silently truncated body. Nothing here runs a query: the caller hands over what ``Store.query``
@@ -12,7 +13,6 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import IO, Any, Literal, TypeVar, cast
 
 from pyoxigraph import (
@@ -24,8 +24,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from ptce_kg.errors import EXIT_INPUT, PtceError, ResultTooLarge
-from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
+from ptce_kg.errors import ResultTooLarge
 
 Kind = Literal["select", "ask", "graph"]
 
@@ -42,24 +41,10 @@ GRAPH_FORMATS = {
     "application/ld+json": RdfFormat.JSON_LD,
     "application/rdf+xml": RdfFormat.RDF_XML,
 }
-# ASK answers are SPARQL results too, but CSV/TSV have no boolean form.
-_BOOLEAN_MEDIA_TYPES = RESULTS_MEDIA_TYPES[:2]
-_AVAILABLE = {
-    "select": RESULTS_MEDIA_TYPES,
-    "ask": _BOOLEAN_MEDIA_TYPES,
-    "graph": GRAPH_MEDIA_TYPES,
-}
 _MESSAGE_LIMIT = 600  # parser messages list every expected token; keep the useful start
 _POSITION = re.compile(r"\b1:(\d+)")
 
 T = TypeVar("T")
-
-
-class NotAcceptable(PtceError):
-    """No media type the client accepts fits the query form (HTTP 406)."""
-
-    exit_code = EXIT_INPUT
-    http_status = 406
 
 
 @dataclass(frozen=True)
@@ -69,26 +54,6 @@ class SerialisedResult:
     body: bytes
     media_type: str
     kind: Kind
-
-
-def negotiate(form: str, accept: str | None) -> str:
-    """The media type of the answer to a query of ``form`` for this Accept header.
-
-    Raises NotAcceptable.
-    """
-    chosen = _media_type(form, accept)
-    if chosen is None:
-        available = _AVAILABLE[form]
-        raise NotAcceptable(
-            f"cannot answer this query in {accept!r}; available: {', '.join(available)}"
-        )
-    return chosen
-
-
-# Clients send few distinct Accept headers; parsing one costs more than a lookup.
-@lru_cache(maxsize=64)
-def _media_type(form: str, accept: str | None) -> str | None:
-    return choose_media_type(accept, _AVAILABLE[form])
 
 
 class _CappedWriter:

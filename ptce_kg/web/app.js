@@ -268,8 +268,18 @@ async function loadCatalogue() {
   renderCatalogue();
 }
 
+// The editor gets the query's body (no #+ header; defaults bound, as the named route runs it);
+// the whole file and the CSV answer are one click away, under the editor's title.
+function showQuerySource(name) {
+  const path = `/queries/${encodeURIComponent(name)}`;
+  document.getElementById("query-source-name").textContent = name;
+  document.getElementById("query-header-link").href = `${path}/text`;
+  document.getElementById("query-csv-link").href = `${path}?format=csv`;
+  document.getElementById("query-source").hidden = false;
+}
+
 async function loadNamedQuery(name) {
-  const response = await fetch(`/queries/${encodeURIComponent(name)}/text`);
+  const response = await fetch(`/queries/${encodeURIComponent(name)}/body`);
   const status = document.getElementById("editor-status");
   if (!response.ok) {
     delete status.dataset.key;
@@ -278,6 +288,7 @@ async function loadNamedQuery(name) {
     return;
   }
   state.editor.setQuery(await response.text());
+  showQuerySource(name);
   document.getElementById("query-panel").dataset.loaded = name;
   for (const item of document.querySelectorAll(".catalogue-item")) {
     item.setAttribute("aria-pressed", String(item.dataset.name === name));

@@ -76,3 +76,25 @@ def test_rdflib_sparqlstore(endpoint: str) -> None:
     graph = rdflib.Graph(store, identifier=rdflib.URIRef(DATA_GRAPH.format(1)))
     expected = rdflib.Graph().parse(CONFORMANCE / "data1.nt", format="nt")
     assert len(graph) == len(expected)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_formats_sent_as_format_parameters(endpoint: str, method: str) -> None:
+    """SPARQLWrapper sends its return format as ``format=`` too (``format=tsv&format=text/tab-
+    separated-values`` for TSV, ``json-ld``, ``rdf+xml``, ``n3``): the endpoint reads them."""
+    client = SPARQLWrapper.SPARQLWrapper(endpoint)
+    client.setMethod(method)
+    client.setQuery(QUERY)
+    client.setReturnFormat(SPARQLWrapper.TSV)
+    table = client.query().convert().decode("utf-8").splitlines()
+    assert table[0] == "?doc" and len(table) == len(typed()) + 1
+    client.setQuery(f"CONSTRUCT {{ ?s <{RDF_TYPE}> ?o }} WHERE {{ ?s <{RDF_TYPE}> ?o }}")
+    for fmt, syntax in [
+        (SPARQLWrapper.JSONLD, "json-ld"),
+        (SPARQLWrapper.RDFXML, "xml"),
+        (SPARQLWrapper.N3, "turtle"),
+    ]:
+        client.setReturnFormat(fmt)
+        response = client.query().response.read()
+        graph = rdflib.Graph().parse(data=response, format=syntax)
+        assert sorted(str(s) for s in graph.subjects()) == typed(), fmt

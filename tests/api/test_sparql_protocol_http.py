@@ -143,3 +143,113 @@ def test_default_and_named_graph_uri(client, method: str) -> None:
 def test_a_repeated_query_parameter_is_a_400(client) -> None:
     response = client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")])
     assert response.status_code == 400 and "more than one" in response.json()["detail"]
+
+
+FORMATS = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+GRAPH_FORMATS = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "xml": "application/rdf+xml",
+}
+
+
+def with_format(client: TestClient, method: str, query: str, fmt: str):
+    """A query sent with ``format`` in the URL (GET, direct POST) or the form body, and an
+    Accept header the format must override."""
+    headers = {"accept": "image/png"}
+    if method == "get":
+        return client.get("/sparql", params={"query": query, "format": fmt}, headers=headers)
+    if method == "form":
+        return client.post("/sparql", data={"query": query, "format": fmt}, headers=headers)
+    headers["content-type"] = "application/sparql-query"
+    return client.post("/sparql", params={"format": fmt}, content=query.encode(), headers=headers)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_format_overrides_accept_for_select(client, method: str, fmt: str) -> None:
+    response = with_format(client, method, f"SELECT ?v WHERE {{ ?s <{P}> ?v }}", fmt)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == FORMATS[fmt]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert sorted(row["v"] for row in rows) == every_value()
+    else:
+        rows = parse_query_results(response.content, RESULTS[FORMATS[fmt]])
+        assert sorted(row["v"].value for row in rows) == every_value()
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
+def test_format_overrides_accept_for_construct(client, method: str, fmt: str) -> None:
+    response = with_format(client, method, f"CONSTRUCT {{ ?s <{P}> ?v }} {{ ?s <{P}> ?v }}", fmt)
+    assert response.status_code == 200, response.text
+    media_type = GRAPH_FORMATS[fmt]
+    assert response.headers["content-type"].split(";")[0] == media_type
+    triples = list(parse(response.content, GRAPHS[media_type]))
+    assert sorted(t.object.value for t in triples) == every_value()
+
+
+def test_formats_an_answer_cannot_take(client) -> None:
+    for query, fmt, answer, names in [
+        ("SELECT * {}", "ttl", "a SELECT", "csv, tsv, json, xml"),
+        ("ASK {}", "csv", "an ASK", "json, xml"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "tsv", "a CONSTRUCT or DESCRIBE", "json, xml, ttl"),
+    ]:
+        response = with_format(client, "get", query, fmt)
+        assert response.status_code == 406, (query, fmt)
+        detail = response.json()["detail"]
+        assert f"{answer} query has no {fmt} answer" in detail and names in detail
+    unknown = with_format(client, "form", "SELECT * {}", "excel")
+    assert unknown.status_code == 400
+    assert "'excel' is not one of csv, tsv, json, xml, ttl, nt, jsonld" in unknown.text
+    twice = client.get(
+        "/sparql", params=[("query", "ASK {}"), ("format", "json"), ("format", "xml")]
+    )
+    assert twice.status_code == 400 and "more than one 'format'" in twice.text
+
+
+def test_format_aliases_and_media_types(client) -> None:
+    """Other names clients put in ``format`` (SPARQLWrapper's, media types), and one format
+    given twice under two names, as SPARQLWrapper does for TSV."""
+    select, construct = "SELECT * {}", "CONSTRUCT WHERE { ?s ?p ?o }"
+    for query, values, media_type in [
+        (select, ["text/csv"], "text/csv"),
+        (select, ["tsv", "text/tab-separated-values"], "text/tab-separated-values"),
+        (construct, ["turtle"], "text/turtle"),
+        (construct, ["n3"], "text/turtle"),
+        (construct, ["rdf+xml", "application/rdf+xml"], "application/rdf+xml"),
+        (construct, ["json-ld", "application/ld+json"], "application/ld+json"),
+        (construct, ["ntriples"], "application/n-triples"),
+    ]:
+        params = [("query", query)] + [("format", value) for value in values]
+        response = client.get("/sparql", params=params)
+        assert response.status_code == 200, (values, response.text)
+        assert response.headers["content-type"].split(";")[0] == media_type, values
+
+
+def test_service_description_with_format(client) -> None:
+    turtle = client.get("/sparql", params={"format": "ttl"}, headers={"accept": "image/png"})
+    assert turtle.status_code == 200
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert client.get("/sparql", params={"format": "csv"}).status_code == 406
+
+
+@pytest.mark.parametrize("accept", [None, "*/*"])
+def test_no_preference_gets_sparql_json(client, accept: str | None) -> None:
+    """/sparql is the SPARQL clients' endpoint: with no preference, SPARQL JSON results (and
+    Turtle for a graph); tables are one ``format=csv`` away."""
+    request = client.build_request("GET", "/sparql", params={"query": "SELECT * {}"})
+    if accept is None:
+        del request.headers["accept"]
+    else:
+        request.headers["accept"] = accept
+    response = client.send(request)
+    assert response.headers["content-type"].startswith("application/sparql-results+json")

@@ -45,8 +45,11 @@ def catalogue_runner(service: QueryService, catalogue: Catalogue) -> Runner:
     def run(name: str, **params: str) -> list[Row]:
         query = catalogue.get(name)
         assert query is not None, name
+        prepared = query.prepare(params)
         result = service.execute(
-            query.text, substitutions=query.bind(params), accept="application/sparql-results+json"
+            prepared.text,
+            substitutions=prepared.substitutions,
+            accept="application/sparql-results+json",
         )
         bindings = json.loads(result.body)["results"]["bindings"]
         return [{k: v["value"] for k, v in row.items()} for row in bindings]

@@ -25,7 +25,7 @@ def test_import_sirene_then_link(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "legal units:" in out and "invalid SIREN" in out and "derived graph rebuilt" in out
     # No pole in this store: nothing to report, exit 0.
-    assert main(["link", "--store", store]) == 0
+    assert main(["link", "--store", store, "--lang", "en"]) == 0
     assert "nothing to report" in capsys.readouterr().out
     with OxigraphStore(tmp_path / "store") as opened:
         load_turtle(opened, DATA / "pole-links.ttl", "https://w3id.org/ptce/graph/pole/test-liens")

@@ -71,14 +71,20 @@ def test_link_report_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["link", *store, "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert set(report["checks"]) == {p.stem for p in check_files()}
-    assert main(["link", *store]) == 1
+    assert main(["link", *store]) == 1  # French by default, as the JSON above
     text = capsys.readouterr().out
-    assert text.startswith(f"link report: {len(report['findings'])} finding(s)")
+    assert text.startswith(f"rapport de liaison : {len(report['findings'])} constat(s)")
     for check, title in report["checks"].items():
         if report["counts"][check]:
             assert f"{title} [{check}]: {report['counts'][check]}" in text
     for finding in report["findings"]:
         assert finding["member"] in text and finding["detail"] in text
+    assert main(["link", *store, "--lang", "en", "--format", "json"]) == 1
+    english = json.loads(capsys.readouterr().out)
+    assert english["counts"] == report["counts"] and english["checks"] != report["checks"]
+    assert main(["link", *store, "--lang", "en"]) == 1
+    assert capsys.readouterr().out.startswith(f"link report: {len(report['findings'])} finding(s)")
+    assert main(["link", *store, "--lang", "de"]) == 2
 
 
 def test_the_environment_names_the_default_store(

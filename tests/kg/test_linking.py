@@ -9,7 +9,7 @@ import pytest
 
 from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.kg.importers.sirene import import_sirene
-from ptce_kg.kg.linking import DERIVED_GRAPH, link_report, rebuild_derived
+from ptce_kg.kg.linking import DERIVED_GRAPH, check_files, link_report, messages, rebuild_derived
 from tests.helpers.files import REPO
 from tests.helpers.stores import load_turtle
 
@@ -25,6 +25,7 @@ SHORTCUTS = {
     name: PTCE + name
     for name in ("departement", "region", "epci", "touchesDepartement", "touchesRegion")
 }
+IGEO = "http://rdf.insee.fr/def/geo#"
 
 
 @pytest.fixture
@@ -166,9 +167,91 @@ def test_link_report_findings(linked):
     assert all(f.pole == f"{ID}pole/test-liens" for f in report.findings)
 
 
+def test_every_check_has_its_texts_in_both_languages() -> None:
+    texts = messages()
+    assert set(texts["checks"]) == {path.stem for path in check_files()}
+    for entry in [*texts["checks"].values(), texts["report"]]:
+        for text in entry.values():
+            assert set(text) == {"fr", "en"} and all(text.values())
+    assert all("title:" not in path.read_text() for path in check_files())  # said once
+
+
+def test_link_report_in_french_and_english(linked):
+    """Same findings in both languages, every title and sentence translated; the SIREN of the
+    registry checks is in both sentences."""
+    rebuild_derived(linked)
+    french, english = link_report(linked, "fr"), link_report(linked, "en")
+    assert [(f.check, f.member) for f in french.findings] == [
+        (f.check, f.member) for f in english.findings
+    ]
+    assert french.counts() == english.counts()
+    for check in french.checks:
+        assert french.checks[check] != english.checks[check], check
+    for fr, en in zip(french.findings, english.findings, strict=True):
+        assert fr.detail != en.detail and "{" not in fr.detail + en.detail, fr.check
+    unknown = next(f for f in french.findings if f.check == "unknown-siren")
+    assert unknown.detail == (
+        "SIREN 000000009 absent du répertoire importé (sirene, recherche-entreprises)"
+    )
+    ceased = next(f for f in english.findings if f.check == "ceased-member")
+    assert (
+        ceased.detail == "SIREN 000000005 has ceased (state C) but the membership has no end date"
+    )
+    assert french.text().startswith("rapport de liaison : 7 constat(s)")
+    assert english.text().startswith("link report: 7 finding(s)")
+    assert "Membres sans établissement sur le territoire du pôle [outside-territory]: 3" in (
+        french.text()
+    )
+
+
+def test_outside_territory_names_the_commune_and_departement(linked):
+    """Each member outside its pole's territory is placed: commune (name, INSEE code) and
+    département (name, code) of its open establishments, as the COG reference data says."""
+    rebuild_derived(linked)
+    places = {
+        f.member.rsplit("/", 1)[1]: f.detail
+        for f in link_report(linked, "en").findings
+        if f.check == "outside-territory"
+    }
+    assert set(places) == {"membre-cap-de-tout", "000000003", "000000001"}
+    expected = {member: place_names(linked, member) for member in places}
+    for member, detail in places.items():
+        assert detail.startswith(
+            "no open establishment inside the pole's territory; its open "
+            "establishments are in commune "
+        ), detail
+        assert expected[member] and all(name in detail for name in expected[member]), member
+    french = {f.member: f.detail for f in link_report(linked, "fr").findings}
+    assert french[f"{ID}org/000000003"].startswith(
+        "aucun établissement ouvert sur le territoire du pôle ; ses établissements ouverts sont "
+        "à : commune "
+    )
+
+
+def place_names(store, member: str) -> list[str]:
+    """'commune <name> (<code>)' and 'département <name> (<code>)' of the member's open
+    establishments (or its registry unit's), read from the fixtures and the COG graph."""
+    unit = ID + "org/" + ("338365059" if member == "membre-cap-de-tout" else member)
+    rows = store.query(
+        f"""SELECT ?commune ?name ?dep ?depName WHERE {{
+          GRAPH ?a {{ <{unit}> <{PTCE}hasEstablishment> ?site }}
+          GRAPH ?b {{ ?site <{PTCE}commune> ?commune }}
+          FILTER NOT EXISTS {{ GRAPH ?c {{ ?site <{PTCE}administrativeState> "F" }} }}
+          GRAPH ?d {{ ?commune <{IGEO}nom> ?name ; <{PTCE}partOfArea> ?dep .
+                     ?dep a <{IGEO}Departement> ; <{IGEO}nom> ?depName }} }}"""
+    )
+    names = []
+    for row in rows:
+        code, dep = row["commune"].value.rsplit("/", 1)[1], row["dep"].value.rsplit("/", 1)[1]
+        names.append(f"commune {row['name'].value} ({code})")
+        names.append(f"département {row['depName'].value} ({dep})")
+    return names
+
+
 def test_link_report_empty_when_nothing_to_report(store):
     import_sirene(store, DATA / "StockUniteLegale_test.csv")
     rebuild_derived(store)
-    report = link_report(store)
+    report = link_report(store, "en")
     assert report.ok and set(report.counts().values()) == {0}
     assert "nothing to report" in report.text()
+    assert link_report(store).text() == "rapport de liaison : rien à signaler (5 contrôles)"

@@ -376,7 +376,7 @@ def test_organisation_by_siren(run_query, sources: Sources) -> None:
         assert len(rows) == 1
         row = rows[0]
         assert row["organisation"] == str(unit)
-        assert row["label"] == str(sources.g.value(unit, RDFS.label))
+        assert row["organisationLabel"] == str(sources.g.value(unit, RDFS.label))
         assert key(row["legalForm"], f"{VOCAB}legal-form/") == sources.legal_form(unit)
         poles = {
             str(m_pole)

@@ -7,7 +7,7 @@ import pytest
 
 from ptce_kg.errors import QueryError
 from ptce_kg.sparql.guard import _CACHED_TEXT, inspect_query
-from ptce_kg.sparql.serialisation import NotAcceptable, negotiate
+from ptce_kg.sparql.negotiation import NotAcceptable, negotiate
 
 ENDPOINT = "http://127.0.0.1:9/sparql"
 FEDERATED = f"SELECT * {{ SERVICE <{ENDPOINT}> {{ ?s ?p ?o }} }}"

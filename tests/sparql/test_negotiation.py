@@ -7,8 +7,12 @@ import pytest
 from ptce_kg.sparql.negotiation import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
+    NotAcceptable,
+    UnknownFormat,
     choose_media_type,
+    negotiate,
     parse_accept,
+    states_no_preference,
 )
 
 
@@ -61,3 +65,41 @@ def test_aliases_match_plain_types_where_they_are_offered() -> None:
         "application/sparql-results+xml"
     )
     assert choose_media_type("application/json", ["text/turtle", "text/html"]) is None
+
+
+@pytest.mark.parametrize(
+    ("form", "fmt", "expected"),
+    [
+        ("select", "csv", "text/csv"),
+        ("select", "json", "application/sparql-results+json"),
+        ("ask", "xml", "application/sparql-results+xml"),
+        ("graph", "json", "application/ld+json"),
+        ("graph", "xml", "application/rdf+xml"),
+        ("graph", "nt", "application/n-triples"),
+    ],
+)
+def test_format_names_override_accept(form: str, fmt: str, expected: str) -> None:
+    assert negotiate(form, "image/png", fmt) == expected
+
+
+def test_format_names_that_do_not_fit_or_exist() -> None:
+    with pytest.raises(NotAcceptable, match="a SELECT query has no ttl answer"):
+        negotiate("select", None, "ttl")
+    with pytest.raises(NotAcceptable, match="an ASK query has no csv answer; format takes json"):
+        negotiate("ask", None, "csv")
+    with pytest.raises(UnknownFormat, match="'xlsx' is not one of csv, tsv"):
+        negotiate("select", None, "xlsx")
+
+
+@pytest.mark.parametrize(
+    ("accept", "none_stated"),
+    [(None, True), ("", True), ("*/*", True), ("*/*;q=0.8", True), ("application/*", False)],
+)
+def test_script_default_goes_to_clients_with_no_preference(
+    accept: str | None, none_stated: bool
+) -> None:
+    assert states_no_preference(accept) is none_stated
+    chosen = negotiate("select", accept, script_default="text/csv")
+    assert (chosen == "text/csv") is none_stated
+    # a form that cannot take the script default gets its usual default
+    assert negotiate("ask", accept, script_default="text/csv") != "text/csv"

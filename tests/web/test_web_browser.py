@@ -24,12 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.server, needs_chromium]
 
 
 def small_catalogue_query(server: LiveServer) -> tuple[str, dict]:
-    """The first catalogue query whose text gives 1..MAX_ROWS rows over /sparql, and its results."""
+    """The first catalogue query whose body (what the editor gets) gives 1..MAX_ROWS rows over
+    /sparql, and its results."""
     with server.client() as client:
         catalogue = client.get("/queries", headers={"Accept": "application/json"}).json()
         entries = catalogue if isinstance(catalogue, list) else catalogue["queries"]
         for entry in entries:
-            text = client.get(f"/queries/{entry['name']}/text").text
+            text = client.get(f"/queries/{entry['name']}/body").text
             answer = client.post(
                 "/sparql",
                 data={"query": text},
@@ -80,6 +81,46 @@ def test_page_runs_a_catalogue_query_in_yasgui(page, live_server: LiveServer):
     assert len(rows) == expected + 1
     downloaded = {cell for row in rows[1:] for cell in row}
     assert set(literal_values(results)) <= downloaded
+    assert page.outside == []
+
+
+def editor_text(page) -> str:
+    """What the editor holds: YASQE's CodeMirror, or the fallback's textarea."""
+    return page.evaluate(
+        """() => {
+          const editor = document.querySelector('.yasqe .CodeMirror');
+          const fallback = document.getElementById('query-text');
+          return editor ? editor.CodeMirror.getValue() : fallback.value;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("yasgui", [True, False], ids=["yasgui", "fallback"])
+def test_a_catalogue_query_loads_without_its_header(page, live_server: LiveServer, yasgui: bool):
+    """The editor gets the query's body (no #+ header, the defaults bound); the whole file is a
+    link away, and so is the answer as CSV."""
+    if yasgui and yasgui_dir() is None:
+        pytest.skip("YASGUI is not installed (npm ci)")
+    if not yasgui:
+        page.route("**/yasgui/**", lambda route: route.fulfill(status=404, body="not installed"))
+    name = "jobs-by-pole"  # a header with three parameters, one with a default
+    with live_server.client() as client:
+        body = client.get(f"/queries/{name}/body").text
+        whole = client.get(f"/queries/{name}/text").text
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector(f"body[data-editor='{'yasgui' if yasgui else 'fallback'}']")
+    assert page.locator("#query-source").is_hidden()
+    page.locator(f".catalogue-item[data-name='{name}']").click()
+    page.wait_for_selector(f"#query-panel[data-loaded='{name}']")
+    text = editor_text(page)
+    assert text == body and "#+" not in text and text.lstrip().startswith("PREFIX")
+    assert whole.startswith("#+ summary")
+    header_link = page.locator("#query-header-link")
+    assert header_link.is_visible()
+    assert header_link.get_attribute("href") == f"/queries/{name}/text"
+    shown = page.request.get(f"{live_server.url}{header_link.get_attribute('href')}").text()
+    assert shown == whole
+    assert page.locator("#query-csv-link").get_attribute("href") == f"/queries/{name}?format=csv"
     assert page.outside == []
 
 

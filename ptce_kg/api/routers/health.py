@@ -26,6 +26,7 @@ def health(service: Annotated[QueryService, Depends(get_query_service)]) -> JSON
         "isolated_query_workers": service.isolated,
     }
     try:
+        service.answers()
         info["triples"] = service.triple_count()
     except PtceError as exc:
         return JSONResponse({"status": "unavailable", "detail": str(exc), **info}, status_code=503)

@@ -5,7 +5,9 @@ parameters declared (description, enum, default), so ``/docs`` lists them one by
 generic ``/queries/{name}`` answers for the same names. Values are read from the raw query
 string and checked by the catalogue (``NamedQuery.bind``), which names the parameter at fault
 (422); they reach the store as RDF terms, never as query text. Answers are negotiated like
-``/sparql`` (same service: guard, timeout, caps).
+``/sparql`` (same service: guard, timeout, caps), ``?format=`` overriding ``Accept``, except
+that a client stating no preference (no ``Accept``, or ``*/*``: scripts such as
+``pandas.read_csv(url)``) gets CSV.
 """
 
 from __future__ import annotations
@@ -20,16 +22,23 @@ from fastapi.responses import Response
 from ptce_kg.api.dependencies import get_query_service
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import Catalogue, NamedQuery, ParameterError, load_catalogue
-from ptce_kg.sparql.negotiation import RESULTS_MEDIA_TYPES
+from ptce_kg.sparql.negotiation import (
+    FORMAT_NAMES,
+    FORMAT_PARAMETER,
+    RESULTS_MEDIA_TYPES,
+    check_format,
+)
 
 QUERY_TEXT_MEDIA_TYPE = "application/sparql-query"
+SCRIPT_DEFAULT = "text/csv"  # what a URL opened by a script (no Accept, or */*) gives
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results, negotiated by Accept (as /sparql)",
         "content": {media: {} for media in RESULTS_MEDIA_TYPES},
     },
+    400: {"description": "An unknown format"},
     404: {"description": "No named query of that name"},
-    406: {"description": "No acceptable media type"},
+    406: {"description": "No acceptable media type, or a format the answer cannot take"},
     413: {"description": "Result too large"},
     422: {"description": "A parameter is unknown, missing, repeated or has a bad value"},
     503: {"description": "The query ran past the time limit and was stopped"},
@@ -43,15 +52,20 @@ def run_named_query(request: Request, query: NamedQuery) -> Response:
         if name in values:
             raise ParameterError(name, "given more than once")
         values[name] = value
-    substitutions = query.bind(values)
+    fmt = check_format(values.pop(FORMAT_PARAMETER, None))
+    prepared = query.prepare(values)
     result = get_query_service(request).execute(
-        query.text, substitutions=substitutions, accept=request.headers.get("accept")
+        prepared.text,
+        substitutions=prepared.substitutions,
+        accept=request.headers.get("accept"),
+        format=fmt,
+        script_default=SCRIPT_DEFAULT,
     )
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 
-def _text(query: NamedQuery) -> Response:
-    return Response(query.text, media_type=f"{QUERY_TEXT_MEDIA_TYPE}; charset=utf-8")
+def _sparql(text: str) -> Response:
+    return Response(text, media_type=f"{QUERY_TEXT_MEDIA_TYPE}; charset=utf-8")
 
 
 def _declared(query: NamedQuery) -> list[inspect.Parameter]:
@@ -85,6 +99,19 @@ def _declared(query: NamedQuery) -> list[inspect.Parameter]:
                 annotation=str if param.required else str | None,
             )
         )
+    declared.append(
+        inspect.Parameter(
+            "param_format",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=Query(
+                None,
+                alias=FORMAT_PARAMETER,
+                description="The answer's format, overriding Accept (no Accept or */*: csv).",
+                json_schema_extra={"enum": list(FORMAT_NAMES)},
+            ),
+            annotation=str | None,
+        )
+    )
     return declared
 
 
@@ -124,8 +151,13 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         return run_named_query(request, lookup(name))
 
     def text_of(name: str) -> Response:
-        """The SPARQL text of a named query (to open it in an editor)."""
-        return _text(lookup(name))
+        """The whole file of a named query: its ``#+`` header, then the SPARQL."""
+        return _sparql(lookup(name).text)
+
+    def body_of(name: str) -> Response:
+        """A named query as plain SPARQL, to open in an editor: no header, the parameters'
+        defaults in a VALUES block, no column of a parameter left unset that would be empty."""
+        return _sparql(lookup(name).standalone())
 
     router.add_api_route(
         "/queries", list_queries, methods=["GET"], summary="The named-query catalogue"
@@ -150,7 +182,18 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         "/queries/{name}/text",
         text_of,
         methods=["GET"],
-        summary="The SPARQL text of a named query",
+        summary="The whole file of a named query (header and SPARQL)",
+        response_class=Response,
+        responses={
+            200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},
+            404: {"description": "Unknown name"},
+        },
+    )
+    router.add_api_route(
+        "/queries/{name}/body",
+        body_of,
+        methods=["GET"],
+        summary="A named query as plain SPARQL for an editor (no header, defaults bound)",
         response_class=Response,
         responses={
             200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},

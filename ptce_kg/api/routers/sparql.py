@@ -22,7 +22,17 @@ from ptce_kg.api.dependencies import get_query_service, get_settings
 from ptce_kg.rdf.namespaces import SD
 from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
-from ptce_kg.sparql.negotiation import GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES, choose_media_type
+from ptce_kg.sparql.negotiation import (
+    FORMAT_NAMES,
+    FORMAT_PARAMETER,
+    GRAPH_MEDIA_TYPES,
+    RESULTS_MEDIA_TYPES,
+    NotAcceptable,
+    check_format,
+    choose_media_type,
+    format_media_type,
+    format_media_types,
+)
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
@@ -41,6 +51,7 @@ _PROTOCOL_PARAMS = (
     "named-graph-uri",
     "using-graph-uri",
     "using-named-graph-uri",
+    FORMAT_PARAMETER,  # ours, not the protocol's: the answer's format, overriding Accept
 )
 
 router = APIRouter(tags=["SPARQL"])
@@ -60,6 +71,11 @@ class ProtocolRequest:
 
     def values(self, name: str) -> list[str]:
         return self.params.get(name, [])
+
+    @property
+    def format(self) -> str | None:
+        """The ``format`` parameter (checked when the request is read)."""
+        return next(iter(self.values(FORMAT_PARAMETER)), None)
 
 
 def _bad(message: str, status: int = 400) -> HTTPException:
@@ -126,6 +142,17 @@ async def read_protocol_request(request: Request) -> ProtocolRequest:
         given = params.get(name, [])
         if len(given) + (direct is not None) > 1:
             raise _bad(f"more than one {name!r} in the request")
+    formats = params.get(FORMAT_PARAMETER, [])
+    check_format(next(iter(formats), None))  # an unknown format is a 400 before any work
+    if len(formats) > 1:
+        # SPARQLWrapper repeats its format as media types (format=rdf+xml&format=application/
+        # rdf+xml): names of one format are one format, kept as the media types they share.
+        shared = list(format_media_types(formats[0]))
+        for other in formats[1:]:
+            shared = [m for m in shared if m in format_media_types(other)]
+        if not shared:
+            raise _bad(f"more than one {FORMAT_PARAMETER!r} in the request")
+        params[FORMAT_PARAMETER] = [",".join(shared)]
     query = query if query is not None else next(iter(params.get("query", [])), None)
     update = update if update is not None else next(iter(params.get("update", [])), None)
     if query is not None and update is not None:
@@ -160,7 +187,16 @@ def _description(base: str, update: bool, federated: bool, serializer: str) -> b
 
 
 def _service_description(req: ProtocolRequest, settings: Settings) -> Response:
-    media_type = choose_media_type(req.accept, list(_DESCRIPTION_FORMATS))
+    if req.format is not None:
+        media_type = format_media_type(req.format, list(_DESCRIPTION_FORMATS))
+        if media_type is None:
+            raise NotAcceptable(
+                f"the service description has no {req.format} form; format takes ttl, nt, "
+                "jsonld, xml",
+                where="parameter 'format'",
+            )
+    else:
+        media_type = choose_media_type(req.accept, list(_DESCRIPTION_FORMATS))
     if media_type is None:
         raise _bad(
             f"the service description is available as {', '.join(_DESCRIPTION_FORMATS)}", 406
@@ -198,9 +234,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Query results, negotiated by Accept",
         "content": {media: {} for media in RESULTS_MEDIA_TYPES + GRAPH_MEDIA_TYPES},
     },
-    400: {"description": "Malformed or refused query or request"},
+    400: {"description": "Malformed or refused query or request, unknown format"},
     403: {"description": "Updates are disabled"},
-    406: {"description": "No acceptable media type"},
+    406: {"description": "No acceptable media type, or a format the answer cannot take"},
     413: {"description": "Request body or result too large"},
     415: {"description": "Unsupported Content-Type"},
     503: {"description": "The query ran past the time limit and was stopped"},
@@ -225,7 +261,7 @@ def sparql(
         )
         return Response(status_code=204)
     if req.query is None:
-        if req.method == "POST" or req.params:
+        if req.method == "POST" or req.params.keys() - {FORMAT_PARAMETER}:
             raise _bad("the request has no 'query' (nor 'update') parameter")
         return _service_description(req, settings)
     result = service.execute(
@@ -233,6 +269,7 @@ def sparql(
         default_graph_uris=req.values("default-graph-uri"),
         named_graph_uris=req.values("named-graph-uri"),
         accept=req.accept,
+        format=req.format,
         base_iri=req.base_iri,
     )
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
@@ -250,6 +287,10 @@ def _param(name: str, description: str, many: bool = False) -> dict[str, object]
     }
 
 
+_FORMAT = {
+    **_param(FORMAT_PARAMETER, "The answer's format, overriding Accept"),
+    "schema": {"type": "string", "enum": list(FORMAT_NAMES)},
+}
 _DATASET = [
     _param("default-graph-uri", "Graph(s) forming the default graph (overrides FROM)", True),
     _param("named-graph-uri", "Graph(s) available to GRAPH (overrides FROM NAMED)", True),
@@ -260,17 +301,23 @@ _USING = [
 ]
 _OPENAPI: dict[str, dict[str, Any]] = {
     "GET": {
-        "parameters": [_param("query", "The SPARQL query; none: service description")] + _DATASET
+        "parameters": [_param("query", "The SPARQL query; none: service description")]
+        + _DATASET
+        + [_FORMAT]
     },
     "POST": {
-        "parameters": _DATASET + _USING,
+        "parameters": _DATASET + _USING + [_FORMAT],
         "requestBody": {
             "required": True,
             "content": {
                 FORM: {
                     "schema": {
                         "type": "object",
-                        "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                        "properties": {
+                            "query": {"type": "string"},
+                            "update": {"type": "string"},
+                            FORMAT_PARAMETER: {"type": "string", "enum": list(FORMAT_NAMES)},
+                        },
                     }
                 },
                 QUERY_BODY: {"schema": {"type": "string"}},
