@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from pyoxigraph import NamedNode
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
 from rdflib.term import URIRef
 
 from ptce_kg.kg.linking import rule_files
@@ -123,13 +124,31 @@ def rules() -> tuple[Rule, ...]:
     for path in rule_files():
         text = path.read_text(encoding="utf-8")
         template = []
-        for _s, p, o in prepareQuery(text).algebra.template:
-            if isinstance(p, URIRef):
-                # a fixed IRI object narrows the rule; a variable or literal matches any value
-                fixed = str(o) if isinstance(o, URIRef) else None
-                template.append((str(p), fixed))
+        algebra = prepareQuery(text).algebra
+        values = _values(algebra)
+        for _s, p, o in algebra.template:
+            # a fixed IRI object narrows the rule; a variable or literal matches any value
+            fixed = str(o) if isinstance(o, URIRef) else None
+            # a predicate variable stands for the IRIs a VALUES block gives it (rule 60)
+            for predicate in [p] if isinstance(p, URIRef) else sorted(values.get(p, ())):
+                template.append((str(predicate), fixed))
         found.append(Rule(path.stem, _summary(text) or path.stem, tuple(template)))
     return tuple(found)
+
+
+def _values(algebra: object) -> dict[object, set[URIRef]]:
+    """The IRIs each variable takes in the VALUES blocks of a query's algebra."""
+    found: dict[object, set[URIRef]] = {}
+
+    def visit(node: object) -> None:
+        if getattr(node, "name", None) == "values":
+            for row in node.res:  # type: ignore[attr-defined]
+                for variable, term in row.items():
+                    if isinstance(term, URIRef):
+                        found.setdefault(variable, set()).add(term)
+
+    traverse(algebra, visitPre=visit)
+    return found
 
 
 def _summary(text: str) -> str:
