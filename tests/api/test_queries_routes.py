@@ -204,7 +204,9 @@ def live(tmp_path_factory: pytest.TempPathFactory, demo_store) -> Iterator[LiveS
     copy.raw.bulk_extend(demo_store.quads())
     copy.close()
     del copy  # releases the RocksDB lock for the server process
-    server = start_server(folder / "store", folder / "server.log")
+    # every catalogue query must succeed here: a generous limit, as on a loaded 2-core machine
+    # the default 10 s was once passed (a JSON error document instead of results)
+    server = start_server(folder / "store", folder / "server.log", PTCE_QUERY_TIMEOUT="120")
     yield server
     stop_server(server)
 
@@ -234,7 +236,9 @@ def test_pandas_reads_every_catalogue_query(live: LiveServer, catalogue: Catalog
         for query in catalogue:
             params = {p.name: required[p.name] for p in query.params if p.required}
             url = f"{live.url}/queries/{query.name}"
-            document = http.get(url, params=params, headers={"Accept": JSON}).json()
+            answer = http.get(url, params=params, headers={"Accept": JSON})
+            assert answer.status_code == 200, (query.name, answer.text)
+            document = answer.json()
             columns = document["head"]["vars"]
             rows = len(document["results"]["bindings"])
             for extra in ({"format": "csv"}, {}):
