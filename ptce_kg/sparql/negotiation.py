@@ -25,15 +25,6 @@ GRAPH_MEDIA_TYPES = (
     "application/ld+json",
     "application/rdf+xml",
 )
-# Documents published in an RDF syntax or as HTML (the ontology, vocabularies, resource pages):
-# media type -> its ``?format=`` name; the first answers a request that states no preference.
-DOCUMENT_FORMATS = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-    "application/n-triples": "nt",
-    "text/html": "html",
-}
 # What each query form can be answered in (ASK: CSV/TSV have no boolean form).
 ANSWER_MEDIA_TYPES = {
     "select": RESULTS_MEDIA_TYPES,
@@ -44,7 +35,8 @@ _FORM_NAMES = {"select": "a SELECT", "ask": "an ASK", "graph": "a CONSTRUCT or D
 #: The request parameter naming the answer's format (never a catalogue parameter).
 FORMAT_PARAMETER = "format"
 #: ``?format=`` names, each standing for the media types listed: the first that fits the answer
-#: is used (``json`` is SPARQL JSON results for SELECT/ASK, JSON-LD for a graph; ``xml`` alike).
+#: is used (``json`` is SPARQL JSON results for SELECT/ASK, JSON-LD for a graph; ``xml`` and
+#: ``rdf`` alike). The name listing a media type first is that media type's own name.
 FORMAT_NAMES: dict[str, tuple[str, ...]] = {
     "csv": ("text/csv",),
     "tsv": ("text/tab-separated-values",),
@@ -53,17 +45,33 @@ FORMAT_NAMES: dict[str, tuple[str, ...]] = {
     "ttl": ("text/turtle",),
     "nt": ("application/n-triples",),
     "jsonld": ("application/ld+json",),
+    # SPARQLWrapper sends ``rdf`` for a SELECT too (wanting XML results)
+    "rdf": ("application/rdf+xml", "application/sparql-results+xml"),
 }
 # Other names clients send in ``format``: SPARQLWrapper sends its return format there (turtle,
-# n3, rdf, rdf+xml, json-ld, and for some also the media type), as Virtuoso and Fuseki read it.
+# n3, rdf+xml, json-ld, and for some also the media type), as Virtuoso and Fuseki read it.
 # A media type we answer in is accepted as a format too.
 FORMAT_ALIASES = {
     "turtle": "ttl",
     "n3": "ttl",  # Turtle is N3
     "ntriples": "nt",
-    "rdf": "xml",
-    "rdf+xml": "xml",
+    "rdf+xml": "rdf",
     "json-ld": "jsonld",
+}
+_OWN_NAMES = {media_types[0]: name for name, media_types in FORMAT_NAMES.items()}
+# Documents published in an RDF syntax or as HTML (the ontology, vocabularies, resource pages):
+# media type -> its ``?format=`` name; the first answers a request that states no preference.
+DOCUMENT_FORMATS = {
+    **{
+        media: _OWN_NAMES[media]
+        for media in (
+            "text/turtle",
+            "application/ld+json",
+            "application/rdf+xml",
+            "application/n-triples",
+        )
+    },
+    "text/html": "html",
 }
 # Names people type for the same formats: a range matches its own name, and the canonical one
 # when that is what is offered (application/json is JSON where plain JSON is offered, e.g. a

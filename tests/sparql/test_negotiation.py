@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ptce_kg.sparql.negotiation import (
+    DOCUMENT_FORMATS,
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
     NotAcceptable,
@@ -76,10 +77,20 @@ def test_aliases_match_plain_types_where_they_are_offered() -> None:
         ("graph", "json", "application/ld+json"),
         ("graph", "xml", "application/rdf+xml"),
         ("graph", "nt", "application/n-triples"),
+        ("select", "rdf", "application/sparql-results+xml"),
+        ("graph", "rdf+xml", "application/rdf+xml"),
     ],
 )
 def test_format_names_override_accept(form: str, fmt: str, expected: str) -> None:
     assert negotiate(form, "image/png", fmt) == expected
+
+
+def test_document_formats_are_named_as_the_format_parameter_names_them() -> None:
+    # the document names (ttl, jsonld, rdf, nt) pick the same syntax in a SPARQL answer
+    syntaxes = {m: n for m, n in DOCUMENT_FORMATS.items() if m != "text/html"}
+    assert sorted(syntaxes.values()) == ["jsonld", "nt", "rdf", "ttl"]
+    for media_type, name in syntaxes.items():
+        assert negotiate("graph", None, name) == media_type
 
 
 def test_format_names_that_do_not_fit_or_exist() -> None:
