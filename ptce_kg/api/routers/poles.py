@@ -26,8 +26,10 @@ from ptce_kg.api.dependencies import (
 )
 from ptce_kg.api.routers.validate import (
     FORMATS,
+    LANG_HELP,
     LANGS,
-    REPORT_FORMATS,
+    REPORT_RESPONSES,
+    RULES_HELP,
     AcceptHeader,
     FormatField,
     LangField,
@@ -137,26 +139,16 @@ def submit(
     summary="Validate a pole's data as the store holds it (with the registry's facts about its "
     "members and the reference data)",
     responses={
-        200: {
-            "content": {media: {} for media in REPORT_FORMATS},
-            "description": "The validation report (conforming or not)",
-        },
+        **REPORT_RESPONSES,
         404: {"description": "The store has no data for this pole"},
-        406: {"description": "No acceptable report format"},
         422: {"description": "A bad rules, lang or format value"},
     },
 )
 def pole_report(
     pole_id: str,
     store: Annotated[Store, Depends(get_store)],
-    rules: Annotated[
-        str,
-        Query(
-            description="all, legal, call, esus or quality (comma-separated; <set>@<version> "
-            "for an earlier version of a set)"
-        ),
-    ] = "all",
-    lang: Annotated[str, Query(description="language of the messages: fr or en")] = "fr",
+    rules: Annotated[str, Query(description=RULES_HELP)] = "all",
+    lang: Annotated[str, Query(description=LANG_HELP)] = "fr",
     format: Annotated[
         str | None,
         Query(description=f"{', '.join(FORMATS)}: instead of the Accept header"),

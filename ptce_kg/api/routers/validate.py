@@ -11,7 +11,7 @@ than ``PTCE_MAX_UPLOAD_FILES`` files is a 413.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, UploadFile
 from fastapi.responses import Response
@@ -45,6 +45,19 @@ CONFORMS_HEADER, VIOLATIONS_HEADER = "X-Validation-Conforms", "X-Validation-Viol
 EXPOSED_HEADERS = (CONFORMS_HEADER, VIOLATIONS_HEADER)
 
 FORMATS = tuple(FORMAT_PARAMETER)
+RULES_HELP = (
+    "all, legal, call, esus or quality (comma-separated; <set>@<version> for an earlier "
+    "version of a set)"
+)
+LANG_HELP = "language of the messages: fr or en"
+# What a route answering a report documents: its formats and their 406.
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {} for media in REPORT_FORMATS},
+        "description": "The validation report (conforming or not)",
+    },
+    406: {"description": "No acceptable report format"},
+}
 UploadField = Annotated[
     UploadFile, File(description="RDF in any syntax, or the .xlsx/.csv spreadsheet template")
 ]
@@ -55,7 +68,7 @@ UploadsField = Annotated[
         "template (.xlsx, .ods), or the CSV files of its sheets (one pole's)"
     ),
 ]
-LangField = Annotated[str, Form(description="language of the messages: fr or en")]
+LangField = Annotated[str, Form(description=LANG_HELP)]
 FormatField = Annotated[
     str | None, Form(description="RDF syntax (turtle, nt, json-ld…) when the file name has none")
 ]
@@ -108,15 +121,11 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     "/validate",
     summary="Validate files together (RDF or the spreadsheet template) against the PTCE rules",
     responses={
-        200: {
-            "content": {media: {} for media in REPORT_FORMATS},
-            "description": "The validation report (conforming or not)",
-        },
+        **REPORT_RESPONSES,
         400: {
             "description": "A file cannot be read or parsed (the message says which and where), "
             "or two CSV files are the same sheet"
         },
-        406: {"description": "No acceptable report format"},
         413: {"description": "The request is larger than the configured limit, or has more files"},
         422: {"description": "A bad rules or lang value, or no file"},
         503: {"description": "Reading and validating ran past the time limit and were stopped"},
@@ -126,13 +135,7 @@ def validate_files(
     file: UploadsField,
     checker: Annotated[UploadChecker, Depends(get_upload_checker)],
     settings: Annotated[Settings, Depends(get_settings)],
-    rules: Annotated[
-        str,
-        Form(
-            description="all, legal, call, esus or quality (comma-separated; <set>@<version> "
-            "for an earlier version of a set)"
-        ),
-    ] = "all",
+    rules: Annotated[str, Form(description=RULES_HELP)] = "all",
     lang: LangField = "fr",
     input_format: FormatField = None,
     accept: AcceptHeader = None,
