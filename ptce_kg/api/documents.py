@@ -4,12 +4,21 @@ ontology, the vocabularies, the resource pages): the media type from ``?format=`
 
 from __future__ import annotations
 
-from fastapi import HTTPException
+from typing import Annotated
+
+from fastapi import Header, HTTPException, Query
 from fastapi.responses import Response
 
 from ptce_kg.sparql.negotiation import DOCUMENT_FORMATS, choose_media_type
 
 _BY_SHORT_NAME = {short: media for media, short in DOCUMENT_FORMATS.items()}
+*_FIRST_NAMES, _LAST_NAME = _BY_SHORT_NAME
+#: The ``?format=`` parameter of a document route.
+FormatParam = Annotated[
+    str | None,
+    Query(description=f"{', '.join(_FIRST_NAMES)} or {_LAST_NAME}; overrides Accept"),
+]
+AcceptHeader = Annotated[str | None, Header()]
 
 
 def document_media_type(accept: str | None, fmt: str | None) -> str:
@@ -27,6 +36,7 @@ def document_media_type(accept: str | None, fmt: str | None) -> str:
 
 
 def document_response(body: bytes, media_type: str, status_code: int = 200) -> Response:
+    """``body`` as ``media_type`` (UTF-8 for text), varying on ``Accept``."""
     charset = "; charset=utf-8" if media_type.startswith("text/") else ""
     return Response(
         body, status_code=status_code, media_type=media_type + charset, headers={"Vary": "Accept"}

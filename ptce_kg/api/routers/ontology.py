@@ -24,13 +24,18 @@ from typing import Annotated
 from weakref import WeakKeyDictionary
 
 import rdflib
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 from pyoxigraph import RdfFormat, serialize
 from rdflib.namespace import SKOS
 
 from ptce_kg.api.dependencies import get_query_service, get_store
-from ptce_kg.api.documents import document_media_type, document_response
+from ptce_kg.api.documents import (
+    AcceptHeader,
+    FormatParam,
+    document_media_type,
+    document_response,
+)
 from ptce_kg.ontology.docs import render_html
 from ptce_kg.rdf.graphs import REFERENCE_LEGAL_FORMS
 from ptce_kg.rdf.namespaces import VOCAB
@@ -49,10 +54,6 @@ _SERIALIZERS = {
 _SCHEME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LEGAL_FORM_SCHEME = "legal-form"
 
-FormatParam = Annotated[
-    str | None, Query(description="ttl, jsonld, rdf, nt or html; overrides Accept")
-]
-AcceptHeader = Annotated[str | None, Header()]
 
 router = APIRouter(tags=["ontology"])
 
