@@ -8,15 +8,9 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from ptce_kg.rdf.resources import ontology_dir
+from tests.helpers.documents import BROWSER_ACCEPT, RDF_SYNTAXES
 
 ONTOLOGY = rdflib.URIRef("https://w3id.org/ptce/ontology")
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-RDF_SYNTAXES = [  # Accept, ?format=, rdflib parser
-    ("text/turtle", "ttl", "turtle"),
-    ("application/ld+json", "jsonld", "json-ld"),
-    ("application/rdf+xml", "rdf", "xml"),
-    ("application/n-triples", "nt", "nt"),
-]
 
 
 def shipped(path) -> rdflib.Graph:

@@ -17,15 +17,9 @@ from ptce_kg.api.app import create_app
 from ptce_kg.pages.hrefs import page_href
 from ptce_kg.rdf.resources import resource_dir
 from ptce_kg.settings import Settings
+from tests.helpers.documents import BROWSER_ACCEPT, RDF_SYNTAXES
 
 JSON = "application/sparql-results+json"
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-RDF_SYNTAXES = [  # Accept, ?format=, rdflib parser
-    ("text/turtle", "ttl", "turtle"),
-    ("application/ld+json", "jsonld", "json-ld"),
-    ("application/rdf+xml", "rdf", "xml"),
-    ("application/n-triples", "nt", "nt"),
-]
 OURS = "https://w3id.org/ptce/"
 INSEE = "http://id.insee.fr/"
 ORG = "https://w3id.org/ptce/id/org/338365059"  # the real registry unit of the demo

@@ -19,6 +19,7 @@ from ptce_kg.api.app import create_app
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import Catalogue
 from ptce_kg.store import OxigraphStore
+from tests.helpers.documents import BROWSER_ACCEPT
 from tests.helpers.servers import LiveServer, start_server, stop_server
 
 JSON = "application/sparql-results+json"
@@ -91,9 +92,6 @@ def test_content_negotiation(client: TestClient, run_query) -> None:
     assert refused.status_code == 406
 
 
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
 @pytest.mark.parametrize(
     ("accept", "expected"),
     [
@@ -101,7 +99,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
         ("*/*", "text/csv"),  # curl, requests, httpx, wget, R's read.csv (libcurl)
         ("*/*;q=0.5", "text/csv"),
         ("application/json, */*", JSON),  # a preference is a preference
-        (BROWSER, "application/sparql-results+xml"),  # as before: not a CSV download
+        (BROWSER_ACCEPT, "application/sparql-results+xml"),  # as before: not a CSV download
         ("text/tab-separated-values", "text/tab-separated-values"),
     ],
 )
