@@ -11,6 +11,7 @@ import click
 
 from ptce_kg.cli.options import StoreOptions, store_options
 from ptce_kg.errors import EXIT_NONCONFORMANT, EXIT_OK, InputError, InternalError, PtceError
+from ptce_kg.pages.hrefs import public_href
 from ptce_kg.validation import FORMATS, RULE_SETS, Report, render, render_failure, validate_files
 from ptce_kg.validation.shapes import rule_sets
 from ptce_kg.validation.stored import read_poles, validate_read_poles
@@ -113,7 +114,7 @@ def validate(
             report = validate_files(
                 list(files), rules=rules, lang=lang, input_format=input_format, as_of=day
             )
-        text = render(report, fmt, lang)
+        text = render(report, fmt, lang, public_href)
     except Exception as exc:
         _report_failure(exc, fmt, lang, rules, output)
         raise  # main() prints the error and exits with its code

@@ -33,6 +33,12 @@ def page_href(iri: str) -> str | None:
     return None
 
 
+def public_href(iri: str) -> str | None:
+    """``iri`` itself when this service has a page for it (w3id.org redirects our IRIs to
+    theirs), else None: the link of a document read away from the service."""
+    return iri if page_href(iri) is not None else None
+
+
 def resource_href(iri: str) -> str:
     """The browse page of a reference IRI the graph uses but does not own."""
     return "/resource?iri=" + quote(iri, safe="")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from html import escape
 from itertools import groupby
 from pathlib import Path
@@ -38,6 +39,8 @@ CSV_COLUMNS = (
     "inputs",
 )
 _TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
+#: Where the HTML report links a focus node to (its IRI -> an address, or None for no link).
+Links = Callable[[str], str | None]
 
 _WORDS = {
     "fr": {"Violation": "Violation", "Warning": "Avertissement", "Info": "Information",
@@ -65,8 +68,11 @@ _WORDS = {
 }  # fmt: skip
 
 
-def render(report: Report, format: str = "text", lang: str = "fr") -> str:
-    """The report in ``format`` (text, json, csv, turtle, html), words in ``lang``.
+def render(
+    report: Report, format: str = "text", lang: str = "fr", links: Links | None = None
+) -> str:
+    """The report in ``format`` (text, json, csv, turtle, html), words in ``lang``; in html each
+    focus node's heading links where ``links`` says (none without it).
 
     Raises InputError for an unknown format."""
     words = _words(format, lang)
@@ -77,7 +83,7 @@ def render(report: Report, format: str = "text", lang: str = "fr") -> str:
     if format == "turtle":
         return report.report_graph.serialize(format="turtle")
     if format == "html":
-        return _html(report, words, lang)
+        return _html(report, words, lang, links)
     return _text(report, words)
 
 
@@ -239,17 +245,22 @@ def _text(report: Report, words: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _html(report: Report, words: dict[str, str], lang: str) -> str:
+def _html(report: Report, words: dict[str, str], lang: str, links: Links | None) -> str:
     sections = []
     by_pole = sorted(
-        report.results, key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label)
+        report.results,
+        key=lambda r: (r.pole_label is None, r.pole_label or "", r.focus_label, r.focus),
     )
     for pole_label, pole_results in groupby(by_pole, key=lambda r: r.pole_label):
         organisations = []
-        for focus_label, focus_results in groupby(pole_results, key=lambda r: r.focus_label):
+        for (label, focus), focus_results in groupby(
+            pole_results, key=lambda r: (r.focus_label, r.focus)
+        ):
             items = "".join(_html_item(r, words) for r in focus_results)
+            href = links(focus) if links else None
+            heading = f'<a href="{escape(href)}">{escape(label)}</a>' if href else escape(label)
             organisations.append(
-                f'<section class="focus"><h3>{escape(focus_label)}</h3><ul>{items}</ul></section>'
+                f'<section class="focus"><h3>{heading}</h3><ul>{items}</ul></section>'
             )
         title = escape(pole_label) if pole_label else words["no_pole"]
         sections.append(f'<section class="pole"><h2>{title}</h2>{"".join(organisations)}</section>')

@@ -77,6 +77,11 @@ def test_html_report_for_people(live_server):
     assert "<html" in response.text.lower()
     first = violations(as_json)[0]["message"]
     assert first.split("\n")[0][:60] in response.text
+    # each focus node of ours links to its page on this service, which answers
+    link = '<a href="/id/pole/drome-non-conforme-exemple">'
+    assert link in response.text
+    with live_server.client() as client:
+        assert client.get("/id/pole/drome-non-conforme-exemple").status_code == 200
 
 
 @pytest.mark.parametrize(

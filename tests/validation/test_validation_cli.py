@@ -135,19 +135,27 @@ class _Page(HTMLParser):
         super().__init__()
         self.external: list[str] = []
         self.headings: list[str] = []
-        self._tag = ""
+        self.heading_links: list[str] = []
+        self._heading = ""  # the h2 or h3 being read, its link included
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag = tag
         attributes = dict(attrs)
+        if tag in ("h2", "h3"):
+            self._heading = tag
+        elif tag == "a" and self._heading:
+            self.heading_links.append(attributes.get("href") or "")
         if tag in ("script", "img", "iframe") or (
             tag == "link" and attributes.get("rel") == "stylesheet"
         ):
             self.external.append(tag)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._heading:
+            self._heading = ""
+
     def handle_data(self, data: str) -> None:
-        if self._tag in ("h2", "h3") and data.strip():
-            self.headings.append(f"{self._tag}:{data.strip()}")
+        if self._heading and data.strip():
+            self.headings.append(f"{self._heading}:{data.strip()}")
 
 
 def test_html_is_self_contained_and_grouped(failing_pole: Path, tmp_path: Path) -> None:
@@ -158,6 +166,9 @@ def test_html_is_self_contained_and_grouped(failing_pole: Path, tmp_path: Path) 
     assert page.external == []
     assert "h2:Pôle de test (exemple fictif)" in page.headings  # grouped by pole
     assert "h3:exemple-scop" in page.headings  # then by organisation (no name: the end of its IRI)
+    # a file is read away from the service: its focus nodes link to their w3id IRIs
+    assert "https://w3id.org/ptce/id/org/exemple-scop" in page.heading_links
+    assert all(link.startswith("https://w3id.org/ptce/") for link in page.heading_links)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from ptce_kg.validation import Report, validate
+from ptce_kg.pages.hrefs import page_href
+from ptce_kg.validation import Report, render, validate
 
 DATA = Path(__file__).parent / "data"
 ID = "https://w3id.org/ptce/id/"
@@ -106,3 +107,18 @@ def test_sparql_rule_messages_follow_the_language() -> None:
         [result] = validate(graph, rules="legal", lang=lang).results
         assert result.rule == "ART1-II2C-RETAINED"
         assert result.message.startswith(start), result.message
+
+
+def test_html_links_each_focus_node_where_it_is_told(reports: dict[str, Report]) -> None:
+    report = reports["en"]
+    served = render(report, "html", "en", page_href)
+    focus_nodes = {r.focus for r in report.results}
+    for focus in focus_nodes:
+        assert f'<h3><a href="{page_href(focus)}">' in served
+    plain = render(report, "html", "en")
+    assert "<h3><a " not in plain
+    assert "<h3>CENTRE SOCIAL &#x27;CAP DE TOUT&#x27;" in plain  # the label, escaped
+    odd = render(report, "html", "en", lambda iri: f'{iri}?x="1"')
+    assert '?x=&quot;1&quot;">' in odd  # the address is escaped too
+    # no link where the function has none (a blank node, an IRI without a page)
+    assert "<h3><a " not in render(report, "html", "en", lambda iri: None)

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from ptce_kg.api.dependencies import get_settings, get_upload_checker
 from ptce_kg.errors import InputError, InputTooLarge
+from ptce_kg.pages.hrefs import page_href
 from ptce_kg.runtime.upload_workers import UploadChecker
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.negotiation import choose_media_type
@@ -81,14 +82,15 @@ def report_response(
     report: Report, accept: str | None, lang: str, status: int = 200, format: str | None = None
 ) -> Response:
     """The report in ``format`` (a key of FORMAT_PARAMETER, 422 for another) or else the
-    negotiated one, with the verdict in headers (406 if unacceptable)."""
+    negotiated one, with the verdict in headers (406 if unacceptable); in HTML the focus nodes
+    link to their pages here."""
     if format is not None:
         media_type: str | None = FORMAT_PARAMETER[check_choice("format", format, FORMATS)]
     else:
         media_type = choose_media_type(accept, list(REPORT_FORMATS))
     if media_type is None:
         raise HTTPException(406, f"the report is available as {', '.join(REPORT_FORMATS)}")
-    body = render(report, REPORT_FORMATS[media_type], lang)
+    body = render(report, REPORT_FORMATS[media_type], lang, page_href)
     return Response(
         body.encode("utf-8"),
         status_code=status,
