@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryBoolean, parse, parse_query_results
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
+from tests.helpers.documents import GRAPH_PARSERS, RESULT_PARSERS
 from tests.helpers.stores import CONFORMANCE
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -23,19 +24,6 @@ HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 TOKEN = "conformance-admin-token"
-
-_RESULT_FORMATS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-_RDF_FORMATS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/ld+json": RdfFormat.JSON_LD,
-}
 
 
 @dataclass
@@ -117,9 +105,9 @@ def check_response(step: Step, response: httpx.Response) -> list[str]:
         return problems
     media = response.headers.get("content-type", "").split(";")[0].strip()
     if step.format in ("boolean", "tabular"):
-        if media not in _RESULT_FORMATS:
+        if media not in RESULT_PARSERS:
             return [f"media type {media!r} is not a SPARQL results format"]
-        results = parse_query_results(response.content, _RESULT_FORMATS[media])
+        results = parse_query_results(response.content, RESULT_PARSERS[media])
         if step.format == "boolean" and not isinstance(results, QueryBoolean):
             problems.append("expected a boolean result")
         if step.boolean is not None and bool(results) != step.boolean:
@@ -127,9 +115,9 @@ def check_response(step: Step, response: httpx.Response) -> list[str]:
         if step.format == "tabular":
             list(results)  # parses every row
     elif step.format == "RDF":
-        if media not in _RDF_FORMATS:
+        if media not in GRAPH_PARSERS:
             return [f"media type {media!r} is not an RDF format"]
-        list(parse(response.content, _RDF_FORMATS[media]))
+        list(parse(response.content, GRAPH_PARSERS[media]))
     return problems
 
 

@@ -15,8 +15,6 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     QueryBoolean,
-    QueryResultsFormat,
-    RdfFormat,
     parse,
     parse_query_results,
 )
@@ -24,24 +22,13 @@ from pyoxigraph import (
 from ptce_kg.api.app import create_app
 from ptce_kg.settings import Settings
 from ptce_kg.store import OxigraphStore
+from tests.helpers.documents import GRAPH_PARSERS, RESULT_PARSERS
 
 G1 = "http://example.org/graph/one"
 G2 = "http://example.org/graph/two"
 P = "http://example.org/p"
 DATA = {G1: ["a", "b"], G2: ["c"]}
 
-RESULTS = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-GRAPHS = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-}
 METHODS = ("get", "form", "direct")
 
 
@@ -76,7 +63,7 @@ def every_value() -> list[str]:
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("media_type", list(RESULTS))
+@pytest.mark.parametrize("media_type", list(RESULT_PARSERS))
 def test_select_in_every_results_format(client, method: str, media_type: str) -> None:
     response = send(client, method, f"SELECT ?v WHERE {{ ?s <{P}> ?v }}", media_type)
     assert response.status_code == 200, response.text
@@ -85,18 +72,18 @@ def test_select_in_every_results_format(client, method: str, media_type: str) ->
         rows = list(csv.DictReader(io.StringIO(response.text)))
         assert sorted(row["v"] for row in rows) == every_value()
     else:
-        rows = parse_query_results(response.content, RESULTS[media_type])
+        rows = parse_query_results(response.content, RESULT_PARSERS[media_type])
         assert sorted(row["v"].value for row in rows) == every_value()
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("media_type", list(RESULTS)[:2])
+@pytest.mark.parametrize("media_type", list(RESULT_PARSERS)[:2])
 def test_ask_in_both_boolean_formats(client, method: str, media_type: str) -> None:
     for value, expected in (("a", True), ("z", False)):
         response = send(client, method, f"ASK {{ ?s <{P}> '{value}' }}", media_type)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] == media_type
-        result = parse_query_results(response.content, RESULTS[media_type])
+        result = parse_query_results(response.content, RESULT_PARSERS[media_type])
         assert isinstance(result, QueryBoolean) and bool(result) is expected
 
 
@@ -107,7 +94,7 @@ def test_ask_has_no_tabular_form(client, form: str) -> None:
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("media_type", list(GRAPHS))
+@pytest.mark.parametrize("media_type", list(GRAPH_PARSERS))
 @pytest.mark.parametrize(
     "query", [f"CONSTRUCT {{ ?s <{P}> ?v }} WHERE {{ ?s <{P}> ?v }}", "DESCRIBE ?s { ?s ?p ?o }"]
 )
@@ -115,7 +102,7 @@ def test_graph_queries_in_every_rdf_format(client, method, media_type, query) ->
     response = send(client, method, query, media_type)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media_type
-    triples = list(parse(response.content, GRAPHS[media_type]))
+    triples = list(parse(response.content, GRAPH_PARSERS[media_type]))
     assert sorted(t.object.value for t in triples) == every_value()
     assert {t.predicate.value for t in triples} == {P}
 
@@ -182,7 +169,7 @@ def test_format_overrides_accept_for_select(client, method: str, fmt: str) -> No
         rows = list(csv.DictReader(io.StringIO(response.text)))
         assert sorted(row["v"] for row in rows) == every_value()
     else:
-        rows = parse_query_results(response.content, RESULTS[FORMATS[fmt]])
+        rows = parse_query_results(response.content, RESULT_PARSERS[FORMATS[fmt]])
         assert sorted(row["v"].value for row in rows) == every_value()
 
 
@@ -193,7 +180,7 @@ def test_format_overrides_accept_for_construct(client, method: str, fmt: str) ->
     assert response.status_code == 200, response.text
     media_type = GRAPH_FORMATS[fmt]
     assert response.headers["content-type"].split(";")[0] == media_type
-    triples = list(parse(response.content, GRAPHS[media_type]))
+    triples = list(parse(response.content, GRAPH_PARSERS[media_type]))
     assert sorted(t.object.value for t in triples) == every_value()
 
 
