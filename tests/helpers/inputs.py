@@ -4,6 +4,8 @@ not own, workbooks and CSV files the template refuses, a query that runs "foreve
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import openpyxl
 
@@ -77,6 +79,12 @@ def french_date_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def example_folder(folder: Path) -> Path:
+    """``folder``, created with a copy of the template example's CSV files (to edit them)."""
+    shutil.copytree(template_file("exemple"), folder)
+    return folder
 
 
 def unknown_columns_csv() -> bytes:

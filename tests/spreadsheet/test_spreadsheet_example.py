@@ -18,6 +18,7 @@ from ptce_kg.rdf.namespaces import ORG, PTCE
 from ptce_kg.rdf.resources import ontology_dir
 from ptce_kg.spreadsheet import is_spreadsheet, to_rdf, to_rdf_located_bytes
 from ptce_kg.spreadsheet.export import serialize
+from tests.helpers.inputs import example_folder
 
 ID = "https://w3id.org/ptce/id/"
 VOCAB = "https://w3id.org/ptce/vocab/"
@@ -280,16 +281,13 @@ def test_is_spreadsheet(templates: Path) -> None:
 def test_plm_arrondissement_gets_its_commune(templates: Path, tmp_path: Path) -> None:
     """A Paris arrondissement code (as SIRENE gives it) maps to the commune of Paris, with the
     arrondissement kept, from the table of mappings/sirene-columns.yaml."""
-    import shutil
-
     import yaml
 
     from ptce_kg.rdf.resources import mappings_dir
 
     plm = yaml.safe_load((mappings_dir() / "sirene-columns.yaml").read_text(encoding="utf-8"))
     commune, (first, _last) = next(iter(plm["plm_arrondissements"].items()))
-    folder = tmp_path / "pole"
-    shutil.copytree(templates / "exemple", folder)
+    folder = example_folder(tmp_path / "pole")
     members = rows(folder, "membres")
     members[0]["commune"] = first
     with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -353,10 +351,7 @@ def test_optional_columns_and_sheets_may_be_left_out(
     graph: rdflib.Graph, templates: Path, tmp_path: Path
 ) -> None:
     """Dropping an optional column or a whole optional sheet loses only what it held."""
-    import shutil
-
-    folder = tmp_path / "pole"
-    shutil.copytree(templates / "exemple", folder)
+    folder = example_folder(tmp_path / "pole")
     members = rows(folder, "membres")
     kept = [name for name in members[0] if name != "site_web"]
     with (folder / "membres.csv").open("w", encoding="utf-8", newline="") as handle:

@@ -11,6 +11,7 @@ import pytest
 
 from ptce_kg.errors import EXIT_INPUT
 from ptce_kg.spreadsheet import TableErrors, to_rdf, to_rdf_located_bytes
+from tests.helpers.inputs import example_folder
 
 DATA = Path(__file__).parent / "data"
 
@@ -77,14 +78,8 @@ def test_cli_reports_table_errors_with_exit_2(
     assert not target.exists()  # nothing written
 
 
-def copy_example(templates: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "pole"
-    shutil.copytree(templates / "exemple", folder)
-    return folder
-
-
 def test_pole_sheet_has_one_row(templates: Path, tmp_path: Path) -> None:
-    folder = copy_example(templates, tmp_path)
+    folder = example_folder(tmp_path / "pole")
     lines = (folder / "pole.csv").read_text(encoding="utf-8").splitlines()
     (folder / "pole.csv").write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
     with pytest.raises(TableErrors) as caught:
@@ -93,7 +88,7 @@ def test_pole_sheet_has_one_row(templates: Path, tmp_path: Path) -> None:
 
 
 def test_missing_pole_sheet_and_unknown_file(templates: Path, tmp_path: Path) -> None:
-    folder = copy_example(templates, tmp_path)
+    folder = example_folder(tmp_path / "pole")
     (folder / "pole.csv").unlink()
     shutil.copy(folder / "membres.csv", folder / "membre.csv")  # a misspelt table name
     with pytest.raises(TableErrors) as caught:
@@ -106,7 +101,7 @@ def test_missing_pole_sheet_and_unknown_file(templates: Path, tmp_path: Path) ->
 
 
 def test_data_without_pole_is_refused(templates: Path, tmp_path: Path) -> None:
-    folder = copy_example(templates, tmp_path)
+    folder = example_folder(tmp_path / "pole")
     shutil.copy(templates / "vierge" / "pole.csv", folder / "pole.csv")
     with pytest.raises(TableErrors) as caught:
         to_rdf(folder)
@@ -253,10 +248,7 @@ def test_ods_workbook_is_read_like_the_xlsx(templates: Path, tmp_path: Path) -> 
 
 
 def test_ods_with_an_error_is_located_like_the_xlsx(templates: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    for path in (templates / "exemple").glob("*.csv"):
-        (folder / path.name).write_bytes(path.read_bytes())
+    folder = example_folder(tmp_path / "csv")
     projets = folder / "projets.csv"
     lines = projets.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -273,10 +265,7 @@ def _edited_example(templates: Path, tmp_path: Path, row: int, changes: dict[str
     """A copy of the example CSV folder with cells of membres.csv's data row ``row`` changed."""
     import csv as csv_module
 
-    folder = tmp_path / "exemple"
-    folder.mkdir()
-    for path in (templates / "exemple").glob("*.csv"):
-        (folder / path.name).write_bytes(path.read_bytes())
+    folder = example_folder(tmp_path / "exemple")
     with (folder / "membres.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv_module.DictReader(handle))
     rows[row].update(changes)

@@ -12,6 +12,8 @@ from rdflib.namespace import SH
 
 from ptce_kg.cli import main
 from ptce_kg.validation import validate, validate_files
+from tests.helpers.files import template_file
+from tests.helpers.inputs import example_folder
 
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "base-pole.ttl"
@@ -216,12 +218,10 @@ def test_several_files_validated_together(tmp_path: Path) -> None:
     assert validate_files([first]).rule_ids() == {"ART9-STRATEGY-EXISTS"}  # strategy not described
 
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
 def test_spreadsheet_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
     """The filled template (xlsx) goes through the template's reader, then the shapes."""
-    assert main(["validate", str(TEMPLATES / "ptce-modele-exemple.xlsx"), "--format", "json"]) == 0
+    workbook = template_file("ptce-modele-exemple.xlsx")
+    assert main(["validate", str(workbook), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is True
     assert report["counts"]["Violation"] == 0
@@ -230,10 +230,7 @@ def test_spreadsheet_example_validates(capsys: pytest.CaptureFixture[str]) -> No
 
 def table_error_folder(tmp_path: Path) -> Path:
     """The example's CSV files with one bad legal form (membres, row 2, forme_juridique)."""
-    folder = tmp_path / "pole"
-    folder.mkdir()
-    for csv_file in (TEMPLATES / "exemple").glob("*.csv"):
-        (folder / csv_file.name).write_bytes(csv_file.read_bytes())
+    folder = example_folder(tmp_path / "pole")
     members = folder / "membres.csv"
     lines = members.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",9220,", ",ABCD,")
