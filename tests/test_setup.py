@@ -107,15 +107,20 @@ def _stand_in(folder: Path, name: str, script: str) -> Path:
     return path
 
 
-@needs_make
-def test_make_refuses_an_old_python_with_a_clear_message(tmp_path: Path) -> None:
-    old = _stand_in(tmp_path, "python-old", '[ "$1" = -V ] && echo "Python 3.10.12"\nexit 1\n')
-    done = subprocess.run(
-        ["make", "venv", f"VENV={tmp_path / 'venv'}", f"PYTHON={old}"],
+def _make_venv(tmp_path: Path, python: Path) -> subprocess.CompletedProcess[str]:
+    """``make venv`` into ``tmp_path/venv`` with ``python``."""
+    return subprocess.run(
+        ["make", "venv", f"VENV={tmp_path / 'venv'}", f"PYTHON={python}"],
         cwd=REPO,
         capture_output=True,
         text=True,
     )
+
+
+@needs_make
+def test_make_refuses_an_old_python_with_a_clear_message(tmp_path: Path) -> None:
+    old = _stand_in(tmp_path, "python-old", '[ "$1" = -V ] && echo "Python 3.10.12"\nexit 1\n')
+    done = _make_venv(tmp_path, old)
     assert done.returncode != 0
     assert "needs Python 3.11 or newer" in done.stderr and "3.10.12" in done.stderr
     assert not (tmp_path / "venv").exists()
@@ -124,12 +129,7 @@ def test_make_refuses_an_old_python_with_a_clear_message(tmp_path: Path) -> None
 @needs_make
 def test_make_says_to_install_python3_venv_when_ensurepip_is_missing(tmp_path: Path) -> None:
     no_venv = _stand_in(tmp_path, "python-no-venv", 'case "$*" in *ensurepip*) exit 1;; esac\n')
-    done = subprocess.run(
-        ["make", "venv", f"VENV={tmp_path / 'venv'}", f"PYTHON={no_venv}"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    done = _make_venv(tmp_path, no_venv)
     assert done.returncode != 0 and "apt-get install python3-venv" in done.stderr
     assert not (tmp_path / "venv").exists()
 
