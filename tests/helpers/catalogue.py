@@ -14,6 +14,7 @@ import csv
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import rdflib
 from pyoxigraph import RdfFormat, Triple, serialize
@@ -21,7 +22,7 @@ from rdflib import RDF, RDFS, Namespace, URIRef
 
 from ptce_kg.rdf.resources import data_dir, mappings_dir
 from ptce_kg.runtime.query_service import QueryService
-from ptce_kg.sparql.catalogue import Catalogue
+from ptce_kg.sparql.catalogue import Catalogue, NamedQuery
 from ptce_kg.store import OxigraphStore
 
 PTCE = Namespace("https://w3id.org/ptce/ontology#")
@@ -39,19 +40,26 @@ Row = dict[str, str]
 Runner = Callable[..., list[Row]]
 
 
+def catalogue_answer(
+    service: QueryService, query: NamedQuery, params: dict[str, str]
+) -> dict[str, Any]:
+    """The SPARQL JSON results document of ``query`` with ``params``, run by ``service``."""
+    prepared = query.prepare(params)
+    result = service.execute(
+        prepared.text,
+        substitutions=prepared.substitutions,
+        accept="application/sparql-results+json",
+    )
+    return json.loads(result.body)
+
+
 def catalogue_runner(service: QueryService, catalogue: Catalogue) -> Runner:
     """``run(name, **params)``: the rows of a named query (plain values), run by ``service``."""
 
     def run(name: str, **params: str) -> list[Row]:
         query = catalogue.get(name)
         assert query is not None, name
-        prepared = query.prepare(params)
-        result = service.execute(
-            prepared.text,
-            substitutions=prepared.substitutions,
-            accept="application/sparql-results+json",
-        )
-        bindings = json.loads(result.body)["results"]["bindings"]
+        bindings = catalogue_answer(service, query, params)["results"]["bindings"]
         return [{k: v["value"] for k, v in row.items()} for row in bindings]
 
     return run

@@ -5,9 +5,7 @@ parameter was left unset."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from pyoxigraph import NamedNode
@@ -18,6 +16,7 @@ from ptce_kg.runtime.query_service import QueryService
 from ptce_kg.settings import Settings
 from ptce_kg.sparql.catalogue import Catalogue, NamedQuery
 from ptce_kg.store import OxigraphStore
+from tests.helpers.catalogue import catalogue_answer
 
 # What the graph names things with: labels (any language), SKOS labels, COG names.
 LABELS = (RDFS.label, SKOS.prefLabel, IGEO.nom)
@@ -51,23 +50,14 @@ def required(shared_store: OxigraphStore) -> dict[str, str]:
     return {"area": REGION, "siren": sirens[0]}
 
 
-def answer(service: QueryService, query: NamedQuery, params: dict[str, str]) -> dict[str, Any]:
-    prepared = query.prepare(params)
-    result = service.execute(
-        prepared.text,
-        substitutions=prepared.substitutions,
-        accept="application/sparql-results+json",
-    )
-    return json.loads(result.body)
-
-
 def with_defaults(query: NamedQuery, required: dict[str, str]) -> dict[str, str]:
     return {p.name: required[p.name] for p in query.params if p.required}
 
 
 def test_every_query_has_rows(catalogue: Catalogue, service, required) -> None:
     for query in catalogue:
-        rows = answer(service, query, with_defaults(query, required))["results"]["bindings"]
+        document = catalogue_answer(service, query, with_defaults(query, required))
+        rows = document["results"]["bindings"]
         assert rows, f"{query.name} has no rows: its columns would go unchecked"
 
 
@@ -76,7 +66,7 @@ def test_every_iri_column_has_its_label_beside_it(
 ) -> None:
     checked = 0
     for query in catalogue:
-        document = answer(service, query, with_defaults(query, required))
+        document = catalogue_answer(service, query, with_defaults(query, required))
         columns, rows = document["head"]["vars"], document["results"]["bindings"]
         for index, column in enumerate(columns):
             cells = [row[column] for row in rows if column in row]
@@ -98,7 +88,7 @@ def test_no_column_is_empty_because_a_parameter_is_unset(
 ) -> None:
     dropped = []
     for query in catalogue:
-        document = answer(service, query, with_defaults(query, required))
+        document = catalogue_answer(service, query, with_defaults(query, required))
         rows = document["results"]["bindings"]
         unset = {p.name for p in query.params if not p.required and p.default is None}
         for column in document["head"]["vars"]:
@@ -111,7 +101,7 @@ def test_no_column_is_empty_because_a_parameter_is_unset(
 
 def test_a_parameter_that_is_set_keeps_its_column(catalogue: Catalogue, service) -> None:
     members = catalogue.get("pole-members")
-    document = answer(service, members, {"category": "ess-enterprise"})
+    document = catalogue_answer(service, members, {"category": "ess-enterprise"})
     assert "category" in document["head"]["vars"]
     assert {row["category"]["value"] for row in document["results"]["bindings"]} == {
         f"{members.param('category').base}ess-enterprise"
