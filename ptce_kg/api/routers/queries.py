@@ -43,6 +43,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "A parameter is unknown, missing, repeated or has a bad value"},
     503: {"description": "The query ran past the time limit and was stopped"},
 }
+# The two routes answering a query's text
+_TEXT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},
+    404: {"description": "Unknown name"},
+}
 
 
 def run_named_query(request: Request, query: NamedQuery) -> Response:
@@ -184,10 +189,7 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         methods=["GET"],
         summary="The whole file of a named query (header and SPARQL)",
         response_class=Response,
-        responses={
-            200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},
-            404: {"description": "Unknown name"},
-        },
+        responses=_TEXT_RESPONSES,
     )
     router.add_api_route(
         "/queries/{name}/body",
@@ -195,9 +197,6 @@ def make_router(settings: Settings, catalogue: Catalogue | None = None) -> APIRo
         methods=["GET"],
         summary="A named query as plain SPARQL for an editor (no header, defaults bound)",
         response_class=Response,
-        responses={
-            200: {"content": {QUERY_TEXT_MEDIA_TYPE: {}}},
-            404: {"description": "Unknown name"},
-        },
+        responses=_TEXT_RESPONSES,
     )
     return router
