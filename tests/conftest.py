@@ -24,6 +24,7 @@ from ptce_kg.store import OxigraphStore
 from tests.helpers.catalogue import Runner, catalogue_runner
 from tests.helpers.servers import (
     OXIGRAPH,
+    REMOTE_TIMEOUT,
     VIRTUOSO,
     VIRTUOSO_ISQL,
     Endpoint,
@@ -180,7 +181,15 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
 @contextmanager
 def _empty_endpoint(request: pytest.FixtureRequest, folder: Path) -> Iterator[Endpoint]:
     """An empty endpoint of the engine ``request.param``: a new ``oxigraph serve`` on disk in
-    ``folder``, or the session's Virtuoso with every graph but its own dropped."""
+    ``folder``, or the session's Virtuoso with every graph but its own dropped.
+
+    The CLI's requests to it get the tests' generous REMOTE_TIMEOUT, not the default 60 s."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PTCE_QUERY_TIMEOUT", str(REMOTE_TIMEOUT))
+        yield from _engine(request, folder)
+
+
+def _engine(request: pytest.FixtureRequest, folder: Path) -> Iterator[Endpoint]:
     if request.param == "virtuoso":
         endpoint: Endpoint = request.getfixturevalue("virtuoso")
         endpoint.clear()

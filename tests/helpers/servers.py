@@ -121,6 +121,11 @@ def oxigraph_serve(location: Path | None = None) -> Iterator[str]:
             _stop(process)
 
 
+# Seconds a request to a test engine may take: generous, for a loaded 2-core machine (one step
+# of `init` on Virtuoso ran past 60 s in CI at load 11).
+REMOTE_TIMEOUT = 600.0
+
+
 @dataclass
 class Endpoint:
     """A running SPARQL engine as the remote backend sees it: its endpoints, the ``ptce-kg``
@@ -145,7 +150,7 @@ class Endpoint:
             options += ["--gsp-endpoint", self.gsp]
         return options
 
-    def store(self, timeout: float = 60.0) -> RemoteStore:
+    def store(self, timeout: float = REMOTE_TIMEOUT) -> RemoteStore:
         return RemoteStore(self.query, self.update, self.gsp, timeout=timeout)
 
     def clear(self) -> None:
