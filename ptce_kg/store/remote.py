@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 from pyoxigraph import NamedNode, Quad, Triple
 
-from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.errors import QueryError, QueryTimeout, StoreError
 from ptce_kg.sparql.binding import prebind
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.guard import query_form
@@ -56,7 +56,7 @@ class RemoteStore:
             timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False
         )
 
-    def _post(self, url: str, **kwargs: Any) -> httpx.Response:  # httpx.Client.post's keywords
+    def _post(self, url: str | httpx.URL, **kwargs: Any) -> httpx.Response:  # post's keywords
         try:
             response = self._client.post(url, **kwargs)
         except httpx.HTTPError as exc:
@@ -83,8 +83,7 @@ class RemoteStore:
             params.append(("union-default-graph", "true"))
         text = prebind(sparql, substitutions or {})
         response = self._post(
-            self.query_endpoint,
-            params=params,
+            _with_params(self.query_endpoint, params),
             data={"query": text},
             headers={"Accept": _ACCEPT.get(query_form(text) or "", _ACCEPT_ANY)},
         )
@@ -105,8 +104,7 @@ class RemoteStore:
                 # on the connection, and answers the next request on it with HTTP 501.
                 response = self._client.request(
                     method,
-                    self.gsp_endpoint,
-                    params={"graph": graph},
+                    _with_params(self.gsp_endpoint, [("graph", graph)]),
                     content=_chunks(body),
                     headers={"Content-Type": "application/n-triples", "Content-Length": str(size)},
                 )
@@ -208,13 +206,30 @@ def endpoints_base(url: str) -> tuple[str, str]:
     return url, url
 
 
+def _with_params(url: str, params: Iterable[tuple[str, str]]) -> httpx.URL:
+    """``url`` with ``params`` added to its own: httpx's ``params=`` replaces the query string
+    a user's endpoint URL may carry (``?timeout=…``, an access key), and dropped it before."""
+    return httpx.URL(url).copy_merge_params(tuple(params))
+
+
 def _chunks(handle: io.BufferedIOBase, size: int = 1 << 20) -> Iterator[bytes]:
     while chunk := handle.read(size):
         yield chunk
 
 
-def _check(response: httpx.Response, url: str) -> None:
-    """Map HTTP failures: 400 is the caller's query (exit 2), anything else the server's."""
+def _check(response: httpx.Response, url: str | httpx.URL) -> None:
+    """Map HTTP failures: 400 is the caller's query (exit 2), anything else the server's.
+
+    Raises ``QueryError``, ``StoreError``, or ``QueryTimeout`` for Virtuoso's "anytime" answer:
+    a 200 with the rows found before its time limit, marked only by a header (taking it for
+    the answer would be counting wrong in silence).
+    """
+    if response.headers.get("x-sql-state") == "S1TAT":
+        raise QueryTimeout(
+            "the endpoint stopped the query at its time limit and sent incomplete results "
+            "(Virtuoso's X-SQL-State S1TAT): narrow the query, or ask the endpoint's "
+            "administrator for a longer MaxQueryExecutionTime"
+        )
     if response.is_success:
         return
     detail = response.text.strip()[:500]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from ptce_kg.errors import QueryError, StoreError
+from ptce_kg.errors import QueryError, QueryTimeout, StoreError
 from ptce_kg.rdf import graphs
 from ptce_kg.sparql.catalogue import Catalogue
 from ptce_kg.sparql.results import solutions
@@ -293,6 +293,18 @@ def test_a_failed_update_of_several_statements(remote_endpoint: Endpoint) -> Non
         store.drop_graph(graph)
         store.drop_graph(existing)
     assert kept is KEPT_BY_A_FAILED_UPDATE[remote_endpoint.engine]
+
+
+def test_virtuoso_incomplete_answer_is_a_timeout(virtuoso: Endpoint) -> None:
+    """Virtuoso's "anytime" answer (200, the rows found before its time limit, a header saying
+    so) is an error, not an answer: here a 50 ms limit (its ``timeout`` parameter) on a count
+    over its own system graphs, which it answered with no row at all before the fix."""
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with (
+        pytest.raises(QueryTimeout, match="incomplete results"),
+        RemoteStore(f"{virtuoso.query}?timeout=50") as store,
+    ):
+        store.query(heavy)
 
 
 def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
