@@ -14,8 +14,14 @@ from ptce_kg.errors import InputError
 from ptce_kg.rdf.parsing import merged, refuse_imports
 from ptce_kg.validation.inputs import read_inputs
 from ptce_kg.validation.prepare import validation_graph
-from ptce_kg.validation.report import InputFile, InputLocations, Report, build_report
-from ptce_kg.validation.shapes import rule_set_version, rule_sets, shapes_graph
+from ptce_kg.validation.report import (
+    LABEL_PREDICATES,
+    InputFile,
+    InputLocations,
+    Report,
+    build_report,
+)
+from ptce_kg.validation.shapes import read_predicates, rule_set_version, rule_sets, shapes_graph
 
 LANGS = ("fr", "en")
 
@@ -42,7 +48,7 @@ def validate(
     data = merged(data)
     refuse_imports(data, where="data")
     day = as_of or date.today()
-    graph = validation_graph(data)
+    graph = validation_graph(data, read_predicates(sets) | LABEL_PREDICATES)
     _, report_graph, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes_graph(sets, day),
