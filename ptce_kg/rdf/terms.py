@@ -38,6 +38,13 @@ def to_rdflib(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Ide
         return rdflib.BNode(term.value)
     if isinstance(term, Triple):
         raise TypeError(f"unsupported RDF term {term!r}")
+    return _literal(term)
+
+
+@lru_cache(maxsize=2**16)
+def _literal(term: Literal) -> rdflib.Literal:
+    """rdflib parses every literal's value as it builds it; the same ones (reference names and
+    codes, the helper flags' ``true``) come back for every validated pole: each is built once."""
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:

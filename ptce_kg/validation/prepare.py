@@ -7,6 +7,7 @@ Nothing here touches the network: the reference subset comes from the shipped re
 
 from __future__ import annotations
 
+from collections.abc import Container
 from functools import lru_cache
 from itertools import chain
 
@@ -51,8 +52,10 @@ def _iris(data: rdflib.Graph, predicates: tuple[rdflib.URIRef, ...]) -> set[str]
     }
 
 
-def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
-    """A new graph: ``data`` plus reference subset, class hierarchy and helper triples."""
+def validation_graph(data: rdflib.Graph, read: Container[str] | None = None) -> rdflib.Graph:
+    """A new graph: ``data`` plus reference subset, class hierarchy and helper triples; of the
+    reference and helper triples, only those whose predicate IRI is in ``read`` when it is given
+    (the prepare steps see them all)."""
     own = [*data, *_checksums(data)]
     reference = reference_triples(
         commune_codes=sorted(_iris(data, _AREA_PROPERTIES)),
@@ -68,8 +71,12 @@ def validation_graph(data: rdflib.Graph) -> rdflib.Graph:
     graph = rdflib.Graph()
     for triple in chain(own, class_hierarchy()):
         graph.add(triple)
+    # Every triple added to an rdflib graph costs about as much as pySHACL's checks of it: the
+    # reference and helper triples no shape reads (area names, the legal-form classes the
+    # prepare steps count with…) stay out.
     for t in chain(reference, _run_prepare_steps(store)):
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        if read is None or t.predicate.value in read:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 

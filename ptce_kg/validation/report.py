@@ -266,6 +266,28 @@ def _path_text(path: rdflib.term.Node | None, graph: rdflib.Graph) -> str | None
     return "(complex path)"
 
 
+# Every predicate _Labels reads (the validation graph keeps their reference triples).
+LABEL_PREDICATES = frozenset(
+    str(p)
+    for p in (
+        RDFS.label,
+        ROV.legalName,
+        RDF.type,
+        ORG.organization,
+        ORG.member,
+        PTCE.siren,
+        PTCE.siret,
+        PTCE.strategy,
+        PTCE.project,
+        PTCE.territory,
+        PTCE.hasEstablishment,
+        PTCE.statutes,
+        PTCE.financialYear,
+        PTCE.reserveIncorporation,
+    )
+)
+
+
 class _Labels:
     """Human labels for focus nodes (name and SIREN/SIRET) and the pole a node belongs to."""
 

@@ -10,13 +10,14 @@ is kept as ``shapes/versions/<set>-<version>.ttl`` and stays selectable as ``<se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import rdflib
-from rdflib.namespace import DCTERMS, OWL, RDFS, SH, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
 
 from ptce_kg.errors import InputError
 from ptce_kg.rdf.namespaces import SHAPES as PTCESH
@@ -25,6 +26,8 @@ from ptce_kg.rdf.resources import shapes_dir
 RULE_SETS = ("legal", "call", "esus", "quality")
 _HELPERS = "common.ttl"
 _VERSIONS = "versions"
+# A prefixed name or an IRI in a SPARQL constraint's text.
+_SPARQL_TERM = re.compile(r"([A-Za-z][\w.-]*)?:([A-Za-z_][\w-]*)|<([^<>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,32 @@ def shapes_graph(sets: tuple[str, ...], today: date | None = None) -> rdflib.Gra
     """The shapes of ``sets`` (see :func:`rule_sets`) plus the helpers, with the date bounds of
     ``today`` (default: today; cached per day)."""
     return _shapes_graph(sets, today or date.today())
+
+
+@lru_cache(maxsize=16)
+def read_predicates(sets: tuple[str, ...]) -> frozenset[str]:
+    """The IRIs of every predicate the shapes of ``sets`` (plus the helpers) can read: each IRI
+    they name (paths, targets, classes, values…) and each term their SPARQL constraints use,
+    prefixed names expanded with the constraint's ``sh:prefixes``. ``rdf:type`` and
+    ``rdfs:subClassOf`` are included (``sh:class`` and ``sh:targetClass`` follow them)."""
+    graph = rdflib.Graph()
+    for name in (_HELPERS, *(_file_of(s) for s in sets)):
+        graph += _file_graph(name)
+    named = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    named |= {str(RDF.type), str(RDFS.subClassOf)}
+    for constraint in set(graph.objects(None, SH.sparql)):
+        prefixes = {
+            str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace))
+            for declarations in graph.objects(constraint, SH.prefixes)
+            for d in graph.objects(declarations, SH.declare)
+        }
+        for text in (*graph.objects(constraint, SH.select), *graph.objects(constraint, SH.ask)):
+            for prefix, local, iri in _SPARQL_TERM.findall(str(text)):
+                if iri:
+                    named.add(iri)
+                elif prefix in prefixes:
+                    named.add(prefixes[prefix] + local)
+    return frozenset(named)
 
 
 def _every_file() -> list[tuple[str, str]]:

@@ -5,16 +5,26 @@ from __future__ import annotations
 import pytest
 import rdflib
 from pyshacl.entrypoints import meta_validate
-from rdflib.namespace import DCTERMS, SH
+from rdflib.namespace import DCTERMS, RDF, SH
 
+from ptce_kg.rdf.namespaces import IGEO, PTCE, SHAPES
 from ptce_kg.validation.checksums import luhn_valid, siren_valid, siret_valid
-from ptce_kg.validation.shapes import RULE_SETS, shapes_file_graph, shapes_graph
+from ptce_kg.validation.shapes import RULE_SETS, read_predicates, shapes_file_graph, shapes_graph
 
 
 def test_shapes_pass_shacl_shacl() -> None:
     """All three shapes files and the helpers, as loaded (with today's date bounds), in one run."""
     conforms, _, text = meta_validate(shapes_graph(RULE_SETS))
     assert conforms, text
+
+
+def test_read_predicates_are_those_the_chosen_shapes_name() -> None:
+    """Paths and targets, the terms of SPARQL constraints (ptce:profit appears only in one of the
+    legal set, as a prefixed name) and rdf:type; not a reference predicate no shape reads."""
+    legal = read_predicates(("legal",))
+    assert {str(PTCE.profit), str(SHAPES.essMember), str(RDF.type)} <= legal
+    assert str(IGEO.nom) not in legal
+    assert str(PTCE.profit) not in read_predicates(("quality",))
 
 
 @pytest.mark.parametrize("rule_set", RULE_SETS)
