@@ -192,6 +192,7 @@ class ReconIndex:
         self._lock = threading.Lock()
         self._generation = 0
         self._words: dict[str, frozenset[str]] = {}  # type -> words of its names, read once
+        self._words_lock = threading.Lock()  # one reading for all the threads asking
         # An in-memory database lives while one connection to it is open: this one.
         self._keeper = self._connect()
         try:
@@ -342,12 +343,13 @@ class ReconIndex:
 
     def _vocabulary(self, kind: str) -> frozenset[str]:
         """The words (letters only) of the names of ``kind``, read once per index state."""
-        words = self._words.get(kind)
-        if words is None:
-            rows = self.db.execute(f"SELECT term FROM words_{KINDS[kind]}")  # noqa: S608
-            words = frozenset(r[0] for r in rows if r[0].isalpha())
-            self._words[kind] = words
-        return words
+        with self._words_lock:
+            words = self._words.get(kind)
+            if words is None:
+                rows = self.db.execute(f"SELECT term FROM words_{KINDS[kind]}")  # noqa: S608
+                words = frozenset(r[0] for r in rows if r[0].isalpha())
+                self._words[kind] = words
+            return words
 
     def _match(
         self, match: str, types: Iterable[str], limit: int, offset: int, per_type: bool = False
