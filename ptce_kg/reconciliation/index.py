@@ -38,6 +38,8 @@ from ptce_kg.store.base import Store
 
 SCHEMA_VERSION = "2"
 CHUNK = 5_000  # rows per executemany: bounded memory, few round trips
+WRITE_CACHE_KIB = 128 * 1024  # SQLite page cache while a graph is written (``_replace``)
+READ_CACHE_KIB = 2_000  # SQLite's default, given back after writing
 SUFFIX = ".reconcile.sqlite"
 NEAR_WORDS = 8  # at most this many spellings one edit away are sought for a token
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -288,6 +290,11 @@ class ReconIndex:
     def _replace(self, graph: str, state: str | None, store: Store) -> None:
         """Drop ``graph``'s rows and, unless ``state`` is None, read them again; one transaction."""
         db = self._keeper
+        # A registry graph inserts a million keys in random order into the indexes (IRIs,
+        # identifiers): with SQLite's default cache of 2 MB nearly every insert evicts a page.
+        # The larger cache grows only as pages are written, and is given back after.
+        for schema in ("main", "temp"):
+            db.execute(f"PRAGMA {schema}.cache_size = -{WRITE_CACHE_KIB}")
         try:
             db.execute("BEGIN")
             for kind, table in KINDS.items():
@@ -306,6 +313,10 @@ class ReconIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            for schema in ("main", "temp"):
+                db.execute(f"PRAGMA {schema}.cache_size = -{READ_CACHE_KIB}")
+            db.execute("PRAGMA shrink_memory")
 
     # -- reading --------------------------------------------------------------------------
 
