@@ -38,7 +38,11 @@ from ptce_kg.store.base import Store
 
 SCHEMA_VERSION = "2"
 CHUNK = 5_000  # rows per executemany: bounded memory, few round trips
+WRITE_CACHE_KIB = 128 * 1024  # SQLite page cache while a graph is written (``_replace``)
+READ_CACHE_KIB = 2_000  # SQLite's default, given back after writing
 SUFFIX = ".reconcile.sqlite"
+NEAR_WORDS = 8  # at most this many spellings one edit away are sought for a token
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 # Entity types (ids of the reconciliation API) -> their FTS table, ``names_<kind>``: one table
 # per type, because a type filter inside one table (a column holding the type) made every query
@@ -90,6 +94,7 @@ CREATE INDEX IF NOT EXISTS postcode_code ON postcode(code);
 """
 _SCHEMA += "".join(
     f"CREATE VIRTUAL TABLE IF NOT EXISTS names_{kind} USING fts5(norm, detail=column);\n"
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS words_{kind} USING fts5vocab(names_{kind}, 'row');\n"
     for kind in KINDS.values()
 )
 _ENTITY_COLUMNS = (
@@ -106,6 +111,21 @@ def _query(name: str) -> str:
 def index_path_for(store_path: Path) -> Path:
     """The index file of the store at ``store_path``: beside it, ``<store>.reconcile.sqlite``."""
     return store_path.parent / f"{store_path.name}{SUFFIX}"
+
+
+def _edits(token: str) -> Iterator[str]:
+    """Every string one edit (deletion, transposition, substitution, insertion) from
+    ``token``, some more than once."""
+    for i in range(len(token) + 1):
+        head, tail = token[:i], token[i:]
+        if tail:
+            yield head + tail[1:]
+            if len(tail) > 1:
+                yield head + tail[1] + tail[0] + tail[2:]
+        for letter in _LETTERS:
+            yield head + letter + tail
+            if tail:
+                yield head + letter + tail[1:]
 
 
 @dataclass
@@ -173,6 +193,8 @@ class ReconIndex:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._generation = 0
+        self._words: dict[str, frozenset[str]] = {}  # type -> words of its names, read once
+        self._words_lock = threading.Lock()  # one reading for all the threads asking
         # An in-memory database lives while one connection to it is open: this one.
         self._keeper = self._connect()
         try:
@@ -252,6 +274,7 @@ class ReconIndex:
             if summary.refreshed or summary.dropped:
                 self._generation += 1
                 self.__dict__.pop("lookups", None)
+                self._words = {}
             summary.entities = self._keeper.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
         summary.seconds = time.perf_counter() - started
         return summary
@@ -267,6 +290,11 @@ class ReconIndex:
     def _replace(self, graph: str, state: str | None, store: Store) -> None:
         """Drop ``graph``'s rows and, unless ``state`` is None, read them again; one transaction."""
         db = self._keeper
+        # A registry graph inserts a million keys in random order into the indexes (IRIs,
+        # identifiers): with SQLite's default cache of 2 MB nearly every insert evicts a page.
+        # The larger cache grows only as pages are written, and is given back after.
+        for schema in ("main", "temp"):
+            db.execute(f"PRAGMA {schema}.cache_size = -{WRITE_CACHE_KIB}")
         try:
             db.execute("BEGIN")
             for kind, table in KINDS.items():
@@ -285,6 +313,10 @@ class ReconIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            for schema in ("main", "temp"):
+                db.execute(f"PRAGMA {schema}.cache_size = -{READ_CACHE_KIB}")
+            db.execute("PRAGMA shrink_memory")
 
     # -- reading --------------------------------------------------------------------------
 
@@ -292,19 +324,43 @@ class ReconIndex:
         return int(self.db.execute("SELECT COUNT(*) FROM entity").fetchone()[0])
 
     def search(
-        self, tokens: Iterable[str], types: Iterable[str], *, prefix: bool, limit: int
+        self, words: Iterable[Iterable[str]], types: Iterable[str], *, every: bool, limit: int
     ) -> list[int]:
-        """Ids of the entities of ``types`` whose names hold any of ``tokens``, best BM25 first
-        (with ``prefix``, tokens of 5 letters or more also match by their first four)."""
-        terms: list[str] = []
-        for token in dict.fromkeys(tokens):
-            terms.append(f'"{token}"')
-            if prefix and len(token) >= 5:
-                terms.append(f'"{token[:4]}"*')
-        if not terms:
+        """Ids of the entities of ``types`` whose names hold, for every group of ``words``
+        (``every``) or for any, one of its spellings, best BM25 first. A spelling ending in
+        ``*`` is a prefix; spellings are normalised tokens (letters and digits)."""
+        groups = []
+        for spellings in words:
+            terms = [f'"{s[:-1]}"*' if s.endswith("*") else f'"{s}"' for s in spellings]
+            if terms:
+                groups.append(f"({' OR '.join(dict.fromkeys(terms))})")
+        if not groups:
             return []
         # BM25 values of tables of different sizes do not compare: each type keeps its best.
-        return self._match(" OR ".join(terms), types, limit, 0, per_type=True)
+        expression = (" AND " if every else " OR ").join(groups)
+        return self._match(expression, types, limit, 0, per_type=True)
+
+    def near_words(self, token: str, types: Iterable[str]) -> list[str]:
+        """The words of the names of ``types`` one edit away from ``token`` (a letter dropped,
+        added or changed, two letters swapped): what a typo of 4 letters or more hid."""
+        if len(token) < 4 or not token.isalpha():
+            return []
+        found: set[str] = set()
+        for kind in tuple(types) or tuple(KINDS):
+            words = self._vocabulary(kind)
+            found.update(edit for edit in _edits(token) if edit in words)
+        found.discard(token)
+        return sorted(found)[:NEAR_WORDS]
+
+    def _vocabulary(self, kind: str) -> frozenset[str]:
+        """The words (letters only) of the names of ``kind``, read once per index state."""
+        with self._words_lock:
+            words = self._words.get(kind)
+            if words is None:
+                rows = self.db.execute(f"SELECT term FROM words_{KINDS[kind]}")  # noqa: S608
+                words = frozenset(r[0] for r in rows if r[0].isalpha())
+                self._words[kind] = words
+            return words
 
     def _match(
         self, match: str, types: Iterable[str], limit: int, offset: int, per_type: bool = False

@@ -38,8 +38,8 @@ from ptce_kg.reconciliation.normalise import (
 
 MATCH_SCORE = 85.0
 MATCH_GAP = 10.0
-CANDIDATES = 30  # names fetched from the full-text index before scoring
-PREFIX_BELOW = 0.8  # best name similarity under which candidates are also sought by prefix
+CANDIDATES = 30  # names fetched from the full-text index at each step before scoring
+WIDEN_BELOW = 0.8  # best name similarity under which the search widens (``_by_name``)
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
 
@@ -143,18 +143,26 @@ def _by_identifier(index: ReconIndex, query: Query, given: _Given) -> list[Entit
 
 
 def _by_name(index: ReconIndex, query: Query, tokens: Sequence[str]) -> list[tuple[Entity, float]]:
-    """Candidates by name with their name similarity (each computed once)."""
-    ids = index.search(tokens, query.types, prefix=False, limit=CANDIDATES)
-    scored = [(e, name_similarity(tokens, e.norm)) for e in index.entities(ids)]
-    if max((s for _, s in scored), default=0.0) < PREFIX_BELOW:
-        # A typo or an abbreviation hid the unit: widen to words with the same first letters.
-        more = index.search(tokens, query.types, prefix=True, limit=CANDIDATES)
-        seen = set(ids)
-        scored += [
-            (e, name_similarity(tokens, e.norm))
-            for e in index.entities(i for i in more if i not in seen)
+    """Candidates by name with their name similarity (each computed once), sought in three
+    steps, each only when the one before found no name close enough (``WIDEN_BELOW``):
+    the names holding every token; the names holding every token or a spelling of it (a word
+    of the index one typo away, or sharing its first four letters); the names holding any."""
+    scored: dict[int, tuple[Entity, float]] = {}
+
+    def close(words: list[list[str]], every: bool) -> bool:
+        ids = index.search(words, query.types, every=every, limit=CANDIDATES)
+        for entity in index.entities(i for i in ids if i not in scored):
+            scored[entity.id] = (entity, name_similarity(tokens, entity.norm))
+        return max((s for _, s in scored.values()), default=0.0) >= WIDEN_BELOW
+
+    if not close([[t] for t in tokens], every=True):
+        spellings = [
+            [t, *index.near_words(t, query.types), *([f"{t[:4]}*"] if len(t) >= 5 else [])]
+            for t in tokens
         ]
-    return scored
+        if not close(spellings, every=True) and len(tokens) > 1:
+            close(spellings, every=False)
+    return list(scored.values())
 
 
 def _resolve(index: ReconIndex, query: Query) -> _Given:
