@@ -5,8 +5,9 @@ An import hands over the facts it streamed (``imported``); a registry graph it d
 gives its facts through SPARQL. The ESS category of a unit is the family the linking rules
 derived, so the derived graph must be up to date first. The observations of the current period
 (the date of the newest registry import) are replaced; those of earlier periods are kept, so
-successive imports make a series. The graph is written by the bulk loader (like an import) and
-described in the metadata graph; an unchanged input leaves it, and the store, as they are.
+successive imports make a series (a new period is added beside them, not rewriting them). The
+graph is written by the bulk loader (like an import) and described in the metadata graph; an
+unchanged input leaves it, and the store, as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 from rdflib.namespace import XSD
 
-from ptce_kg.kg.importers.common import replace_graph_from_lines
+from ptce_kg.kg.importers.common import add_lines_to_graph, replace_graph_from_lines
 from ptce_kg.kg.metadata import (
     GraphDescription,
     descriptions,
@@ -32,11 +33,12 @@ from ptce_kg.rdf import graphs
 from ptce_kg.rdf.iris import ORGS
 from ptce_kg.rdf.resources import ontology_dir, sparql_dir
 from ptce_kg.sparql.catalogue import statement
-from ptce_kg.sparql.results import solutions
+from ptce_kg.sparql.results import solutions, triples
 from ptce_kg.statistics.aggregate import observations
 from ptce_kg.statistics.cube import dataset_lines, observation_lines
 from ptce_kg.statistics.facts import RegistryFacts, facts_from_store
 from ptce_kg.store.base import Store
+from ptce_kg.store.updates import delete_data
 
 STATISTICS_GRAPH = graphs.STATISTICS
 REGISTRY_GRAPHS = (graphs.SIRENE, graphs.RECHERCHE_ENTREPRISES)
@@ -129,15 +131,23 @@ def refresh_statistics(
         facts.extend((imported or {}).get(graph) or facts_from_store(store, graph))
     period = _period(recorded, present)
     cells = observations(facts, _families(store))
-    kept = store.query(
-        statement("statistics/other-periods"),
-        substitutions={"period": Literal(period, datatype=NamedNode(XSD.date))},
-    )
-    earlier = [f"{triple} .\n" for triple in kept]  # type: ignore[union-attr]
-    lines = chain(
-        [dataset_lines(period), earlier], observation_lines(cells, period) if period else []
-    )
-    count = replace_graph_from_lines(store, STATISTICS_GRAPH, lines)
+    lines = chain([dataset_lines(period)], observation_lines(cells, period) if period else [])
+    bound = {"period": Literal(period, datatype=NamedNode(XSD.date))}
+    if (
+        period
+        and previous is not None
+        and not store.query(statement("statistics/period-present"), substitutions=bound)
+    ):
+        # A new period: the earlier ones stay as they are, only the header is replaced (its
+        # date) and the new observations added, so an import costs the same whatever the
+        # length of the series.
+        header = list(triples(store.query(statement("statistics/header"))))
+        store.update(delete_data(NamedNode(STATISTICS_GRAPH), header))
+        count = previous[1] - len(header) + add_lines_to_graph(store, STATISTICS_GRAPH, lines)
+    else:
+        kept = triples(store.query(statement("statistics/other-periods"), substitutions=bound))
+        earlier = [f"{triple} .\n" for triple in kept]
+        count = replace_graph_from_lines(store, STATISTICS_GRAPH, chain([earlier], lines))
     record(store, replace(description, triples=count))
     return StatisticsOutcome(
         changed=True,

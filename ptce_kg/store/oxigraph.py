@@ -233,13 +233,8 @@ class OxigraphStore:
         makes sense once the input is known to be whole: the stream is copied to a temporary
         file, then loaded like ``bulk_replace_file`` (a small one in one transaction).
         """
-        node = NamedNode(graph)
-        if not self._store.contains_named_graph(node):
-            try:
-                self._store.bulk_load(input=stream, format=format, to_graph=node, lenient=lenient)
-                self._store.add_graph(node)
-            except (OSError, SyntaxError) as exc:
-                raise StoreError(f"bulk loading graph <{graph}> failed: {exc}") from exc
+        if not self._store.contains_named_graph(NamedNode(graph)):
+            self.bulk_add_stream(graph, stream, format, lenient=lenient)
             return
         with tempfile.TemporaryDirectory(prefix="ptce-bulk-") as folder:
             path = Path(folder) / "input"
@@ -252,6 +247,19 @@ class OxigraphStore:
                 self.replace_graph(graph, parse(path=path, format=format, lenient=lenient))
             except SyntaxError as exc:
                 raise StoreError(f"loading graph <{graph}> failed: {exc}") from exc
+
+    def bulk_add_stream(
+        self, graph: str, stream: BinaryIO, format: RdfFormat, *, lenient: bool = False
+    ) -> None:
+        """Add the triples read from ``stream`` to ``graph`` with the bulk loader, straight
+        from the stream (no temporary copy). Not atomic: an input that fails half way may leave
+        part of its triples added, so only for ptce-kg's own output."""
+        node = NamedNode(graph)
+        try:
+            self._store.bulk_load(input=stream, format=format, to_graph=node, lenient=lenient)
+            self._store.add_graph(node)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"bulk loading into graph <{graph}> failed: {exc}") from exc
 
     def add_to_graph(self, graph: str, quads_or_triples: Iterable[Quad | Triple]) -> int:
         """Add the given triples to ``graph`` (one transaction unless the write is large)."""

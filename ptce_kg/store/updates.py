@@ -17,6 +17,12 @@ def insert_data(graph: NamedNode, triples: Iterable[Quad | Triple]) -> str:
     return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
+def delete_data(graph: NamedNode, triples: Iterable[Quad | Triple]) -> str:
+    """Remove ``triples`` from ``graph`` (the graph of a quad is ignored)."""
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"DELETE DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+
+
 def drop_and_insert(graph: NamedNode, quads: Iterable[Quad]) -> str:
     """One update that swaps the content of ``graph`` (one transaction in Oxigraph)."""
     return in_sequence(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ptce_kg.kg import statistics
 from ptce_kg.kg.importers.recherche_entreprises import import_recherche_entreprises
 from ptce_kg.kg.importers.sirene import import_sirene
 from ptce_kg.kg.linking import rebuild_derived
@@ -19,6 +20,7 @@ from ptce_kg.statistics.facts import RegistryFacts, facts_from_store
 
 DATA = Path(__file__).parent / "data"
 QB = "http://purl.org/linked-data/cube#"
+ID = "https://w3id.org/ptce/id/"
 REF_PERIOD = "http://purl.org/linked-data/sdmx/2009/dimension#refPeriod"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
@@ -110,3 +112,34 @@ def test_an_import_rebuilds_the_current_period_and_keeps_earlier_ones(reference_
     (row,) = list(store.query(france, use_default_graph_as_union=True))
     stock_units = sum(1 for _ in open(DATA / "StockUniteLegale_test.csv", encoding="utf-8")) - 2
     assert int(row["n"].value) == stock_units  # header and the invalid SIREN row excluded
+
+
+def test_a_new_period_is_added_beside_the_earlier_ones(reference_store, monkeypatch):
+    """The observations of a new period are added, the earlier ones left as they are (not
+    rewritten); the graph is the one a full rebuild gives, its size recorded."""
+    store = reference_store
+    facts = _imported(store)
+    monkeypatch.setattr(statistics, "_period", lambda recorded, present: "2020-01-01")
+    refresh_statistics(store, imported={graphs.SIRENE: facts})
+    earlier = _quads(store)
+    monkeypatch.undo()
+
+    def rewrite(*args, **kwargs):
+        raise AssertionError("the graph was rewritten")
+
+    import_recherche_entreprises(store, [DATA / "search-338365059.json"])
+    rebuild_derived(store)
+    with monkeypatch.context() as patched:
+        patched.setattr(statistics, "replace_graph_from_lines", rewrite)
+        added = refresh_statistics(store)
+    assert added.changed
+    after = _quads(store)
+    observations = f"<{ID}observation/ess-registry/2020-01-01/"
+    kept = {q for q in earlier if q.startswith(observations)}
+    assert kept and kept < after
+    assert sum(f"<{QB}slice>" in q for q in after) == 2  # the dataset lists both periods
+    assert added.triples == len(after) == int(descriptions(store)[graphs.STATISTICS]["triples"])
+    # a full rebuild of the same inputs gives the same graph
+    monkeypatch.setattr(statistics, "recorded_fingerprint", lambda store, graph: None)
+    assert refresh_statistics(store).changed
+    assert _quads(store) == after

@@ -395,6 +395,9 @@ def test_poles_by_territory(run_query, sources: Sources, level: str) -> None:
     assert expected
     rows = run_query(f"poles-by-{level}")
     assert {(r[level], r["pole"]) for r in rows} == expected
+    # ordered by the area's IRI then the pole's (the query sorts on the area's INSEE code)
+    assert [(r[level], r["pole"]) for r in rows] == sorted(expected)
+    assert all(r[f"{level}Label"] for r in rows)
     code = {"departement": "72", "region": "52"}[level]
     assert {r["pole"] for r in run_query(f"poles-by-{level}", **{level: code})} == {
         p for a, p in expected if a == f"{GEO}{level}/{code}"

@@ -152,11 +152,26 @@ def replace_graph_from_lines(store: Store, graph: str, batches: Iterable[list[st
     atomic ``replace_graph``. Every IRI in the lines was built from values checked against
     strict patterns (model.py), so the bulk loader may skip re-validating them (lenient).
     """
+    return _write_lines(store, graph, batches, replace=True)
+
+
+def add_lines_to_graph(store: Store, graph: str, batches: Iterable[list[str]]) -> int:
+    """Add the N-Triples lines of ``batches`` to ``graph``; return how many were written.
+
+    As ``replace_graph_from_lines`` (``OxigraphStore.bulk_add_stream``, else the store's
+    ``add_to_graph``), but nothing is removed, so the lines must come from ptce-kg's own
+    builders: a failure half way would leave part of them added.
+    """
+    return _write_lines(store, graph, batches, replace=False)
+
+
+def _write_lines(store: Store, graph: str, batches: Iterable[list[str]], *, replace: bool) -> int:
     stream = NTriplesStream(batches)
-    bulk_replace_stream = getattr(store, "bulk_replace_stream", None)
-    if bulk_replace_stream is not None:
-        bulk_replace_stream(graph, stream, RdfFormat.N_TRIPLES, lenient=True)
+    bulk = getattr(store, "bulk_replace_stream" if replace else "bulk_add_stream", None)
+    if bulk is not None:
+        bulk(graph, stream, RdfFormat.N_TRIPLES, lenient=True)
     else:
         readable = io.BufferedReader(stream)  # a binary file object, as pyoxigraph's parse reads
-        store.replace_graph(graph, parse(input=readable, format=RdfFormat.N_TRIPLES))
+        write = store.replace_graph if replace else store.add_to_graph
+        write(graph, parse(input=readable, format=RdfFormat.N_TRIPLES))
     return stream.count
