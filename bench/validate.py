@@ -12,8 +12,9 @@ Each network is validated per pole (how submissions are checked: one pole's grap
 and, for ``national``, also as one whole graph (``--whole``) and in place (``--stored``: the
 poles loaded into an in-memory store, one graph each, then ``validate_poles`` in one process,
 as ``ptce-kg validate --all-poles`` does). Each case runs in its own process so that its
-peak RSS is its own. Prints one table: one row per case (wall and CPU seconds, peak RSS: the
-parent's plus the largest worker's), with its anchor (``ANCHORS``) and whether it is met.
+peak RSS is its own. Prints one table: one row per case (wall and CPU seconds, the 1-minute load
+average as the case ends to read the wall time by, peak RSS: the parent's plus the largest
+worker's), with its anchor (``ANCHORS``) and whether it is met.
 
     .venv/bin/python bench/validate.py [--cases pole national national-x10] [--seed 7] [--whole]
                                        [--stored]
@@ -25,6 +26,7 @@ import argparse
 import csv
 import json
 import multiprocessing
+import os
 import random
 import resource
 import subprocess
@@ -296,10 +298,10 @@ def main() -> None:
     if args.stored and "national" in args.cases:
         runs.append(("national", "stored", str(args.workers)))
     print(
-        "| case | mode | poles | members | triples | wall s | CPU s | peak RSS MB "
+        "| case | mode | poles | members | triples | wall s | CPU s | load | peak RSS MB "
         "| results | violations | anchor |"
     )
-    print("|" + "---|" * 11, flush=True)
+    print("|" + "---|" * 12, flush=True)
     for case, mode, workers in runs:
         out = subprocess.run(
             [sys.executable, __file__, "--seed", str(args.seed), "--child", case, mode, workers],
@@ -316,7 +318,8 @@ def main() -> None:
         )
         print(
             f"| {r['case']} | {r['mode']} | {r['poles']} | {r['members']} | {r['triples']} "
-            f"| {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {r['peak_rss_mb']:.1f} "
+            f"| {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {os.getloadavg()[0]:.1f} "
+            f"| {r['peak_rss_mb']:.1f} "
             f"| {r['results']} | {r['violations']} | {verdict} |",
             flush=True,
         )
