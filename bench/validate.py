@@ -41,7 +41,7 @@ from ptce_kg.rdf.iris import pole_graph
 from ptce_kg.rdf.resources import data_dir
 from ptce_kg.rdf.terms import triples_from_rdflib
 from ptce_kg.store import OxigraphStore
-from ptce_kg.validation import validate
+from ptce_kg.validation import freeze_caches, validate
 from ptce_kg.validation.checksums import luhn_valid
 from ptce_kg.validation.stored import read_poles, validate_read_poles
 
@@ -230,6 +230,7 @@ def run_case(case: str, seed: int, mode: str, workers: int) -> dict[str, object]
     graphs = generate_network(poles, members, seed)
     triples = sum(len(g) for g in graphs)
     _validate_one(graphs[0])  # warm-up: shapes, ontology and reference indexes loaded once
+    freeze_caches()  # as validate_read_poles and the upload workers do after theirs
     if mode == "stored":
         store = OxigraphStore()
         for index, graph in enumerate(graphs):

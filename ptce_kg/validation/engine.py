@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -82,6 +83,17 @@ def _parsed_shapes(sets: tuple[str, ...], day: date) -> pyshacl.ShapesGraph:
     parsed = pyshacl.ShapesGraph(one_graph_copy(shapes_graph(sets, day)))
     parsed.shapes  # noqa: B018 -- read them now, not during a first (possibly concurrent) run
     return parsed
+
+
+def freeze_caches() -> None:
+    """Leave the objects alive now out of the cyclic garbage collector's passes (after a
+    collection): call it once a process has validated a first pole, before it validates many or
+    forks workers that will. The caches a first validation fills (shapes, ontology, reference
+    data) are hundreds of thousands of long-lived objects, and each full collection walked them
+    all again: about a third of a pole's validation time. Frozen objects are still freed by
+    reference counting; forked workers also keep sharing their pages."""
+    gc.collect()
+    gc.freeze()
 
 
 def validate_files(
