@@ -90,7 +90,7 @@ def freeze_caches() -> None:
     collection): call it once a process has validated a first pole, before it validates many or
     forks workers that will. The caches a first validation fills (shapes, ontology, reference
     data) are hundreds of thousands of long-lived objects, and each full collection walked them
-    all again: about a third of a pole's validation time. Frozen objects are still freed by
+    all again (about a sixth of a pole's validation time). Frozen objects are still freed by
     reference counting; forked workers also keep sharing their pages."""
     gc.collect()
     gc.freeze()

@@ -3,10 +3,11 @@
 rdflib's default ``Memory`` store keeps, for every triple, the contexts it belongs to and
 dispatches an event: adding a triple cost about as much as pySHACL's checks of it, and every
 triple read pays for its contexts too. A graph pySHACL validates is one graph: this store keeps
-the three indexes of ``SimpleMemory`` (whose namespace bindings it inherits) and nothing per
-triple, reads them with identity tests (``SimpleMemory`` compares terms with rdflib's ``==``)
-and knows its size (``SimpleMemory`` counts its triples on every ``len``, which pySHACL takes
-for every result it makes).
+three dict indexes as ``SimpleMemory`` does (it inherits that store's namespace bindings) and
+nothing else per triple, tells a pattern's free positions with ``is None`` (``SimpleMemory``
+compares every term with ``None`` through rdflib's ``==``, a Python call) and knows its size
+(``SimpleMemory`` counts its triples on every ``len``, which pySHACL takes for every result it
+makes).
 """
 
 from __future__ import annotations

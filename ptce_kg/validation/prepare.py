@@ -72,7 +72,7 @@ def validation_graph(data: rdflib.Graph, read: Container[str] | None = None) -> 
     graph = rdflib.Graph(store=OneGraphStore())
     for triple in chain(own, class_hierarchy()):
         graph.add(triple)
-    # Every triple added to an rdflib graph costs about as much as pySHACL's checks of it: the
+    # Every triple in the graph is converted, added and indexed, and pySHACL reads past it: the
     # reference and helper triples no shape reads (area names, the legal-form classes the
     # prepare steps count with…) stay out.
     for t in chain(reference, _run_prepare_steps(store)):
