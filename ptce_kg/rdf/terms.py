@@ -14,12 +14,14 @@ _XSD_STRING = str(XSD.string)
 # rdflib checks every IRI it builds; the same IRIs (reference data, vocabularies) come back for
 # every validated pole, so each is built once.
 _iri = lru_cache(maxsize=2**16)(rdflib.URIRef)
+# The other way too: the predicates, types and vocabulary IRIs of every pole are the same ones.
+_named_node = lru_cache(maxsize=2**16)(NamedNode)
 
 
 def to_oxigraph(term: rdflib.term.Node) -> NamedNode | BlankNode | Literal:
     """One rdflib term as a pyoxigraph term."""
     if isinstance(term, rdflib.URIRef):
-        return NamedNode(str(term))
+        return _named_node(str(term))
     if isinstance(term, rdflib.BNode):
         return BlankNode(str(term))
     if isinstance(term, rdflib.Literal):

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from ptce_kg.errors import PtceError, StoreError
 from ptce_kg.kg.submissions import CheckedUpload, check_upload
 from ptce_kg.runtime.pool import WorkerPool
+from ptce_kg.validation import freeze_caches
 
 # Python rarely gives memory back: a worker that parsed a big upload is replaced now and then
 # rather than kept at its peak size for ever.
@@ -41,8 +42,10 @@ class ValidationAborted(PtceError):
 
 
 def _warm_up() -> None:
-    # An empty file builds the shapes and prepare-step caches, so no upload waits for them.
+    # An empty file builds the shapes and prepare-step caches, so no upload waits for them;
+    # they then stay out of the collector's passes.
     check_upload((("warm-up.ttl", b""),))
+    freeze_caches()
 
 
 @dataclass(frozen=True)

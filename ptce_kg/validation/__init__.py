@@ -1,7 +1,7 @@
 """Validation of pole data against the law (art. 9, art. 1–2), State call eligibility and data
 quality: SHACL shapes in ``shapes/``, pySHACL, a typed report and its renderers."""
 
-from ptce_kg.validation.engine import validate, validate_files
+from ptce_kg.validation.engine import freeze_caches, validate, validate_files
 from ptce_kg.validation.inputs import (
     InputBytes,
     read_input,
@@ -19,6 +19,7 @@ __all__ = [
     "RULE_SETS",
     "Report",
     "Result",
+    "freeze_caches",
     "read_input",
     "read_input_bytes",
     "read_inputs",

@@ -20,6 +20,7 @@ from ptce_kg.rdf.resources import ontology_dir, shapes_dir
 from ptce_kg.rdf.terms import to_oxigraph_statement, to_rdflib
 from ptce_kg.reference.datasets import reference_triples
 from ptce_kg.validation.checksums import siren_valid, siret_valid
+from ptce_kg.validation.graphstore import OneGraphStore
 from ptce_kg.validation.shapes import PTCESH
 
 _AREA_PROPERTIES = (PTCE.commune, PTCE.municipalArrondissement, PTCE.perimeterArea)
@@ -68,10 +69,10 @@ def validation_graph(data: rdflib.Graph, read: Container[str] | None = None) -> 
     store.extend(pyoxigraph.Quad(*to_oxigraph_statement(s, p, o)) for s, p, o in own)
     store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in reference)
     store.extend(_class_hierarchy_quads())
-    graph = rdflib.Graph()
+    graph = rdflib.Graph(store=OneGraphStore())
     for triple in chain(own, class_hierarchy()):
         graph.add(triple)
-    # Every triple added to an rdflib graph costs about as much as pySHACL's checks of it: the
+    # Every triple in the graph is converted, added and indexed, and pySHACL reads past it: the
     # reference and helper triples no shape reads (area names, the legal-form classes the
     # prepare steps count with…) stay out.
     for t in chain(reference, _run_prepare_steps(store)):

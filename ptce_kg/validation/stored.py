@@ -31,7 +31,7 @@ from ptce_kg.rdf.terms import to_rdflib
 from ptce_kg.sparql.catalogue import statement
 from ptce_kg.sparql.results import solutions, triples
 from ptce_kg.store.base import Store
-from ptce_kg.validation.engine import validate
+from ptce_kg.validation.engine import freeze_caches, validate
 from ptce_kg.validation.report import InputFile, PoleSection, Report, combined_report
 
 
@@ -132,9 +132,12 @@ def validate_read_poles(
         raise ValueError("no pole to validate")
     day = as_of or date.today()  # one day for every pole, even across midnight
     # The first pole in this process: it checks the options and warms the caches (shapes,
-    # reference data) the forked workers then share.
+    # reference data) the other poles use (frozen out of the collector's passes) and the forked
+    # workers share.
     parts = [_validated(poles[0], rules, lang, day)]
     rest = list(range(1, len(poles)))
+    if rest:
+        freeze_caches()
     if workers > 1 and len(rest) > 1:
         _FORKED[:] = [poles, (rules, lang, day)]
         context = multiprocessing.get_context("fork")

@@ -4,6 +4,7 @@ pole's verdict, and the verdict a pole's page shows."""
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 
@@ -172,3 +173,12 @@ def test_poles_validated_in_worker_processes_give_the_same_report(demo_store) ->
     assert side_by_side.poles == alone.poles and len(alone.poles) == len(poles) > 2
     assert side_by_side.results == alone.results
     assert side_by_side.inputs == alone.inputs
+
+
+def test_after_the_first_pole_the_caches_leave_the_collectors_passes(demo_store) -> None:
+    gc.unfreeze()
+    try:
+        validate_read_poles(read_poles(demo_store)[:2], rules="legal", as_of=date(2026, 6, 1))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
