@@ -83,6 +83,9 @@ def test_openapi_documents_the_protocol(client: TestClient) -> None:
     assert "/sparql/" not in paths
     assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
     assert "/health" in paths
+    ids = [op["operationId"] for path in paths.values() for op in path.values()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert paths["/reconcile"]["post"]["operationId"] == "reconcile_v02_post"
 
 
 @pytest.mark.parametrize(

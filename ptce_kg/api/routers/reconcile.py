@@ -110,7 +110,10 @@ def make_router() -> APIRouter:
     # -- 0.2 ----------------------------------------------------------------------------
     summary_v02 = "Reconciliation API 0.2: manifest, query batches (queries=), extension (extend=)"
 
-    @router.api_route(PREFIX, methods=["GET", "POST"], summary=summary_v02)
+    # One route per method, each with its own operationId: one route of two methods gave both
+    # the same id, and OpenAPI's id for it varied from one start to the next.
+    @router.get(PREFIX, summary=summary_v02, operation_id="reconcile_v02_get")
+    @router.post(PREFIX, summary=summary_v02, operation_id="reconcile_v02_post")
     async def service_v02(request: Request) -> Response:
         fields = await _fields(request)
         if "queries" in fields:
