@@ -191,6 +191,9 @@ def test_reference_iris_are_browsed_never_fetched(client: TestClient):
     assert elsewhere.status_code == 404  # not in the graph: nothing is fetched
     ours = client.get("/resource", params={"iri": POLE}, follow_redirects=False)
     assert ours.status_code == 303 and ours.headers["location"] == page_href(POLE)
+    asked = {"iri": POLE, "format": "ttl", "lang": "en"}
+    kept = client.get("/resource", params=asked, follow_redirects=False)
+    assert kept.headers["location"] == f"{page_href(POLE)}?format=ttl&lang=en"
     hostile = ("http://x/%zz", "http://[::1", "http://x/a#b#c", "http://x/\x7f")
     for bad in ("file:///etc/passwd", "not an iri", "http://a b", "http://x/" + "a" * 3000):
         refused = client.get("/resource", params={"iri": bad})

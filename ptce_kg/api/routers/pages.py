@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -104,5 +105,8 @@ def reference(
         raise InputError("not an absolute http(s) IRI", where="parameter 'iri'")
     local = page_href(iri)
     if local is not None and not local.startswith("/resource"):
-        return RedirectResponse(local, status_code=303)
+        # The page asked for, in the format and language asked for (French is the default).
+        kept = {"format": asked.fmt, "lang": None if asked.lang == "fr" else asked.lang}
+        query = urlencode({k: v for k, v in kept.items() if v})
+        return RedirectResponse(f"{local}?{query}" if query else local, status_code=303)
     return asked.respond(iri, {"iri": iri})
