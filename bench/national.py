@@ -21,6 +21,7 @@ import csv
 import io
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -92,6 +93,8 @@ def build_store(folder: Path, ul: Path, et: Path, poles: str, cube: bool) -> dic
     from ptce_kg.statistics.facts import RegistryFacts
     from ptce_kg.store import OxigraphStore
 
+    # A store kept by an earlier run (--keep) would find the cube unchanged and skip it.
+    shutil.rmtree(folder, ignore_errors=True)
     store = OxigraphStore(folder)
     initialise(store, demo=False)  # the registry graphs hold the generated files only
     graph = graphs.graph_iri("bench-poles")
